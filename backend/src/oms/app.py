@@ -1,0 +1,60 @@
+"""The OMS web application: `create_app()` wires settings, database, routers and error handling."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+
+from oms import __version__
+from oms.core.db import create_engine, create_sessionmaker
+from oms.core.errors import install_error_handlers
+from oms.core.health import database_check
+from oms.core.health import router as health_router
+from oms.core.request_context import RequestContextMiddleware
+from oms.core.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None, *, database_url: str | None = None) -> FastAPI:
+    """Build the app; `database_url` overrides the settings (the embedded server's, say)."""
+    settings = settings or get_settings()
+    url = database_url or settings.database_url
+    if url is None:
+        raise ValueError("create_app needs a database URL: set OMS_DATABASE_URL or use `oms run`")
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(
+            url,
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            connect_timeout=settings.db_connect_timeout,
+        )
+        app.state.engine = engine
+        app.state.sessions = create_sessionmaker(engine)
+        app.state.health_checks = {"database": database_check(engine)}
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="OMS",
+        version=__version__,
+        summary="White-label order management system",
+        openapi_url="/api/openapi.json",
+        docs_url="/api/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health_router)
+    app.include_router(_api_router())
+    return app
+
+
+def _api_router() -> APIRouter:
+    return APIRouter(prefix=API_PREFIX)

@@ -1,0 +1,1 @@
+"""The auth module of OMS."""

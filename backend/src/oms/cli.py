@@ -1,0 +1,107 @@
+"""The `oms` command."""
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from oms import __version__
+from oms.core.startup_errors import StartupError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+app = typer.Typer(
+    name="oms",
+    help="OMS, a white-label order management system.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _reports_startup_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """A problem in the environment is one line on stderr and exit code 1, not a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except StartupError as error:
+            typer.echo(f"oms: error: {error}", err=True)
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"oms {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """OMS, a white-label order management system."""
+
+
+@app.command()
+@_reports_startup_errors
+def run(
+    seed_demo: Annotated[
+        bool, typer.Option("--seed-demo", help="Create the demo data if it is not there yet.")
+    ] = False,
+) -> None:
+    """Everything in one process: migrate, then serve the API (and background work).
+
+    With no OMS_DATABASE_URL, an embedded PostgreSQL in OMS_DATA_DIR is started and stopped
+    with it.
+    """
+    from oms.commands import run_all_in_one
+
+    run_all_in_one(seed_demo=seed_demo)
+
+
+@app.command()
+@_reports_startup_errors
+def api() -> None:
+    """Serve the API only (for replicas behind a load balancer); run `oms migrate` first."""
+    from oms.commands import run_api
+
+    run_api()
+
+
+@app.command()
+@_reports_startup_errors
+def migrate(
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+) -> None:
+    """Apply database migrations up to REVISION (default: the latest)."""
+    from oms.commands import run_migrations
+
+    run_migrations(revision)
+
+
+@app.command()
+@_reports_startup_errors
+def seed(
+    demo: Annotated[bool, typer.Option("--demo", help="Create the demo data.")] = False,
+) -> None:
+    """Create data: `--demo` adds the demo users, catalogue and workflow where missing."""
+    if not demo:
+        typer.echo("oms: error: say what to seed, e.g. `oms seed --demo`", err=True)
+        raise typer.Exit(code=2)
+    from oms.commands import run_seed_demo
+
+    run_seed_demo()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

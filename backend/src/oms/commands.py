@@ -1,0 +1,76 @@
+"""What the CLI commands do, kept apart from argument parsing so tests can call them."""
+
+import asyncio
+
+import structlog
+
+from oms.app import create_app
+from oms.core import migrations
+from oms.core.logging import configure_logging
+from oms.core.runtime import check_database, database, load_settings
+from oms.core.server import serve
+from oms.core.settings import Settings
+from oms.seed import seed_demo
+
+log = structlog.get_logger("oms")
+
+
+def _prepare() -> Settings:
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+def run_all_in_one(*, seed_demo: bool) -> None:
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        migrations.upgrade(url)
+        if seed_demo:
+            asyncio.run(_seed(url))
+        log.info("serving", url=f"http://{settings.host}:{settings.port}")
+        serve(
+            create_app(settings, database_url=url),
+            host=settings.host,
+            port=settings.port,
+            shutdown_timeout=settings.shutdown_timeout,
+        )
+    log.info("stopped")
+
+
+def run_api() -> None:
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        serve(
+            create_app(settings, database_url=url),
+            host=settings.host,
+            port=settings.port,
+            shutdown_timeout=settings.shutdown_timeout,
+        )
+
+
+def run_migrations(revision: str) -> None:
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        migrations.upgrade(url, revision)
+        log.info("migrated", revision=revision)
+
+
+def run_seed_demo() -> None:
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        asyncio.run(_seed(url))
+
+
+async def _seed(url: str) -> None:
+    from oms.core.db import create_engine, create_sessionmaker
+
+    engine = create_engine(url)
+    try:
+        async with create_sessionmaker(engine)() as session, session.begin():
+            await seed_demo(session)
+    finally:
+        await engine.dispose()

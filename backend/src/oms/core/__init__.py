@@ -1,0 +1,1 @@
+"""Infrastructure shared by every OMS module: settings, database, errors, logging."""

@@ -1,0 +1,165 @@
+"""Errors as RFC 9457 problem details (`application/problem+json`).
+
+Services raise `ProblemError` subclasses; the handlers here are the only place that turns
+any exception into an HTTP response.
+"""
+
+from http import HTTPStatus
+from typing import Any
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from oms.core.request_context import REQUEST_ID_HEADER, current_request_id
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:oms:problem:"
+
+log = structlog.get_logger(__name__)
+
+
+class ProblemError(Exception):
+    """A domain error with an HTTP status, rendered as problem+json.
+
+    `slug` names the problem type (`urn:oms:problem:<slug>`); `extra` adds members such as
+    `allowed_targets` that a client can act on.
+    """
+
+    status: int = 400
+    slug: str = "bad-request"
+    title: str = "Bad Request"
+
+    def __init__(
+        self,
+        detail: str,
+        *,
+        status: int | None = None,
+        slug: str | None = None,
+        title: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        if status is not None:
+            self.status = status
+        if slug is not None:
+            self.slug = slug
+        if title is not None:
+            self.title = title
+        self.headers = headers or {}
+        self.extra = extra
+
+
+class NotFound(ProblemError):
+    status, slug, title = 404, "not-found", "Not Found"
+
+
+class Conflict(ProblemError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class Unauthorized(ProblemError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+
+class Forbidden(ProblemError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class PreconditionFailed(ProblemError):
+    status, slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class Unprocessable(ProblemError):
+    status, slug, title = 422, "unprocessable", "Unprocessable Content"
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    *,
+    title: str | None = None,
+    detail: str | None = None,
+    type_: str = "about:blank",
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": type_,
+        "title": title or HTTPStatus(status).phrase,
+        "status": status,
+    }
+    if detail:
+        body["detail"] = detail
+    body["instance"] = request.url.path
+    body.update(extra)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
+    fields = []
+    for item in error.errors():
+        location = [str(part) for part in item.get("loc", ())]
+        fields.append(
+            {
+                "field": ".".join(location[1:]) if len(location) > 1 else ".".join(location),
+                "in": location[0] if location else "body",
+                "message": item.get("msg", "invalid"),
+                "type": item.get("type", "value_error"),
+            }
+        )
+    return fields
+
+
+async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        request,
+        exc.status,
+        title=exc.title,
+        detail=exc.detail,
+        type_=PROBLEM_TYPE_PREFIX + exc.slug,
+        headers=exc.headers,
+        **exc.extra,
+    )
+
+
+async def _on_validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(
+        request,
+        400,
+        title="Invalid request",
+        detail="The request is not valid; see `errors` for each field.",
+        type_=PROBLEM_TYPE_PREFIX + "validation",
+        errors=_field_errors(exc),
+    )
+
+
+async def _on_http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail: str | None = exc.detail if isinstance(exc.detail, str) else None
+    if detail == HTTPStatus(exc.status_code).phrase:
+        detail = None
+    headers = dict(exc.headers) if exc.headers else None
+    return problem_response(request, exc.status_code, detail=detail, headers=headers)
+
+
+async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.error("unhandled error", exc_info=exc)
+    # Starlette answers unhandled errors outside the user middleware stack, so the request
+    # id header is set here rather than by RequestContextMiddleware.
+    request_id = current_request_id()
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    return problem_response(request, 500, detail="An unexpected error occurred.", headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _on_problem)
+    app.add_exception_handler(RequestValidationError, _on_validation)
+    app.add_exception_handler(StarletteHTTPException, _on_http)
+    app.add_exception_handler(Exception, _on_unexpected)

@@ -1,0 +1,58 @@
+"""Liveness and readiness: `/health/live` says the process runs, `/health` that it can work."""
+
+import asyncio
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+HealthCheck = Callable[[], Awaitable[None]]
+CHECK_TIMEOUT_SECONDS = 3.0
+
+router = APIRouter(tags=["health"])
+
+
+class HealthRead(BaseModel):
+    status: str
+    checks: dict[str, str]
+
+
+def database_check(engine: AsyncEngine) -> HealthCheck:
+    async def check() -> None:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+
+    return check
+
+
+async def _run(check: HealthCheck) -> str:
+    try:
+        await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+    except TimeoutError:
+        return "timeout"
+    except Exception as error:  # noqa: BLE001 - any failure means "not healthy"
+        return f"error: {type(error).__name__}"
+    return "ok"
+
+
+@router.get(
+    "/health",
+    response_model=HealthRead,
+    responses={503: {"model": HealthRead, "description": "A dependency is unavailable"}},
+)
+async def health(request: Request) -> JSONResponse:
+    checks: dict[str, HealthCheck] = request.app.state.health_checks
+    names = list(checks)
+    results = await asyncio.gather(*(_run(checks[name]) for name in names))
+    outcome = dict(zip(names, results, strict=True))
+    healthy = all(result == "ok" for result in results)
+    body = HealthRead(status="ok" if healthy else "unavailable", checks=outcome)
+    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+
+
+@router.get("/health/live", response_model=HealthRead)
+async def live() -> HealthRead:
+    return HealthRead(status="ok", checks={})

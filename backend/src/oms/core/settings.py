@@ -1,0 +1,48 @@
+"""Deployment settings, read from `OMS_*` environment variables and an optional `.env` file."""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="OMS_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    database_url: str | None = Field(
+        default=None,
+        description="PostgreSQL URL; unset means an embedded server in the data dir.",
+    )
+    data_dir: Path = Field(default=Path(".oms"), description="Where OMS keeps local state.")
+    host: str = "127.0.0.1"
+    port: int = Field(default=3000, ge=1, le=65535)
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
+    log_format: Literal["json", "console"] = "json"
+    db_pool_size: int = Field(default=10, ge=1, le=500)
+    db_max_overflow: int = Field(default=10, ge=0, le=500)
+    db_connect_timeout: float = Field(default=5.0, gt=0)
+    shutdown_timeout: int = Field(
+        default=20, gt=0, description="Seconds in-flight requests get to finish on SIGTERM."
+    )
+    environment: Literal["development", "production", "test"] = "development"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url_is_postgres(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        if not value.startswith(("postgresql://", "postgresql+asyncpg://", "postgres://")):
+            raise ValueError("must be a postgresql:// URL")
+        return value
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

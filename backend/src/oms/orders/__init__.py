@@ -1,0 +1,1 @@
+"""The orders module of OMS."""

@@ -1,0 +1,1 @@
+"""The products module of OMS."""

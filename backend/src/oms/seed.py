@@ -1,0 +1,19 @@
+"""Demo data for `oms seed --demo` and the first `make run`: each module adds what is missing."""
+
+from collections.abc import Awaitable, Callable
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+log = structlog.get_logger("oms.seed")
+
+DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
+
+# Filled in module order (users before orders); each seeder only adds rows that are missing.
+DEMO_SEEDERS: tuple[DemoSeeder, ...] = ()
+
+
+async def seed_demo(session: AsyncSession) -> None:
+    for seeder in DEMO_SEEDERS:
+        await seeder(session)
+    log.info("demo data ready", seeders=len(DEMO_SEEDERS))

@@ -1,0 +1,71 @@
+"""Fixtures shared by all tests: a real PostgreSQL, a migrated database, the app and a client."""
+
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from httpx import ASGITransport, AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from oms.app import create_app
+from oms.core import migrations
+from oms.core.db import Base, create_engine
+from oms.core.settings import Settings
+from oms.model_registry import import_all_models
+from tests.database import create_database, drop_database, test_server_url
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    with test_server_url() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def database_url(server_url: str) -> Iterator[str]:
+    """A database of this test process's own, migrated to head once."""
+    name = f"oms_test_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    url = create_database(server_url, name)
+    migrations.upgrade(url)
+    import_all_models()
+    yield url
+    drop_database(server_url, name)
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(database_url, pool_size=5)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def clean_database(engine: AsyncEngine) -> AsyncIterator[None]:
+    """Tests commit for real (concurrency needs it); every table is emptied afterwards."""
+    yield
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    if tables:
+        async with engine.begin() as connection:
+            await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def settings(database_url: str) -> Settings:
+    return Settings(_env_file=None, database_url=database_url, environment="test")
+
+
+@pytest.fixture
+async def app(settings: Settings, clean_database: None) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[AsyncClient]:
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

@@ -1,6 +1,7 @@
 """The PostgreSQL server the tests run against, and one migrated database per test process."""
 
 import asyncio
+import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +14,11 @@ from sqlalchemy.engine import make_url
 from oms.core.embedded_postgres import embedded_postgres
 
 BACKEND_DIR = Path(__file__).resolve().parents[1]
+
+
+def checkout_tag() -> str:
+    """Short and stable per checkout, so two checkouts can share one test server."""
+    return hashlib.sha256(str(BACKEND_DIR).encode()).hexdigest()[:8]
 
 
 def in_ci() -> bool:

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from oms import __version__
+from oms.auth import service as auth
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
@@ -34,6 +35,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
         app.state.health_checks = {"database": database_check(engine)}
+        app.state.keys = auth.KeyStore(app.state.sessions)
+        app.state.token_verifier = auth.token_verifier(settings, app.state.keys)
         try:
             yield
         finally:

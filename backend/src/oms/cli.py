@@ -81,7 +81,7 @@ def api() -> None:
 @app.command()
 @_reports_startup_errors
 def migrate(
-    revision: Annotated[str, typer.Option(help="Target revision.")] = "head",
+    revision: Annotated[str, typer.Option(help="Target revision.")] = "heads",
 ) -> None:
     """Apply database migrations up to REVISION (default: the latest)."""
     from oms.commands import run_migrations

@@ -2,7 +2,10 @@
 
 import importlib
 
-MODEL_MODULES: tuple[str, ...] = ()
+MODEL_MODULES: tuple[str, ...] = (
+    "oms.auth.models",
+    "oms.events.models",
+)
 
 
 def import_all_models() -> None:

@@ -13,12 +13,12 @@ from sqlalchemy.engine import Connection
 from oms.core import migrations
 from oms.core.db import Base, create_engine
 from oms.model_registry import import_all_models
-from tests.database import create_database, drop_database
+from tests.database import checkout_tag, create_database, drop_database
 
 
 @pytest.fixture
 def empty_database(server_url: str) -> Iterator[str]:
-    name = f"oms_migrations_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    name = f"oms_migrations_{checkout_tag()}_{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     url = create_database(server_url, name)
     yield url
     drop_database(server_url, name)

@@ -32,6 +32,28 @@ class Settings(BaseSettings):
         default=20, gt=0, description="Seconds in-flight requests get to finish on SIGTERM."
     )
     environment: Literal["development", "production", "test"] = "development"
+    public_url: str = Field(
+        default="http://localhost:3000",
+        description="Where users reach OMS; the issuer of its own tokens.",
+    )
+
+    currency: str = Field(
+        default="EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of all prices."
+    )
+
+    # Identity: OMS's own token issuer ("local") or an external OpenID provider ("oidc").
+    auth_mode: Literal["local", "oidc"] = "local"
+    jwt_audience: str = "oms-api"
+    jwt_algorithms: list[Literal["RS256", "RS384", "RS512", "ES256", "ES384", "PS256"]] = ["RS256"]
+    access_token_ttl: int = Field(default=300, ge=30, le=3600, description="Seconds.")
+    refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=300, description="Seconds.")
+    registration_enabled: bool = True
+    oidc_issuer: str | None = None
+    oidc_audience: str | None = None
+    oidc_roles_claim: str = Field(
+        default="realm_access.roles", description="Dotted path to the roles list in a token."
+    )
+    demo_password: str | None = None
 
     @field_validator("database_url")
     @classmethod

@@ -1,0 +1,39 @@
+"""FastAPI dependencies every router uses to know the caller and check a permission."""
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from oms.auth.errors import InvalidToken, MissingPermission
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.auth.tokens import TokenVerifier
+
+bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def current_principal(
+    request: Request, token: Annotated[str | None, Depends(bearer_token)]
+) -> Principal:
+    if not token:
+        raise InvalidToken()
+    verifier: TokenVerifier = request.app.state.token_verifier
+    return await verifier.verify(token)
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+def Requires(permission: Permission) -> Any:
+    """`user: Annotated[Principal, Requires(Permission.X)]`: 401 without a valid token,
+    403 with a valid token that lacks the permission."""
+
+    async def check(principal: CurrentUser) -> Principal:
+        if not principal.can(permission):
+            raise MissingPermission(permission)
+        return principal
+
+    checker: Callable[[Principal], Awaitable[Principal]] = check
+    return Depends(checker)

@@ -1,0 +1,93 @@
+"""HTTP endpoints of the workflow configuration: statuses and transitions (admins write)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from oms.auth.dependencies import Requires
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.core.db import Session
+from oms.workflow import service
+from oms.workflow.schemas import (
+    StatusCreate,
+    StatusRead,
+    StatusUpdate,
+    TransitionCreate,
+    TransitionRead,
+    TransitionUpdate,
+)
+
+router = APIRouter(prefix="/workflow", tags=["workflow"])
+
+Reader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
+Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+
+
+@router.get("/statuses")
+async def list_statuses(session: Session, _: Reader) -> list[StatusRead]:
+    return [StatusRead.model_validate(row) for row in await service.list_statuses(session)]
+
+
+@router.post("/statuses", status_code=status.HTTP_201_CREATED)
+async def create_status(
+    body: StatusCreate, session: Session, request: Request, response: Response, _: Writer
+) -> StatusRead:
+    row = await service.create_status(session, body)
+    response.headers["Location"] = str(request.url_for("get_status", code=row.code))
+    return StatusRead.model_validate(row)
+
+
+@router.get("/statuses/{code}")
+async def get_status(code: str, session: Session, _: Reader) -> StatusRead:
+    return StatusRead.model_validate(await service.get_status(session, code))
+
+
+@router.patch("/statuses/{code}")
+async def update_status(code: str, body: StatusUpdate, session: Session, _: Writer) -> StatusRead:
+    return StatusRead.model_validate(await service.update_status(session, code, body))
+
+
+@router.delete("/statuses/{code}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_status(code: str, session: Session, _: Writer) -> None:
+    await service.delete_status(session, code)
+
+
+@router.get("/transitions")
+async def list_transitions(
+    session: Session,
+    _: Reader,
+    status_code: Annotated[
+        str | None, Query(alias="status", description="Only transitions from or to it.")
+    ] = None,
+) -> list[TransitionRead]:
+    rows = await service.list_transitions(session, status_code)
+    return [TransitionRead.model_validate(row) for row in rows]
+
+
+@router.post("/transitions", status_code=status.HTTP_201_CREATED)
+async def create_transition(
+    body: TransitionCreate, session: Session, request: Request, response: Response, _: Writer
+) -> TransitionRead:
+    row = await service.create_transition(session, body)
+    response.headers["Location"] = str(request.url_for("get_transition", transition_id=row.id))
+    return TransitionRead.model_validate(row)
+
+
+@router.get("/transitions/{transition_id}")
+async def get_transition(transition_id: uuid.UUID, session: Session, _: Reader) -> TransitionRead:
+    return TransitionRead.model_validate(await service.get_transition(session, transition_id))
+
+
+@router.patch("/transitions/{transition_id}")
+async def update_transition(
+    transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: Writer
+) -> TransitionRead:
+    row = await service.update_transition(session, transition_id, body)
+    return TransitionRead.model_validate(row)
+
+
+@router.delete("/transitions/{transition_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_transition(transition_id: uuid.UUID, session: Session, _: Writer) -> None:
+    await service.delete_transition(session, transition_id)

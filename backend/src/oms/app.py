@@ -11,6 +11,7 @@ from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
 from oms.core.health import router as health_router
+from oms.core.idempotency import install_idempotency
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.workflow.router import router as workflow_router
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_idempotency(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(_api_router())

@@ -4,6 +4,7 @@ import importlib
 
 MODEL_MODULES: tuple[str, ...] = (
     "oms.auth.models",
+    "oms.core.idempotency",
     "oms.events.models",
     "oms.workflow.models",
 )

@@ -14,6 +14,7 @@ from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
+from oms.orders.router import router as orders_router
 from oms.workflow.router import router as workflow_router
 
 API_PREFIX = "/api/v1"
@@ -65,4 +66,5 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 def _api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(workflow_router)
+    api.include_router(orders_router)
     return api

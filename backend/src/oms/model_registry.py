@@ -7,6 +7,7 @@ MODEL_MODULES: tuple[str, ...] = (
     "oms.core.idempotency",
     "oms.events.models",
     "oms.workflow.models",
+    "oms.orders.models",
 )
 
 

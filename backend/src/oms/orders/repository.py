@@ -1,0 +1,75 @@
+"""All SQL of the orders module.
+
+Every query a caller can reach starts from `visible_orders`, the one place that limits a
+customer to their own orders; staff (with `orders:read-all`) see all.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, Select, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from oms.auth import service as auth
+from oms.auth.permissions import Permission
+from oms.orders.models import Order
+
+
+def visible_orders(principal: auth.Principal) -> Select[Order]:
+    query = select(Order)
+    if not principal.can(Permission.ORDERS_READ_ALL):
+        query = query.where(Order.customer_id == principal.user_id)
+    return query
+
+
+async def add(session: AsyncSession, order: Order) -> None:
+    session.add(order)
+    await session.flush()
+
+
+async def order_with_items(
+    session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal, *, lock: bool = False
+) -> Order | None:
+    """The order if `principal` may see it; `lock` takes its row lock (FOR UPDATE) until the
+    transaction ends, so concurrent changes of one order queue up."""
+    query = visible_orders(principal).where(Order.id == order_id).options(selectinload(Order.items))
+    if lock:
+        query = query.with_for_update(of=Order)
+    return (await session.scalars(query)).first()
+
+
+async def list_orders(
+    session: AsyncSession,
+    principal: auth.Principal,
+    *,
+    statuses: Sequence[str] = (),
+    customer_id: uuid.UUID | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    number: int | None = None,
+    text: str | None = None,
+    before_number: int | None = None,
+    limit: int,
+) -> Sequence[Order]:
+    """Newest first by order number (unique, so the keyset is stable)."""
+    query = visible_orders(principal)
+    if statuses:
+        query = query.where(Order.status.in_(statuses))
+    if customer_id is not None:
+        query = query.where(Order.customer_id == customer_id)
+    if created_from is not None:
+        query = query.where(Order.created_at >= created_from)
+    if created_to is not None:
+        query = query.where(Order.created_at < created_to)
+    if text:
+        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        matches: list[ColumnElement[bool]] = [Order.customer_email.ilike(pattern, escape="\\")]
+        if number is not None:
+            matches.append(Order.number == number)
+        query = query.where(or_(*matches))
+    if before_number is not None:
+        query = query.where(Order.number < before_number)
+    query = query.order_by(Order.number.desc()).limit(limit)
+    return (await session.scalars(query)).all()

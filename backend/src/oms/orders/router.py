@@ -1,0 +1,148 @@
+"""HTTP endpoints of orders: place, list, read, move through the workflow."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from oms.auth.dependencies import CurrentUser, Requires
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.core.db import Session
+from oms.core.etags import etag, if_none_match_passes
+from oms.core.idempotency import IdempotentRequest, idempotency
+from oms.orders import service
+from oms.orders.schemas import (
+    OrderCreate,
+    OrderPage,
+    OrderRead,
+    OrderSummary,
+    StatusChange,
+    TargetStatus,
+)
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+Creator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
+Reader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
+Mover = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
+
+
+async def caller_id(user: CurrentUser) -> uuid.UUID:
+    return user.user_id
+
+
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency(caller_id))]
+
+
+def _currency(request: Request) -> str:
+    currency: str = request.app.state.settings.currency
+    return currency
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderRead,
+    responses={
+        201: {"headers": {"Location": {"schema": {"type": "string"}}}},
+        409: {"description": "Insufficient stock, or the Idempotency-Key is in flight."},
+        422: {"description": "The Idempotency-Key was used with another body."},
+    },
+)
+async def create_order(
+    body: OrderCreate,
+    session: Session,
+    user: Creator,
+    idempotent: Idempotent,
+    currency: Annotated[str, Depends(_currency)],
+    request: Request,
+) -> Response:
+    order = await service.create_order(session, body, user, currency=currency)
+    location = str(request.url_for("get_order", order_id=order.id))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        OrderRead.model_validate(order),
+        headers={"Location": location, "ETag": etag(order.version)},
+    )
+
+
+@router.get("")
+async def list_orders(
+    session: Session,
+    user: Reader,
+    status_codes: Annotated[list[str], Query(alias="status")] = [],  # noqa: B006 - FastAPI copies it
+    customer_id: uuid.UUID | None = None,
+    created_from: datetime | None = None,
+    created_to: datetime | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="Order number or email.")] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: str | None = None,
+) -> OrderPage:
+    before = int(cursor) if cursor and cursor.isdigit() else None
+    rows = await service.list_orders(
+        session,
+        user,
+        statuses=status_codes,
+        customer_id=customer_id,
+        created_from=created_from,
+        created_to=created_to,
+        text=q,
+        before_number=before,
+        limit=limit + 1,
+    )
+    items = [OrderSummary.model_validate(row) for row in rows[:limit]]
+    next_cursor = str(rows[limit - 1].number) if len(rows) > limit else None
+    return OrderPage(items=items, next_cursor=next_cursor)
+
+
+@router.get(
+    "/{order_id}",
+    response_model=OrderRead,
+    responses={304: {"description": "If-None-Match matched: your copy is current."}},
+)
+async def get_order(
+    order_id: uuid.UUID,
+    session: Session,
+    user: Reader,
+    if_none_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    order = await service.get_order(session, order_id, user)
+    tag = etag(order.version)
+    if not if_none_match_passes(if_none_match, order.version):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    body = OrderRead.model_validate(order).model_dump_json()
+    return Response(body, media_type="application/json", headers={"ETag": tag})
+
+
+@router.patch(
+    "/{order_id}/status",
+    response_model=OrderRead,
+    responses={
+        409: {"description": "Transition not allowed; `allowed_targets` lists the options."},
+        412: {"description": "If-Match does not match the order's current ETag."},
+    },
+)
+async def change_status(
+    order_id: uuid.UUID,
+    body: StatusChange,
+    session: Session,
+    user: Mover,
+    if_match: Annotated[str | None, Header()] = None,
+) -> Response:
+    order = await service.change_status(session, order_id, body, user, if_match=if_match)
+    payload = OrderRead.model_validate(order).model_dump_json()
+    return Response(payload, media_type="application/json", headers={"ETag": etag(order.version)})
+
+
+@router.get("/{order_id}/transitions")
+async def allowed_transitions(
+    order_id: uuid.UUID, session: Session, user: Reader
+) -> list[TargetStatus]:
+    targets = await service.allowed_targets(session, order_id, user)
+    return [
+        TargetStatus(code=t.code, name=t.name, colour=t.colour, is_terminal=t.is_terminal)
+        for t in targets
+    ]

@@ -40,11 +40,10 @@ class Order(Base):
         Index("ix_orders_status_number", "status", "number"),
         Index("ix_orders_created_at", "created_at"),
     )
-    # The number comes from the sequence inside the INSERT and back with RETURNING.
-    __mapper_args__ = {"eager_defaults": True}  # noqa: RUF012 - SQLAlchemy's own protocol
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
-    number: Mapped[int] = mapped_column(BigInteger, ORDER_NUMBER_SEQUENCE, unique=True)
+    # Drawn from ORDER_NUMBER_SEQUENCE by the service; shown as OMS-000123.
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
     customer_id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT")
     )

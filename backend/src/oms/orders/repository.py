@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from oms.auth import service as auth
 from oms.auth.permissions import Permission
-from oms.orders.models import Order
+from oms.orders.models import ORDER_NUMBER_SEQUENCE, Order
 
 
 def visible_orders(principal: auth.Principal) -> Select[Order]:
@@ -22,6 +22,12 @@ def visible_orders(principal: auth.Principal) -> Select[Order]:
     if not principal.can(Permission.ORDERS_READ_ALL):
         query = query.where(Order.customer_id == principal.user_id)
     return query
+
+
+async def next_order_number(session: AsyncSession) -> int:
+    number = await session.scalar(select(ORDER_NUMBER_SEQUENCE.next_value()))
+    assert number is not None
+    return int(number)
 
 
 async def add(session: AsyncSession, order: Order) -> None:

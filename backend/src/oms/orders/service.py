@@ -69,6 +69,7 @@ async def create_order(
     now = datetime.now(UTC)
     order = Order(
         id=uuid.uuid4(),
+        number=await repository.next_order_number(session),
         customer_id=customer_id,
         customer_email=customer_email,
         status=initial.code,

@@ -96,7 +96,7 @@ async def exits(
         .where(OrderStatusTransition.from_status == code)
         .order_by(OrderStatus.position, OrderStatus.code)
     )
-    return [(transition, target) for transition, target in rows.tuples()]
+    return [(transition, target) for transition, target in rows]
 
 
 async def transition(

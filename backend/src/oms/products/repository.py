@@ -126,8 +126,9 @@ def _contains_any(documents: Sequence[str]) -> ColumnElement[bool]:
     return or_(*(Product.attributes.op("@>")(cast(literal(doc, Text), JSONB)) for doc in documents))
 
 
-def _filtered(query: Select[Product], where: ProductFilter) -> Select[Product]:
-    query = _visible(query, where.include_inactive)
+def filtered_products(where: ProductFilter) -> Select[Product]:
+    """The products matching `where`, unordered."""
+    query = _visible(select(Product), where.include_inactive)
     if where.active is not None:
         query = query.where(Product.active.is_(where.active))
     if where.category_id is not None:
@@ -154,7 +155,7 @@ def _filtered(query: Select[Product], where: ProductFilter) -> Select[Product]:
 async def products_page(
     session: AsyncSession, where: ProductFilter, *, after_sku: str | None, limit: int
 ) -> Sequence[Product]:
-    query = _filtered(select(Product), where).order_by(lower_sku).limit(limit + 1)
+    query = filtered_products(where).order_by(lower_sku).limit(limit + 1)
     if after_sku is not None:
         query = query.where(keyset_after([lower_sku], [after_sku]))
     return (await session.scalars(query)).all()

@@ -235,7 +235,9 @@ async def test_an_unknown_category_is_404(client: AsyncClient, admin: Actor) -> 
     missing = "00000000-0000-4000-8000-000000000000"
 
     assert (await client.get(f"{CATEGORIES}/{missing}", headers=admin.headers)).status_code == 404
-    patched = await client.patch(f"{CATEGORIES}/{missing}", json={"name": "X"}, headers=admin.headers)
+    patched = await client.patch(
+        f"{CATEGORIES}/{missing}", json={"name": "X"}, headers=admin.headers
+    )
     assert patched.status_code == 404
     assert (
         await client.delete(f"{CATEGORIES}/{missing}", headers=admin.headers)

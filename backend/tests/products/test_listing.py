@@ -114,9 +114,7 @@ async def test_attribute_filters(client: AsyncClient, customer: Actor) -> None:
         "CH-RED",
         "TB-OAK",
     ]
-    assert await _skus(client, customer, {"attr.color": "red", "attr.width_cm": "45"}) == [
-        "CH-RED"
-    ]
+    assert await _skus(client, customer, {"attr.color": "red", "attr.width_cm": "45"}) == ["CH-RED"]
     # Numbers compare as numbers, exactly.
     assert await _skus(client, customer, {"attr.width_cm": "45.50"}) == ["CH-BLUE"]
     assert await _skus(client, customer, {"attr.voltage": "230"}) == ["EL-LAMP"]
@@ -199,9 +197,7 @@ async def test_the_last_page_has_no_cursor(client: AsyncClient, customer: Actor)
 @pytest.mark.parametrize(
     "cursor", ["not-base64!", "bm90IGpzb24", "W1sidSIsIngiXV0", "W1siaSIsMV1d", "W10"]
 )
-async def test_a_malformed_cursor_is_400(
-    client: AsyncClient, customer: Actor, cursor: str
-) -> None:
+async def test_a_malformed_cursor_is_400(client: AsyncClient, customer: Actor, cursor: str) -> None:
     response = await client.get(PRODUCTS, params={"cursor": cursor}, headers=customer.headers)
 
     assert response.status_code == 400

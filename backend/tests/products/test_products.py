@@ -114,9 +114,7 @@ async def test_changed_attributes_are_validated_against_the_category(
         url, json={"attributes": {"material": "oak", "width_cm": -3}}, headers=admin.headers
     )
     # Moving to a category whose schema the current attributes do not satisfy.
-    moved = await client.patch(
-        url, json={"category_id": electronics["id"]}, headers=admin.headers
-    )
+    moved = await client.patch(url, json={"category_id": electronics["id"]}, headers=admin.headers)
     moved_with_attributes = await client.patch(
         url,
         json={"category_id": electronics["id"], "attributes": {"voltage": 12}},
@@ -142,7 +140,13 @@ async def test_an_unknown_category_is_422(client: AsyncClient, admin: Actor) -> 
 
 @pytest.mark.parametrize(
     ("sent", "stored"),
-    [("0.10", "0.10"), ("0.1", "0.10"), ("20", "20.00"), (20, "20.00"), ("9999999999.99", "9999999999.99")],
+    [
+        ("0.10", "0.10"),
+        ("0.1", "0.10"),
+        ("20", "20.00"),
+        (20, "20.00"),
+        ("9999999999.99", "9999999999.99"),
+    ],
 )
 async def test_prices_are_exact_decimals_written_as_strings(
     client: AsyncClient,
@@ -241,7 +245,8 @@ async def test_a_patch_changes_only_the_fields_sent(
     product = await create_product(client, admin, furniture, "CH-1", stock=5, description="Old")
 
     response = await client.patch(
-        f"{PRODUCTS}/{product['id']}", json={"name": "New name", "price": "12.50"},
+        f"{PRODUCTS}/{product['id']}",
+        json={"name": "New name", "price": "12.50"},
         headers=admin.headers,
     )
 
@@ -291,6 +296,8 @@ async def test_an_unknown_product_is_404(client: AsyncClient, admin: Actor) -> N
     missing = f"{PRODUCTS}/00000000-0000-4000-8000-000000000000"
 
     assert (await client.get(missing, headers=admin.headers)).status_code == 404
-    assert (await client.patch(missing, json={"name": "X"}, headers=admin.headers)).status_code == 404
+    assert (
+        await client.patch(missing, json={"name": "X"}, headers=admin.headers)
+    ).status_code == 404
     assert (await client.delete(missing, headers=admin.headers)).status_code == 404
     assert (await client.get(f"{PRODUCTS}/not-a-uuid", headers=admin.headers)).status_code == 400

@@ -2,7 +2,6 @@
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -29,7 +28,7 @@ class Shelf:
 
 
 @pytest.fixture
-async def shelf(engine: AsyncEngine, clean_database: None) -> AsyncIterator[Shelf]:
+async def shelf(engine: AsyncEngine, clean_database: None) -> Shelf:
     sessions = create_sessionmaker(engine)
     async with sessions() as session, session.begin():
         category = Category(code="furniture", name="Furniture", attribute_schema={})
@@ -50,7 +49,7 @@ async def shelf(engine: AsyncEngine, clean_database: None) -> AsyncIterator[Shel
         session.add_all(rows.values())
         await session.flush()
         ids = {name: row.id for name, row in rows.items()}
-    yield Shelf(sessions=sessions, **ids)
+    return Shelf(sessions=sessions, **ids)
 
 
 async def _reserve(shelf: Shelf, lines: list[products.StockLine]) -> list[products.ProductSnapshot]:
@@ -147,10 +146,13 @@ async def test_a_rolled_back_reservation_leaves_stock_as_it_was(shelf: Shelf) ->
     class Boom(Exception):
         pass
 
-    with pytest.raises(Boom):
+    async def reserve_then_fail() -> None:
         async with shelf.sessions() as session, session.begin():
             await products.reserve_stock(session, [products.StockLine(2, product_id=shelf.chair)])
             raise Boom
+
+    with pytest.raises(Boom):
+        await reserve_then_fail()
 
     assert await shelf.stock(shelf.chair) == 10
 
@@ -240,9 +242,7 @@ async def test_a_reservation_waits_for_a_concurrent_one_and_sees_its_result(
 ) -> None:
     async with shelf.sessions() as first, first.begin():
         await products.reserve_stock(first, [products.StockLine(2, product_id=shelf.table)])
-        second = asyncio.create_task(
-            _reserve(shelf, [products.StockLine(quantity=2, sku="TB-1")])
-        )
+        second = asyncio.create_task(_reserve(shelf, [products.StockLine(quantity=2, sku="TB-1")]))
         assert await _someone_waits_for_a_lock(shelf)
         assert not second.done()
 

@@ -1,5 +1,6 @@
 """Categories over HTTP: permissions, schema validation, and the guards that keep products valid."""
 
+import asyncio
 from typing import Any
 
 from httpx import AsyncClient
@@ -242,3 +243,16 @@ async def test_an_unknown_category_is_404(client: AsyncClient, admin: Actor) -> 
     assert (
         await client.delete(f"{CATEGORIES}/{missing}", headers=admin.headers)
     ).status_code == 404
+
+
+async def test_concurrent_creates_of_one_code_give_one_category_and_409s(
+    client: AsyncClient, admin: Actor
+) -> None:
+    responses = await asyncio.gather(
+        *(
+            client.post(CATEGORIES, json={"code": "lamps", "name": "Lamps"}, headers=admin.headers)
+            for _ in range(8)
+        )
+    )
+
+    assert sorted(response.status_code for response in responses) == [201] + [409] * 7

@@ -138,19 +138,32 @@ async def test_a_malformed_attribute_filter_is_400(client: AsyncClient, customer
     assert response.json()["errors"][0]["field"] == "attr.co lor"
 
 
-async def test_an_attribute_filter_can_use_the_gin_index(engine: AsyncEngine) -> None:
-    where = ProductFilter(attributes=attribute_filters([("attr.color", "red")]))
+async def _plan(engine: AsyncEngine, where: ProductFilter) -> list[str]:
     query = filtered_products(where).compile(
         dialect=postgresql.dialect(),  # type: ignore[no-untyped-call]
         compile_kwargs={"literal_binds": True},
     )
-
     async with engine.connect() as connection:
+        # With a handful of rows a sequential scan is cheapest; forbid it to see the index.
         await connection.execute(text("SET enable_seqscan = off"))
-        plan = (await connection.execute(text(f"EXPLAIN {query}"))).scalars().all()
+        plan = (await connection.exec_driver_sql(f"EXPLAIN {query}")).scalars().all()
         await connection.execute(text("RESET enable_seqscan"))
+    return list(plan)
+
+
+async def test_an_attribute_filter_can_use_the_gin_index(engine: AsyncEngine) -> None:
+    where = ProductFilter(attributes=attribute_filters([("attr.width_cm", "45")]))
+
+    plan = await _plan(engine, where)
 
     assert any("ix_products_attributes" in line for line in plan), plan
+
+
+async def test_free_text_can_use_the_trigram_indexes(engine: AsyncEngine) -> None:
+    plan = await _plan(engine, ProductFilter(text="chair"))
+
+    assert any("ix_products_name_trgm" in line for line in plan), plan
+    assert any("ix_products_sku_trgm" in line for line in plan), plan
 
 
 async def test_pages_have_no_duplicates_or_gaps_when_rows_arrive_between_pages(

@@ -1,5 +1,6 @@
 """Products over HTTP: who may do what, attribute validation, exact prices, SKUs, archiving."""
 
+import asyncio
 from decimal import Decimal
 from typing import Any
 
@@ -301,3 +302,22 @@ async def test_an_unknown_product_is_404(client: AsyncClient, admin: Actor) -> N
     ).status_code == 404
     assert (await client.delete(missing, headers=admin.headers)).status_code == 404
     assert (await client.get(f"{PRODUCTS}/not-a-uuid", headers=admin.headers)).status_code == 400
+
+
+async def test_concurrent_creates_of_one_sku_give_one_product_and_409s(
+    client: AsyncClient, admin: Actor, furniture: dict[str, Any]
+) -> None:
+    # Half write the SKU in upper case: the unique index ignores case.
+    skus = ["race-x" if i % 2 else "RACE-X" for i in range(10)]
+    responses = await asyncio.gather(
+        *(
+            client.post(PRODUCTS, json=_payload(furniture, sku=sku), headers=admin.headers)
+            for sku in skus
+        )
+    )
+
+    codes = sorted(response.status_code for response in responses)
+    assert codes == [201] + [409] * 9
+    assert {r.json()["type"] for r in responses if r.status_code == 409} == {
+        "urn:oms:problem:sku-taken"
+    }

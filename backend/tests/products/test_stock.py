@@ -84,6 +84,14 @@ async def test_reserving_takes_tracked_stock_and_snapshots_each_line_in_order(
     assert await shelf.stock(shelf.sofa) is None
 
 
+async def test_no_lines_reserve_and_release_nothing(shelf: Shelf) -> None:
+    assert await _reserve(shelf, []) == []
+    async with shelf.sessions() as session, session.begin():
+        await products.release_stock(session, [])
+
+    assert await shelf.stock(shelf.chair) == 10
+
+
 async def test_insufficient_stock_adds_up_repeated_lines_and_changes_nothing(
     shelf: Shelf,
 ) -> None:

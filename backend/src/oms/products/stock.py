@@ -93,6 +93,8 @@ async def reserve_stock(session: AsyncSession, lines: Sequence[StockLine]) -> li
     been changed, though the rows stay locked until the caller's transaction ends.
     """
     _check_lines(lines)
+    if not lines:
+        return []
     product_ids = await _product_ids(session, lines)
     locked = await repository.lock_products(session, product_ids)
 
@@ -136,6 +138,8 @@ async def release_stock(session: AsyncSession, lines: Sequence[tuple[uuid.UUID, 
     for index, (_, quantity) in enumerate(lines):
         if quantity < 1:
             raise InvalidQuantity(index, quantity)
+    if not lines:
+        return
     locked = await repository.lock_products(session, [product_id for product_id, _ in lines])
     returned: dict[uuid.UUID, int] = {}
     first_line: dict[uuid.UUID, int] = {}

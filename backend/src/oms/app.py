@@ -13,6 +13,7 @@ from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
+from oms.products.router import router as products_router
 
 API_PREFIX = "/api/v1"
 
@@ -60,4 +61,6 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
 
 def _api_router() -> APIRouter:
-    return APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(products_router)
+    return api

@@ -25,8 +25,9 @@ $(CURDIR)/.tools/bin/uv:
 env: $(UV)
 	cd $(BACKEND) && $(UV) sync --frozen --quiet
 
+# From the repository root, so ./.env and ./.oms are the root's.
 run: env
-	$(UV_RUN) oms run --seed-demo
+	OMS_LOG_FORMAT=$${OMS_LOG_FORMAT:-console} $(UV) run --project $(BACKEND) --frozen oms run --seed-demo
 
 lint: env
 	$(UV_RUN) ruff check .

@@ -15,6 +15,7 @@ from oms.core.idempotency import install_idempotency
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.orders.router import router as orders_router
+from oms.products.router import router as products_router
 from oms.workflow.router import router as workflow_router
 
 API_PREFIX = "/api/v1"
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 
 def _api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
+    api.include_router(products_router)
     api.include_router(workflow_router)
     api.include_router(orders_router)
     return api

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.products import service as products
 from oms.workflow.seed import seed_demo_workflow
 
 log = structlog.get_logger("oms.seed")
@@ -12,7 +13,10 @@ log = structlog.get_logger("oms.seed")
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
-DEMO_SEEDERS: tuple[DemoSeeder, ...] = (seed_demo_workflow,)
+DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
+    products.seed_demo_catalogue,
+    seed_demo_workflow,
+)
 
 
 async def seed_demo(session: AsyncSession) -> None:

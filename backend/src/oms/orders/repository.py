@@ -6,6 +6,7 @@ customer to their own orders; staff (with `orders:read-all`) see all.
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, Select, or_, select
@@ -15,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from oms.auth import service as auth
 from oms.auth.permissions import Permission
 from oms.orders.models import ORDER_NUMBER_SEQUENCE, Order
+from oms.orders.schemas import parse_number
 
 
 def visible_orders(principal: auth.Principal) -> Select[Order]:
@@ -46,36 +48,46 @@ async def order_with_items(
     return (await session.scalars(query)).first()
 
 
+@dataclass(frozen=True, slots=True)
+class OrderFilter:
+    statuses: tuple[str, ...] = ()
+    customer_id: uuid.UUID | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+    text: str | None = None
+
+
 async def list_orders(
     session: AsyncSession,
     principal: auth.Principal,
+    filters: OrderFilter,
     *,
-    statuses: Sequence[str] = (),
-    customer_id: uuid.UUID | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    number: int | None = None,
-    text: str | None = None,
-    before_number: int | None = None,
+    before_number: int | None,
     limit: int,
 ) -> Sequence[Order]:
     """Newest first by order number (unique, so the keyset is stable)."""
     query = visible_orders(principal)
-    if statuses:
-        query = query.where(Order.status.in_(statuses))
-    if customer_id is not None:
-        query = query.where(Order.customer_id == customer_id)
-    if created_from is not None:
-        query = query.where(Order.created_at >= created_from)
-    if created_to is not None:
-        query = query.where(Order.created_at < created_to)
-    if text:
-        pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        matches: list[ColumnElement[bool]] = [Order.customer_email.ilike(pattern, escape="\\")]
-        if number is not None:
-            matches.append(Order.number == number)
-        query = query.where(or_(*matches))
+    if filters.statuses:
+        query = query.where(Order.status.in_(filters.statuses))
+    if filters.customer_id is not None:
+        query = query.where(Order.customer_id == filters.customer_id)
+    if filters.created_from is not None:
+        query = query.where(Order.created_at >= filters.created_from)
+    if filters.created_to is not None:
+        query = query.where(Order.created_at < filters.created_to)
+    if filters.text:
+        query = query.where(_matching(filters.text))
     if before_number is not None:
         query = query.where(Order.number < before_number)
     query = query.order_by(Order.number.desc()).limit(limit)
     return (await session.scalars(query)).all()
+
+
+def _matching(text: str) -> ColumnElement[bool]:
+    """Free text: the order number (OMS-000123 or 123) or part of the customer's email."""
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    matches: list[ColumnElement[bool]] = [Order.customer_email.ilike(f"%{escaped}%", escape="\\")]
+    number = parse_number(text)
+    if number is not None:
+        matches.append(Order.number == number)
+    return or_(*matches)

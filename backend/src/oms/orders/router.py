@@ -12,10 +12,11 @@ from oms.auth.principal import Principal
 from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.idempotency import IdempotentRequest, idempotency
+from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.orders import service
+from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     OrderCreate,
-    OrderPage,
     OrderRead,
     OrderSummary,
     StatusChange,
@@ -73,29 +74,32 @@ async def create_order(
 async def list_orders(
     session: Session,
     user: Reader,
-    status_codes: Annotated[list[str], Query(alias="status")] = [],  # noqa: B006 - FastAPI copies it
-    customer_id: uuid.UUID | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    q: Annotated[str | None, Query(max_length=200, description="Order number or email.")] = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    cursor: str | None = None,
-) -> OrderPage:
-    before = int(cursor) if cursor and cursor.isdigit() else None
-    rows = await service.list_orders(
+    status_codes: Annotated[
+        list[str] | None, Query(alias="status", description="Any of these statuses.")
+    ] = None,
+    customer_id: Annotated[uuid.UUID | None, Query(description="Staff: one customer's.")] = None,
+    created_from: Annotated[datetime | None, Query(description="Created at or after.")] = None,
+    created_to: Annotated[datetime | None, Query(description="Created before.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Order number, or part of an email.")
+    ] = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> Page[OrderSummary]:
+    """Newest first. Customers see their own orders only."""
+    return await service.list_orders(
         session,
         user,
-        statuses=status_codes,
-        customer_id=customer_id,
-        created_from=created_from,
-        created_to=created_to,
-        text=q,
-        before_number=before,
-        limit=limit + 1,
+        OrderFilter(
+            statuses=tuple(status_codes or ()),
+            customer_id=customer_id,
+            created_from=created_from,
+            created_to=created_to,
+            text=q,
+        ),
+        cursor=cursor,
+        limit=limit,
     )
-    items = [OrderSummary.model_validate(row) for row in rows[:limit]]
-    next_cursor = str(rows[limit - 1].number) if len(rows) > limit else None
-    return OrderPage(items=items, next_cursor=next_cursor)
 
 
 @router.get(

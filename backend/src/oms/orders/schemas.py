@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import datetime
-from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import (
@@ -15,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from oms.core.money import Money
 from oms.orders.countries import ISO_3166_ALPHA_2
 
 
@@ -122,9 +122,9 @@ class OrderItemRead(BaseModel):
     product_id: uuid.UUID
     sku: str
     name: str
-    unit_price: Decimal
+    unit_price: Money
     quantity: int
-    line_total: Decimal
+    line_total: Money
 
 
 class OrderRead(BaseModel):
@@ -136,7 +136,7 @@ class OrderRead(BaseModel):
     customer_id: uuid.UUID
     customer_email: str
     currency: str
-    total: Decimal = Field(examples=["39.98"])
+    total: Money
     items: list[OrderItemRead]
     shipping_address: ShippingAddress
     note: str | None
@@ -157,7 +157,7 @@ class OrderSummary(BaseModel):
     customer_id: uuid.UUID
     customer_email: str
     currency: str
-    total: Decimal
+    total: Money
     version: int
     created_at: datetime
     updated_at: datetime
@@ -168,10 +168,3 @@ class TargetStatus(BaseModel):
     name: str
     colour: str
     is_terminal: bool
-
-
-class OrderPage(BaseModel):
-    items: list[OrderSummary]
-    next_cursor: str | None = Field(
-        description="Pass as `cursor` for the next page; null at the end."
-    )

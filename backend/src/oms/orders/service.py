@@ -5,7 +5,6 @@ history and its outbox event are written together or not at all.
 """
 
 import uuid
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.auth import service as auth
 from oms.auth.permissions import Permission
 from oms.core.etags import etag, if_match_passes
+from oms.core.pagination import Page, decode_cursor, page_of
 from oms.events import service as events
 from oms.orders import pricing, repository
 from oms.orders.errors import (
@@ -23,12 +23,13 @@ from oms.orders.errors import (
     UnknownCustomer,
 )
 from oms.orders.models import Order, OrderItem
+from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     OrderCreate,
     OrderRead,
+    OrderSummary,
     StatusChange,
     format_number,
-    parse_number,
 )
 from oms.products import service as products
 from oms.workflow import service as workflow
@@ -172,27 +173,17 @@ async def change_status(
 async def list_orders(
     session: AsyncSession,
     principal: auth.Principal,
+    filters: OrderFilter,
     *,
-    statuses: Sequence[str] = (),
-    customer_id: uuid.UUID | None = None,
-    created_from: datetime | None = None,
-    created_to: datetime | None = None,
-    text: str | None = None,
-    before_number: int | None = None,
-    limit: int = 20,
-) -> Sequence[Order]:
-    return await repository.list_orders(
-        session,
-        principal,
-        statuses=statuses,
-        customer_id=customer_id,
-        created_from=created_from,
-        created_to=created_to,
-        text=text,
-        number=parse_number(text) if text else None,
-        before_number=before_number,
-        limit=limit,
+    cursor: str | None,
+    limit: int,
+) -> Page[OrderSummary]:
+    """Newest first (by order number, a unique key, so pages are stable)."""
+    after = decode_cursor(cursor, int)[0] if cursor else None
+    rows = await repository.list_orders(
+        session, principal, filters, before_number=after, limit=limit + 1
     )
+    return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
 
 
 async def _customer(

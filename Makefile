@@ -42,8 +42,10 @@ pytest: env
 
 test: lint typecheck pytest
 
+# The benchmarks live in ./bench and run with the backend's environment.
+BENCH_ARGS ?=
 bench: env
-	$(UV_RUN) python -m bench
+	cd $(BACKEND) && PYTHONPATH=$(CURDIR) $(UV) run --frozen python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .tools $(BACKEND)/.venv $(BACKEND)/.oms

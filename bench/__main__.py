@@ -1,0 +1,6 @@
+"""`python -m bench`: run every benchmark."""
+
+from bench.orders.run import main
+
+if __name__ == "__main__":
+    raise SystemExit(main())

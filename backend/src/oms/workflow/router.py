@@ -3,12 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from oms.auth.dependencies import Requires
+from oms.auth.dependencies import CurrentUser, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.idempotency import IdempotentRequest, idempotency
 from oms.workflow import service
 from oms.workflow.schemas import (
     StatusCreate,
@@ -25,18 +26,30 @@ Reader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 
 
+async def caller_id(user: CurrentUser) -> uuid.UUID:
+    return user.user_id
+
+
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency(caller_id))]
+
+
 @router.get("/statuses")
 async def list_statuses(session: Session, _: Reader) -> list[StatusRead]:
     return [StatusRead.model_validate(row) for row in await service.list_statuses(session)]
 
 
-@router.post("/statuses", status_code=status.HTTP_201_CREATED)
+@router.post("/statuses", status_code=status.HTTP_201_CREATED, response_model=StatusRead)
 async def create_status(
-    body: StatusCreate, session: Session, request: Request, response: Response, _: Writer
-) -> StatusRead:
+    body: StatusCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+) -> Response:
     row = await service.create_status(session, body)
-    response.headers["Location"] = str(request.url_for("get_status", code=row.code))
-    return StatusRead.model_validate(row)
+    location = str(request.url_for("get_status", code=row.code))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        StatusRead.model_validate(row),
+        headers={"Location": location},
+    )
 
 
 @router.get("/statuses/{code}")
@@ -66,13 +79,18 @@ async def list_transitions(
     return [TransitionRead.model_validate(row) for row in rows]
 
 
-@router.post("/transitions", status_code=status.HTTP_201_CREATED)
+@router.post("/transitions", status_code=status.HTTP_201_CREATED, response_model=TransitionRead)
 async def create_transition(
-    body: TransitionCreate, session: Session, request: Request, response: Response, _: Writer
-) -> TransitionRead:
+    body: TransitionCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+) -> Response:
     row = await service.create_transition(session, body)
-    response.headers["Location"] = str(request.url_for("get_transition", transition_id=row.id))
-    return TransitionRead.model_validate(row)
+    location = str(request.url_for("get_transition", transition_id=row.id))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        TransitionRead.model_validate(row),
+        headers={"Location": location},
+    )
 
 
 @router.get("/transitions/{transition_id}")

@@ -50,7 +50,10 @@ async def seed_demo_workflow(session: AsyncSession) -> None:
             )
         )
     await session.flush()
+    statuses = await repository.statuses_by_code(session, [s[0] for s in DEMO_STATUSES])
     for source, target, roles in DEMO_TRANSITIONS:
+        if statuses[source].is_terminal:
+            continue  # an admin made it terminal: nothing may leave it
         if await repository.transition_between(session, source, target) is None:
             session.add(OrderStatusTransition(from_status=source, to_status=target, roles=roles))
     await session.flush()

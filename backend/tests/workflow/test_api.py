@@ -260,7 +260,7 @@ async def test_creating_a_status_or_transition_is_idempotent_with_a_key(
     client: AsyncClient, admin: Actor, demo_workflow: None
 ) -> None:
     key = {**admin.headers, "Idempotency-Key": "status-1"}
-    body = {"code": "held", "name": "Held"}
+    body: dict[str, Any] = {"code": "held", "name": "Held"}
     first = await client.post(STATUSES, json=body, headers=key)
     again = await client.post(STATUSES, json=body, headers=key)
     assert first.status_code == again.status_code == 201
@@ -271,7 +271,7 @@ async def test_creating_a_status_or_transition_is_idempotent_with_a_key(
     assert (await client.post(STATUSES, json=body, headers=admin.headers)).status_code == 409
 
     key = {**admin.headers, "Idempotency-Key": "transition-1"}
-    body: dict[str, Any] = {"from_status": "new", "to_status": "held", "roles": ["admin"]}
+    body = {"from_status": "new", "to_status": "held", "roles": ["admin"]}
     first = await client.post(TRANSITIONS, json=body, headers=key)
     again = await client.post(TRANSITIONS, json=body, headers=key)
     assert again.headers["idempotent-replayed"] == "true"

@@ -17,6 +17,7 @@ class LoadResult:
     latencies: list[float] = field(default_factory=list)
     statuses: Counter[int] = field(default_factory=Counter)
     elapsed: float = 0.0
+    server_cpu: float = 0.0  # seconds of the API process's CPU, when measured
 
     @property
     def ok(self) -> int:

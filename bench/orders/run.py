@@ -38,6 +38,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import psutil
 from sqlalchemy.engine import make_url
 
 from bench.orders.load import LoadResult, post, run_load
@@ -308,6 +309,11 @@ def _report(http: LoadResult, pg: PgbenchResult | None, args: argparse.Namespace
         f" p99 {http.percentile(0.99) * 1000:.1f} ms,"
         f" max {max(http.latencies, default=0) * 1000:.1f} ms"
     )
+    if http.ok:
+        print(
+            f"      API process CPU {http.server_cpu * 1000 / http.ok:.2f} ms per order"
+            f" ({http.server_cpu / http.elapsed:.0%} of one core)"
+        )
     others = {code: n for code, n in http.statuses.items() if code != 201}
     if others:
         print(f"      other statuses: {others}")
@@ -342,6 +348,8 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
             warm = asyncio.run(_count_orders(url))
+            api = psutil.Process(process.pid)
+            before = api.cpu_times()
             with _profiler(process.pid, args.profile, args.duration):
                 http = asyncio.run(
                     run_load(
@@ -353,6 +361,8 @@ def main(argv: list[str] | None = None) -> int:
                         max_requests=args.max_orders,
                     )
                 )
+            after = api.cpu_times()
+            http.server_cpu = (after.user - before.user) + (after.system - before.system)
         problems = asyncio.run(_verify(url, warm + http.ok))
         pg = run_pgbench(
             url,

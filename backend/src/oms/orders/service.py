@@ -68,9 +68,9 @@ async def create_order(
         [pricing.CatalogueProduct(s.id, s.sku, s.name, s.price) for s in snapshots],
     )
     now = datetime.now(UTC)
+    order_id = uuid.uuid4()
     order = Order(
-        id=uuid.uuid4(),
-        number=await repository.next_order_number(session),
+        id=order_id,
         customer_id=customer_id,
         customer_email=customer_email,
         status=initial.code,
@@ -85,6 +85,7 @@ async def create_order(
         items=[
             OrderItem(
                 id=uuid.uuid4(),
+                order_id=order_id,
                 position=position,
                 product_id=line.product_id,
                 sku=line.sku,
@@ -96,7 +97,7 @@ async def create_order(
             for position, line in enumerate(priced, start=1)
         ],
     )
-    await repository.add(session, order)
+    await repository.insert_order(session, order)
     await events.record_event(session, type=ORDER_CREATED, order_id=order.id, data=_snapshot(order))
     return order
 

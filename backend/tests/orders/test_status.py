@@ -262,8 +262,13 @@ async def test_a_status_in_use_by_an_order_cannot_be_deleted_or_renamed(
     deleted = await client.delete(f"{STATUSES}/limbo", headers=admin.headers)
     assert deleted.status_code == 409
     assert deleted.json()["type"] == "urn:oms:problem:status-in-use"
-    renamed = await client.patch(f"{STATUSES}/limbo", json={"code": "gone"}, headers=admin.headers)
-    assert renamed.status_code == 409
+    for change in ({"code": "gone"}, {"code": "gone", "is_initial": True, "name": "Gone"}):
+        renamed = await client.patch(f"{STATUSES}/limbo", json=change, headers=admin.headers)
+        assert renamed.status_code == 409, renamed.text
+        assert renamed.json()["type"] == "urn:oms:problem:status-in-use"
+    statuses = (await client.get(STATUSES, headers=admin.headers)).json()
+    assert [s["code"] for s in statuses if s["is_initial"]] == ["new"]
+    assert "gone" not in {s["code"] for s in statuses}
     assert (await client.get(f"{ORDERS}/{order['id']}", headers=admin.headers)).json()[
         "status"
     ] == "limbo"

@@ -174,16 +174,18 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         await _ensure_code_unused(session, code)
         if await repository.status(session, new_code) is not None:
             raise StatusCodeTaken(new_code)
-        row.code = new_code
-    if is_initial and not row.is_initial:
-        await repository.clear_initial_flag(session, except_code=row.code)
-    for field, value in changes.items():
-        setattr(row, field, value)
 
-    async def flush() -> None:
+    async def apply() -> None:
+        # Orders refer to the code ON UPDATE RESTRICT: renaming one in use fails here.
+        row.code = new_code
+        await session.flush()
+        if is_initial and not row.is_initial:
+            await repository.clear_initial_flag(session, except_code=row.code)
+        for field, value in changes.items():
+            setattr(row, field, value)
         await session.flush()
 
-    await _flush_or_conflict(session, flush, code=code)
+    await _flush_or_conflict(session, apply, code=code)
     return row
 
 
@@ -199,7 +201,6 @@ async def delete_status(session: AsyncSession, code: str) -> None:
 
 async def _ensure_code_unused(session: AsyncSession, code: str) -> None:
     await _ensure_not_in_transitions(session, code)
-    # Orders refer to the code with ON UPDATE RESTRICT; the flush reports that case.
 
 
 async def _ensure_not_in_transitions(session: AsyncSession, code: str) -> None:

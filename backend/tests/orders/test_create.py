@@ -260,3 +260,22 @@ async def test_an_idempotent_retry_returns_the_first_order(
     assert changed.status_code == 422
     assert await count(engine, "orders") == 1
     assert Decimal(first.json()["total"]) == Decimal("39.98")
+
+
+async def test_a_token_without_email_takes_the_email_from_the_user(
+    app: Any, customer: Actor, shop: tuple[Product, Product, Product]
+) -> None:
+    from oms.auth import service as auth
+    from oms.orders import service as orders
+    from oms.orders.schemas import OrderCreate
+
+    # An identity provider's token may carry no email; the order still records it.
+    principal = auth.Principal(user_id=customer.user.id, roles=frozenset({auth.Role.CUSTOMER}))
+    body = OrderCreate.model_validate(
+        {"items": [{"sku": "EBOOK-1", "quantity": 1}], "shipping_address": ADDRESS}
+    )
+    async with app.state.sessions() as session, session.begin():
+        order = await orders.create_order(session, body, principal, currency="EUR")
+    assert order.customer_email == customer.user.email
+    actor = {"id": str(customer.user.id), "email": customer.user.email}
+    assert order.status_history[0]["actor"] == actor

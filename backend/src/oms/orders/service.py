@@ -78,7 +78,15 @@ async def create_order(
         total=pricing.order_total(priced),
         shipping_address=data.shipping_address.model_dump(mode="json"),
         note=data.note,
-        status_history=[_history_entry(initial.code, now, principal, data.note)],
+        status_history=[
+            _history_entry(
+                initial.code,
+                now,
+                principal,
+                data.note,
+                email=customer_email if customer_id == principal.user_id else None,
+            )
+        ],
         version=0,
         created_at=now,
         updated_at=now,
@@ -204,12 +212,18 @@ async def _customer(
 
 
 def _history_entry(
-    status: str, at: datetime, principal: auth.Principal, note: str | None
+    status: str,
+    at: datetime,
+    principal: auth.Principal,
+    note: str | None,
+    *,
+    email: str | None = None,
 ) -> dict[str, Any]:
+    """`email` stands in for the actor's when their token carries none."""
     return {
         "status": status,
         "at": at.isoformat(),
-        "actor": {"id": str(principal.user_id), "email": principal.email},
+        "actor": {"id": str(principal.user_id), "email": principal.email or email or ""},
         "note": note,
     }
 

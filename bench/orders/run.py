@@ -287,6 +287,7 @@ async def _verify(url: str, created: int) -> list[str]:
             "SELECT count(*) FROM outbox_events WHERE type = 'order.created'"
         )
         keys = await connection.fetchval("SELECT count(*) FROM idempotency_keys")
+        taken = await connection.fetchval("SELECT sum($1 - stock) FROM products", STOCK)
     finally:
         await connection.close()
     problems = []
@@ -296,6 +297,8 @@ async def _verify(url: str, created: int) -> list[str]:
         problems.append(f"{events} order.created events for {orders} orders")
     if keys != orders:
         problems.append(f"{keys} idempotency keys for {orders} orders")
+    if taken != 2 * orders:
+        problems.append(f"{taken} units left stock for {orders} orders of two units")
     return problems
 
 

@@ -54,6 +54,27 @@ class Settings(BaseSettings):
         default="realm_access.roles", description="Dotted path to the roles list in a token."
     )
     demo_password: str | None = None
+    # Brute-force protection of the built-in login (state in PostgreSQL, shared by replicas).
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins for one account before it is locked."
+    )
+    login_max_failures_per_address: int = Field(
+        default=30, ge=1, description="Failed logins from one client address before it is locked."
+    )
+    login_failure_window: int = Field(
+        default=900, ge=1, description="Seconds within which failures are counted."
+    )
+    login_lockout: int = Field(default=900, ge=1, description="Seconds a lock lasts.")
+    oidc_jwks_min_refresh_interval: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds between JWKS refetches caused by an unknown key id.",
+    )
+    oidc_user_cache_ttl: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds a token's user is trusted without re-reading the database.",
+    )
 
     @field_validator("database_url")
     @classmethod

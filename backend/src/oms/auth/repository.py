@@ -204,16 +204,16 @@ async def any_locked(session: AsyncSession, keys: Sequence[str]) -> bool:
 _RECORD_FAILURE = text(
     """
     INSERT INTO login_failures AS f (key, failures, window_started_at, locked_until)
-    VALUES (:key, 1, now(), CASE WHEN :max_failures <= 1 THEN now() + :lockout END)
+    VALUES (:key, 1, now(), CASE WHEN CAST(:max_failures AS integer) <= 1 THEN now() + CAST(:lockout AS interval) END)
     ON CONFLICT (key) DO UPDATE SET
-        failures = CASE WHEN f.window_started_at < now() - :window THEN 1
+        failures = CASE WHEN f.window_started_at < now() - CAST(:window AS interval) THEN 1
                         ELSE f.failures + 1 END,
-        window_started_at = CASE WHEN f.window_started_at < now() - :window THEN now()
+        window_started_at = CASE WHEN f.window_started_at < now() - CAST(:window AS interval) THEN now()
                                  ELSE f.window_started_at END,
         locked_until = CASE
-            WHEN (CASE WHEN f.window_started_at < now() - :window THEN 1
-                       ELSE f.failures + 1 END) >= :max_failures
-            THEN now() + :lockout
+            WHEN (CASE WHEN f.window_started_at < now() - CAST(:window AS interval) THEN 1
+                       ELSE f.failures + 1 END) >= CAST(:max_failures AS integer)
+            THEN now() + CAST(:lockout AS interval)
             ELSE f.locked_until END
     """
 )

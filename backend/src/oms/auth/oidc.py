@@ -53,8 +53,9 @@ class RemoteKeySet:
         attempted_at = self._attempted_at
         age = math.inf if attempted_at is None else time.monotonic() - attempted_at
         wanted = self._keys is None or kid not in self._keys or age > MAX_KEY_AGE_SECONDS
-        # Failed and unknown-kid fetches alike are rate-limited.
-        if wanted and age >= self._min_refresh_interval:
+        # Failed and unknown-kid fetches alike are rate-limited; a fetch already under way
+        # is waited for (its result may hold the key).
+        if wanted and (age >= self._min_refresh_interval or self._lock.locked()):
             await self._refresh(attempted_at)
         if self._keys is None:
             raise IdentityProviderUnavailable()

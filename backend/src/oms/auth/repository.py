@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Integer, Interval, bindparam, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -204,18 +204,22 @@ async def any_locked(session: AsyncSession, keys: Sequence[str]) -> bool:
 _RECORD_FAILURE = text(
     """
     INSERT INTO login_failures AS f (key, failures, window_started_at, locked_until)
-    VALUES (:key, 1, now(), CASE WHEN CAST(:max_failures AS integer) <= 1 THEN now() + CAST(:lockout AS interval) END)
+    VALUES (:key, 1, now(), CASE WHEN :max_failures <= 1 THEN now() + :lockout END)
     ON CONFLICT (key) DO UPDATE SET
-        failures = CASE WHEN f.window_started_at < now() - CAST(:window AS interval) THEN 1
+        failures = CASE WHEN f.window_started_at < now() - :window THEN 1
                         ELSE f.failures + 1 END,
-        window_started_at = CASE WHEN f.window_started_at < now() - CAST(:window AS interval) THEN now()
+        window_started_at = CASE WHEN f.window_started_at < now() - :window THEN now()
                                  ELSE f.window_started_at END,
         locked_until = CASE
-            WHEN (CASE WHEN f.window_started_at < now() - CAST(:window AS interval) THEN 1
-                       ELSE f.failures + 1 END) >= CAST(:max_failures AS integer)
-            THEN now() + CAST(:lockout AS interval)
+            WHEN (CASE WHEN f.window_started_at < now() - :window THEN 1
+                       ELSE f.failures + 1 END) >= :max_failures
+            THEN now() + :lockout
             ELSE f.locked_until END
     """
+).bindparams(
+    bindparam("window", type_=Interval()),
+    bindparam("lockout", type_=Interval()),
+    bindparam("max_failures", type_=Integer()),
 )
 
 

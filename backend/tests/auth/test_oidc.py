@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from oms.auth.oidc import REQUIRED_CLAIMS
+from oms.core.settings import Settings
 from tests.auth.conftest import AppFactory, client_from
 from tests.auth.forge import attacks, stranger_key
 from tests.auth.helpers import ME, PASSWORD, USERS, bearer, user_with_password
@@ -295,3 +297,10 @@ def test_the_realm_export_has_roles_clients_and_the_api_audience() -> None:
         assert audience[0]["config"]["access.token.claim"] == "true"
     assert realm["clients"], "no clients"
     assert clients["oms-api"]["bearerOnly"] is True
+
+
+def test_oidc_mode_without_an_issuer_is_a_named_setting_error() -> None:
+    with pytest.raises(ValidationError) as raised:
+        Settings(_env_file=None, auth_mode="oidc")
+
+    assert raised.value.errors()[0]["loc"] == ("oidc_issuer",)

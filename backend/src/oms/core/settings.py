@@ -4,7 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -48,7 +48,11 @@ class Settings(BaseSettings):
     access_token_ttl: int = Field(default=300, ge=30, le=3600, description="Seconds.")
     refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=300, description="Seconds.")
     registration_enabled: bool = True
-    oidc_issuer: str | None = None
+    oidc_issuer: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="The OpenID provider's issuer URL (e.g. https://sso.example.com/realms/oms).",
+    )
     oidc_audience: str | None = None
     oidc_roles_claim: str = Field(
         default="realm_access.roles", description="Dotted path to the roles list in a token."
@@ -75,6 +79,16 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds a token's user is trusted without re-reading the database.",
     )
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_needs_an_issuer(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = value or None
+        if info.data.get("auth_mode") == "oidc" and value is None:
+            raise ValueError("required when OMS_AUTH_MODE=oidc")
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value
 
     @field_validator("database_url")
     @classmethod

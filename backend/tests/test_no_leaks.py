@@ -104,7 +104,9 @@ async def walk(app: FastAPI, client: AsyncClient, customer: Actor, world: LeakWo
             for parameter in operation.get("parameters", []):
                 factory = factory_for(path, parameter["name"])
                 if parameter["in"] == "query" and factory is not None:
-                    query[parameter["name"]] = made.get(id(factory)) or await factory.make(world)
+                    if id(factory) not in made:
+                        made[id(factory)] = await factory.make(world)
+                    query[parameter["name"]] = made[id(factory)]
             response = await client.request(
                 method.upper(),
                 url,

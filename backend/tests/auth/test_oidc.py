@@ -270,10 +270,27 @@ async def test_an_id_token_for_the_spa_is_not_an_access_token_for_the_api(
     oidc: OidcApp, provider: OpenIdProvider
 ) -> None:
     id_token = provider.claims(typ="ID", aud="oms-admin", nonce="n-0S6_WzA2Mj")
+    # Even when a misconfigured mapper puts the API audience into ID tokens.
+    id_token_for_api = provider.claims(typ="ID", aud=["oms-admin", "oms-api"])
     async with oidc() as (_, client):
         response = await client.get(ME, headers=bearer(provider.token(id_token)))
+        widened = await client.get(ME, headers=bearer(provider.token(id_token_for_api)))
 
-    assert response.status_code == 401
+    assert response.status_code == widened.status_code == 401
+
+
+async def test_passwords_of_provider_users_cannot_be_changed_in_oms(
+    oidc: OidcApp, provider: OpenIdProvider
+) -> None:
+    async with oidc() as (_, client):
+        response = await client.patch(
+            ME,
+            headers=bearer(provider.token()),
+            json={"current_password": "whatever", "new_password": "a long new password"},
+        )
+
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:oms:problem:managed-by-identity-provider"
 
 
 def test_the_realm_export_has_roles_clients_and_the_api_audience() -> None:

@@ -1,8 +1,11 @@
 """Admin user management (`/users`) and one's own profile (`/me`)."""
 
+import asyncio
+
 import pytest
 from fastapi import FastAPI
 from httpx import AsyncClient
+from sqlalchemy import text
 
 from oms.auth.permissions import Role
 from tests.actors import Actor
@@ -267,3 +270,24 @@ async def test_me_changes_the_password_given_the_current_one(
     assert (
         await client.post(REFRESH, json={"refresh_token": pair["refresh_token"]})
     ).status_code == 401
+
+
+async def test_two_admins_demoting_each_other_at_once_leave_one_admin(
+    app: FastAPI, admin: Actor, client: AsyncClient
+) -> None:
+    second = await user_with_password(app, "second@example.com", frozenset({Role.ADMIN}))
+    second_headers = bearer((await tokens(client, "second@example.com"))["access_token"])
+
+    answers = await asyncio.gather(
+        client.patch(f"{USERS}/{second.id}", headers=admin.headers, json={"roles": ["manager"]}),
+        client.patch(
+            f"{USERS}/{admin.user.id}", headers=second_headers, json={"roles": ["manager"]}
+        ),
+    )
+
+    assert sorted(answer.status_code for answer in answers) == [200, 409]
+    async with app.state.sessions() as session:
+        admins = await session.scalar(
+            text("SELECT count(*) FROM users WHERE is_active AND 'admin' = ANY(roles)")
+        )
+    assert admins == 1

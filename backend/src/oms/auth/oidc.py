@@ -26,6 +26,8 @@ from oms.auth.permissions import Role, known_roles
 from oms.auth.principal import Principal
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
+# Keycloak marks access tokens "Bearer" (ID tokens "ID"); Entra ID sets no `typ` claim.
+ACCESS_TOKEN_TYPES = (None, "Bearer")
 # Keys are also re-read after this long, so a provider's rotation is picked up in time.
 MAX_KEY_AGE_SECONDS = 3600.0
 MAX_CACHED_USERS = 10_000
@@ -241,6 +243,8 @@ class OidcTokenVerifier:
                 issuer=self._issuer,
                 options={"require": REQUIRED_CLAIMS},
             )
+            if claims.get("typ") not in ACCESS_TOKEN_TYPES:
+                raise jwt.InvalidTokenError("not an access token")
             identity = identity_from_claims(claims, self._roles_claim)
         except (jwt.PyJWTError, ValueError, TypeError) as error:
             raise InvalidToken("The token is invalid or expired.") from error

@@ -130,3 +130,28 @@ async def test_failures_outside_the_window_start_a_new_count(
             after = await login(client, "ada@example.com")
 
     assert after.status_code == 200
+
+
+async def test_stale_counters_are_purged_so_made_up_emails_do_not_pile_up(
+    app_with: AppFactory, engine: AsyncEngine
+) -> None:
+    async with app_with(login_max_failures=3, login_max_failures_per_address=100) as app:
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO login_failures (key, failures, window_started_at, locked_until)"
+                    " VALUES ('account:old@example.com', 2, now() - interval '1 day', NULL),"
+                    " ('account:locked@example.com', 9, now() - interval '1 day',"
+                    "  now() + interval '1 hour')"
+                )
+            )
+        async with client_from(app, "10.0.0.1") as client:
+            await login(client, "new@example.com", WRONG)
+
+    async with engine.connect() as connection:
+        keys = (await connection.execute(text("SELECT key FROM login_failures"))).scalars()
+        assert sorted(keys) == [
+            "account:locked@example.com",
+            "account:new@example.com",
+            "address:10.0.0.1",
+        ]

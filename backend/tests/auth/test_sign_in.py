@@ -228,3 +228,48 @@ async def test_jwks_serves_the_key_that_verifies_issued_tokens(
     assert uuid.UUID(claims["sub"])
     assert claims["exp"] > time.time()
     assert all("d" not in jwk for jwk in response.json()["keys"]), "private part published"
+
+
+async def test_expired_sign_ins_are_purged_at_the_next_sign_in(
+    app: FastAPI, client: AsyncClient, engine: AsyncEngine
+) -> None:
+    await user_with_password(app, "ada@example.com")
+    await tokens(client, "ada@example.com")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE refresh_token_families SET expires_at = now() - interval '1s'")
+        )
+
+    await tokens(client, "ada@example.com")
+
+    async with engine.connect() as connection:
+        families = (
+            await connection.execute(
+                text("SELECT count(*) FROM refresh_token_families WHERE expires_at < now()")
+            )
+        ).scalar()
+        tokens_left = (
+            await connection.execute(text("SELECT count(*) FROM refresh_tokens"))
+        ).scalar()
+    assert families == 0
+    assert tokens_left == 1
+
+
+async def test_a_rotation_extends_the_sign_in(
+    app: FastAPI, client: AsyncClient, engine: AsyncEngine
+) -> None:
+    await user_with_password(app, "ada@example.com")
+    first = await tokens(client, "ada@example.com")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("UPDATE refresh_token_families SET expires_at = now() + interval '1 minute'")
+        )
+
+    await client.post(REFRESH, json={"refresh_token": first["refresh_token"]})
+
+    async with engine.connect() as connection:
+        left = (
+            await connection.execute(text("SELECT expires_at - now() FROM refresh_token_families"))
+        ).scalar()
+    assert left is not None
+    assert left.total_seconds() > app.state.settings.refresh_token_ttl - 60

@@ -49,13 +49,18 @@ class RefreshTokenFamily(Base):
     """One sign-in: every refresh token rotated from it belongs to it; revoking it ends them all."""
 
     __tablename__ = "refresh_token_families"
-    __table_args__ = (Index("ix_refresh_token_families_user_id", "user_id"),)
+    __table_args__ = (
+        Index("ix_refresh_token_families_user_id", "user_id"),
+        Index("ix_refresh_token_families_expires_at", "expires_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(
         UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
     )
     user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # When its newest token expires; past it, the family and its tokens are purged.
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     revoked_reason: Mapped[str | None] = mapped_column(String(32))
 
@@ -82,6 +87,7 @@ class LoginFailures(Base):
     """Failed logins counted per key (`account:<email>` or `address:<ip>`) within a window."""
 
     __tablename__ = "login_failures"
+    __table_args__ = (Index("ix_login_failures_window_started_at", "window_started_at"),)
 
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
     failures: Mapped[int] = mapped_column(Integer)

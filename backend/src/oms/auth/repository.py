@@ -5,7 +5,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement, Integer, Interval, bindparam, func, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Interval,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,8 +141,10 @@ async def count_active_admins(session: AsyncSession, *, excluding: uuid.UUID) ->
 # --- refresh tokens ----------------------------------------------------------------------
 
 
-async def add_refresh_family(session: AsyncSession, user_id: uuid.UUID) -> uuid.UUID:
-    family = RefreshTokenFamily(user_id=user_id)
+async def add_refresh_family(
+    session: AsyncSession, user_id: uuid.UUID, expires_at: datetime
+) -> uuid.UUID:
+    family = RefreshTokenFamily(user_id=user_id, expires_at=expires_at)
     session.add(family)
     await session.flush()
     return family.id
@@ -141,7 +154,27 @@ async def add_refresh_token(
     session: AsyncSession, family_id: uuid.UUID, token_hash: str, expires_at: datetime
 ) -> None:
     session.add(RefreshToken(family_id=family_id, token_hash=token_hash, expires_at=expires_at))
+    await session.execute(
+        update(RefreshTokenFamily)
+        .where(RefreshTokenFamily.id == family_id)
+        .values(expires_at=expires_at)
+    )
     await session.flush()
+
+
+PURGE_BATCH = 100
+
+
+async def purge_expired_refresh_families(session: AsyncSession) -> None:
+    """Drops a batch of families whose every token has expired (with their tokens)."""
+    expired = (
+        select(RefreshTokenFamily.id)
+        .where(RefreshTokenFamily.expires_at < func.now())
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    await session.execute(delete(RefreshTokenFamily).where(RefreshTokenFamily.id.in_(expired)))
 
 
 async def refresh_token_for_update(
@@ -230,6 +263,22 @@ async def record_login_failure(
     await session.execute(
         _RECORD_FAILURE,
         {"key": key, "max_failures": max_failures, "window": window, "lockout": lockout},
+    )
+
+
+async def purge_stale_login_failures(session: AsyncSession, window: timedelta) -> None:
+    """Drops a batch of counters that no longer count nor lock (made-up emails pile up)."""
+    await session.execute(
+        text(
+            """
+            DELETE FROM login_failures WHERE key IN (
+                SELECT key FROM login_failures
+                WHERE window_started_at < now() - :window
+                  AND (locked_until IS NULL OR locked_until < now())
+                LIMIT :batch FOR UPDATE SKIP LOCKED)
+            """
+        ).bindparams(bindparam("window", type_=Interval()), bindparam("batch", type_=Integer())),
+        {"window": window, "batch": PURGE_BATCH},
     )
 
 

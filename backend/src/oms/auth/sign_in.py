@@ -57,9 +57,9 @@ async def _issue_pair(
     settings: Settings,
     family_id: uuid.UUID | None = None,
 ) -> TokenPair:
-    family = family_id or await repository.add_refresh_family(session, user.id)
     refresh_token = secrets.token_urlsafe(32)
     expires_at = datetime.now(UTC) + timedelta(seconds=settings.refresh_token_ttl)
+    family = family_id or await repository.add_refresh_family(session, user.id, expires_at)
     await repository.add_refresh_token(session, family, _hash(refresh_token), expires_at)
     return TokenPair(
         access_token=access_token_for(user, ring, settings),
@@ -113,8 +113,10 @@ async def sign_in(
             window=window,
             lockout=lockout,
         )
+        await repository.purge_stale_login_failures(session, window)
         raise InvalidCredentials()
     await repository.clear_login_failures(session, account_key)
+    await repository.purge_expired_refresh_families(session)
     return await _issue_pair(session, user, ring, settings)
 
 

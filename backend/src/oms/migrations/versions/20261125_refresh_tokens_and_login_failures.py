@@ -2,7 +2,7 @@
 
 Revision ID: b2a17c0e0001
 Revises: a1c0de5e0001
-Create Date: 2026-11-25 12:50:19.021476
+Create Date: 2026-11-25 13:10:15.521726
 """
 
 from collections.abc import Sequence
@@ -26,6 +26,9 @@ def upgrade() -> None:
         sa.Column("locked_until", sa.DateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_login_failures")),
     )
+    op.create_index(
+        "ix_login_failures_window_started_at", "login_failures", ["window_started_at"], unique=False
+    )
     op.create_table(
         "refresh_token_families",
         sa.Column("id", sa.UUID(), server_default=sa.text("gen_random_uuid()"), nullable=False),
@@ -36,6 +39,7 @@ def upgrade() -> None:
             server_default=sa.text("now()"),
             nullable=False,
         ),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_reason", sa.String(length=32), nullable=True),
         sa.ForeignKeyConstraint(
@@ -45,6 +49,12 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_token_families")),
+    )
+    op.create_index(
+        "ix_refresh_token_families_expires_at",
+        "refresh_token_families",
+        ["expires_at"],
+        unique=False,
     )
     op.create_index(
         "ix_refresh_token_families_user_id", "refresh_token_families", ["user_id"], unique=False
@@ -80,6 +90,8 @@ def downgrade() -> None:
     op.drop_index("ix_refresh_tokens_family_id", table_name="refresh_tokens")
     op.drop_table("refresh_tokens")
     op.drop_index("ix_refresh_token_families_user_id", table_name="refresh_token_families")
+    op.drop_index("ix_refresh_token_families_expires_at", table_name="refresh_token_families")
     op.drop_table("refresh_token_families")
+    op.drop_index("ix_login_failures_window_started_at", table_name="login_failures")
     op.drop_table("login_failures")
     # ### end Alembic commands ###

@@ -12,7 +12,9 @@ log = structlog.get_logger("oms.seed")
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
-DEMO_SEEDERS: tuple[DemoSeeder, ...] = (auth.seed_demo_users,)
+DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
+    auth.seed_demo_users,  # first: the other modules' demo data refers to these users
+)
 
 
 async def seed_demo(session: AsyncSession) -> None:

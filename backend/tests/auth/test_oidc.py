@@ -146,6 +146,20 @@ async def test_first_sight_from_many_requests_at_once_makes_one_user(
     assert [answer.status_code for answer in answers] == [200] * 5
     assert len({answer.json()["id"] for answer in answers}) == 1
     assert len(await _users(engine)) == 1
+    assert provider.requests[CERTS_PATH] == 1, "concurrent first requests share one fetch"
+
+
+async def test_concurrent_unknown_kids_share_one_fetch(
+    oidc: OidcApp, provider: OpenIdProvider
+) -> None:
+    async with oidc(oidc_jwks_min_refresh_interval=0.0) as (_, client):
+        assert (await client.get(ME, headers=bearer(provider.token()))).status_code == 200
+        provider.rotate()
+        token = provider.token()
+        answers = await asyncio.gather(*(client.get(ME, headers=bearer(token)) for _ in range(8)))
+
+    assert [answer.status_code for answer in answers] == [200] * 8
+    assert provider.requests[CERTS_PATH] == 2
 
 
 async def test_a_verified_email_links_an_existing_local_user(

@@ -48,31 +48,32 @@ class RemoteKeySet:
         self._min_refresh_interval = min_refresh_interval
         self._keys: dict[str, ProviderKey] | None = None
         self._attempted_at: float | None = None
+        self._attempts = 0
         self._lock = asyncio.Lock()
-        self.fetches = 0
 
     async def key_for(self, kid: str) -> ProviderKey | None:
-        attempted_at = self._attempted_at
+        attempts, attempted_at = self._attempts, self._attempted_at
         age = math.inf if attempted_at is None else time.monotonic() - attempted_at
         wanted = self._keys is None or kid not in self._keys or age > MAX_KEY_AGE_SECONDS
         # Failed and unknown-kid fetches alike are rate-limited; a fetch already under way
-        # is waited for (its result may hold the key).
+        # is waited for (its result may hold the key), never followed by another.
         if wanted and (age >= self._min_refresh_interval or self._lock.locked()):
-            await self._refresh(attempted_at)
+            await self._refresh(attempts)
         if self._keys is None:
             raise IdentityProviderUnavailable()
         return self._keys.get(kid)
 
-    async def _refresh(self, seen_attempt: float | None) -> None:
+    async def _refresh(self, attempts_seen: int) -> None:
         async with self._lock:
-            if self._attempted_at != seen_attempt:
-                return  # another request fetched while this one waited
-            self._attempted_at = time.monotonic()
-            self.fetches += 1
+            if self._attempts != attempts_seen:
+                return  # a fetch ended while this request waited: use its result
             try:
                 self._keys = await self._fetch()
             except (httpx.HTTPError, ValueError, KeyError, TypeError) as error:
                 log.warning("identity provider keys unavailable", error=str(error))
+            finally:
+                self._attempted_at = time.monotonic()
+                self._attempts += 1
 
     async def _fetch(self) -> dict[str, ProviderKey]:
         discovery_url = self._issuer.rstrip("/") + "/.well-known/openid-configuration"

@@ -311,8 +311,11 @@ def test_the_realm_export_has_roles_clients_and_the_api_audience() -> None:
     realm = json.loads(REALM_FILE.read_text())
 
     assert realm["realm"] == "oms"
-    realm_roles = {role["name"] for role in realm["roles"]["realm"]}
-    assert {"admin", "manager", "customer"} <= realm_roles
+    realm_roles = {role["name"]: role for role in realm["roles"]["realm"]}
+    assert {"admin", "manager", "customer"} <= set(realm_roles)
+    default_role = realm_roles[realm["defaultRole"]["name"]]
+    assert "customer" in default_role["composites"]["realm"], "sign-ups must become customers"
+    assert "admin" not in default_role["composites"]["realm"]
     clients = {client["clientId"]: client for client in realm["clients"]}
     for client_id in ("oms-admin", "oms-customer"):
         client = clients[client_id]

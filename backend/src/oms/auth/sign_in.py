@@ -71,7 +71,7 @@ async def _issue_pair(
 async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
     """The active user with this email and password, or None (timing alike either way)."""
     user = await repository.user_by_email(session, normalize_email(email))
-    valid = verify_password(password, user.password_hash if user else None)
+    valid = await verify_password(password, user.password_hash if user else None)
     if user is None or not valid or not user.is_active:
         return None
     return user

@@ -39,7 +39,7 @@ async def create_user(
         email=email,
         full_name=full_name,
         roles=sorted(role.value for role in roles),
-        password_hash=hash_password(password) if password is not None else None,
+        password_hash=await hash_password(password) if password is not None else None,
     )
     return await repository.add_user(session, user)
 
@@ -119,7 +119,7 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
         await repository.revoke_families_of_user(session, user.id, "deactivated")
     user.is_active = new_active
     if changes.password is not None:
-        user.password_hash = hash_password(changes.password)
+        user.password_hash = await hash_password(changes.password)
         await repository.revoke_families_of_user(session, user.id, "password-set")
     return await repository.save_user(session, user)
 
@@ -140,8 +140,10 @@ async def update_profile(
     if new_password is not None:
         if user.external_subject is not None:
             raise ManagedByIdentityProvider()
-        if current_password is None or not verify_password(current_password, user.password_hash):
+        if current_password is None or not await verify_password(
+            current_password, user.password_hash
+        ):
             raise WrongCurrentPassword()
-        user.password_hash = hash_password(new_password)
+        user.password_hash = await hash_password(new_password)
         await repository.revoke_families_of_user(session, user.id, "password-changed")
     return await repository.save_user(session, user)

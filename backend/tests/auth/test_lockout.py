@@ -1,6 +1,8 @@
 """Brute-force protection: failures per account and per address lock sign-in for a while,
 with the same 401 as any failure, and the state lives in PostgreSQL (shared by replicas)."""
 
+import asyncio
+
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -155,3 +157,23 @@ async def test_stale_counters_are_purged_so_made_up_emails_do_not_pile_up(
             "account:new@example.com",
             "address:10.0.0.1",
         ]
+
+
+async def test_concurrent_failures_are_all_counted(
+    app_with: AppFactory, engine: AsyncEngine
+) -> None:
+    async with app_with(login_max_failures=100, login_max_failures_per_address=100) as app:
+        await user_with_password(app, "ada@example.com")
+        async with client_from(app, "10.0.0.1") as client:
+            answers = await asyncio.gather(
+                *(login(client, "ada@example.com", WRONG) for _ in range(6))
+            )
+
+    assert [answer.status_code for answer in answers] == [401] * 6
+    async with engine.connect() as connection:
+        counted = (
+            await connection.execute(
+                text("SELECT failures FROM login_failures WHERE key = 'account:ada@example.com'")
+            )
+        ).scalar()
+    assert counted == 6

@@ -273,3 +273,24 @@ async def test_a_rotation_extends_the_sign_in(
         ).scalar()
     assert left is not None
     assert left.total_seconds() > app.state.settings.refresh_token_ttl - 60
+
+
+async def test_refresh_checks_the_user_is_still_active(
+    app: FastAPI, client: AsyncClient, engine: AsyncEngine
+) -> None:
+    user = await user_with_password(app, "ada@example.com")
+    token = (await tokens(client, "ada@example.com"))["refresh_token"]
+    async with engine.begin() as connection:
+        # Deactivated behind the API's back: no family was revoked.
+        await connection.execute(
+            text("UPDATE users SET is_active = false WHERE id = :id"), {"id": user.id}
+        )
+
+    response = await client.post(REFRESH, json={"refresh_token": token})
+
+    assert response.status_code == 401
+    async with engine.begin() as connection:
+        await connection.execute(text("UPDATE users SET is_active = true"))
+    assert (await client.post(REFRESH, json={"refresh_token": token})).status_code == 401, (
+        "the sign-in stays ended after reactivation"
+    )

@@ -280,6 +280,31 @@ async def test_a_forged_or_broken_provider_token_is_401(
     assert response.headers["www-authenticate"] == "Bearer"
 
 
+@pytest.mark.parametrize("subject", ["", "s" * 256, 12345])
+async def test_a_subject_oms_cannot_store_is_401(
+    oidc: OidcApp, provider: OpenIdProvider, subject: object
+) -> None:
+    async with oidc() as (_, client):
+        response = await client.get(
+            ME, headers=bearer(provider.token(provider.claims(sub=subject)))
+        )
+
+    assert response.status_code == 401
+
+
+async def test_overlong_emails_and_names_are_not_stored_as_given(
+    oidc: OidcApp, provider: OpenIdProvider, engine: AsyncEngine
+) -> None:
+    claims = provider.claims(email="a" * 320 + "@example.com", name="N" * 300)
+    async with oidc() as (_, client):
+        response = await client.get(ME, headers=bearer(provider.token(claims)))
+
+    assert response.status_code == 200
+    [row] = await _users(engine)
+    assert row["email"].endswith("@external.invalid")
+    assert row["full_name"] == "N" * 200
+
+
 async def test_an_id_token_for_the_spa_is_not_an_access_token_for_the_api(
     oidc: OidcApp, provider: OpenIdProvider
 ) -> None:

@@ -31,6 +31,8 @@ ACCESS_TOKEN_TYPES = (None, "Bearer")
 # Keys are also re-read after this long, so a provider's rotation is picked up in time.
 MAX_KEY_AGE_SECONDS = 3600.0
 MAX_CACHED_USERS = 10_000
+# The widths of the users table's columns.
+MAX_SUBJECT_LENGTH, MAX_EMAIL_LENGTH, MAX_NAME_LENGTH = 255, 320, 200
 
 log = structlog.get_logger(__name__)
 
@@ -117,17 +119,21 @@ class ExternalIdentity:
 
 
 def identity_from_claims(claims: dict[str, Any], roles_claim: str) -> ExternalIdentity:
+    """What OMS keeps of a verified token; `ValueError` for a subject it cannot store."""
+    subject = claims["sub"]
+    if not isinstance(subject, str) or not 0 < len(subject) <= MAX_SUBJECT_LENGTH:
+        raise ValueError("the subject is not a string of a sensible length")
     names = claim_at(claims, roles_claim)
     roles = known_roles([str(name) for name in names] if isinstance(names, list) else [])
-    email = claims.get("email") or claims.get("preferred_username") or ""
+    email = str(claims.get("email") or claims.get("preferred_username") or "").strip().lower()
     full_name = claims.get("name") or " ".join(
         str(claims[part]) for part in ("given_name", "family_name") if claims.get(part)
     )
     return ExternalIdentity(
-        subject=str(claims["sub"]),
-        email=str(email).strip().lower() if "@" in str(email) else "",
+        subject=subject,
+        email=email if "@" in email and len(email) <= MAX_EMAIL_LENGTH else "",
         email_verified=claims.get("email_verified") is True,
-        full_name=str(full_name)[:200],
+        full_name=str(full_name)[:MAX_NAME_LENGTH],
         roles=roles,
     )
 

@@ -59,10 +59,6 @@ async def register_customer(
     )
 
 
-async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    return await repository.user_by_id(session, user_id)
-
-
 async def require_user(session: AsyncSession, user_id: uuid.UUID) -> User:
     user = await repository.user_by_id(session, user_id)
     if user is None:

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.auth import service as auth
 from oms.products import service as products
 
 log = structlog.get_logger("oms.seed")
@@ -12,7 +13,10 @@ log = structlog.get_logger("oms.seed")
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
-DEMO_SEEDERS: tuple[DemoSeeder, ...] = (products.seed_demo_catalogue,)
+DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
+    auth.seed_demo_users,  # first: the other modules' demo data refers to these users
+    products.seed_demo_catalogue,
+)
 
 
 async def seed_demo(session: AsyncSession) -> None:

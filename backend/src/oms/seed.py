@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.auth import service as auth
 from oms.products import service as products
 from oms.workflow.seed import seed_demo_workflow
 
@@ -14,6 +15,7 @@ DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
 DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
+    auth.seed_demo_users,  # first: the other modules' demo data refers to these users
     products.seed_demo_catalogue,
     seed_demo_workflow,
 )

@@ -6,6 +6,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
+from oms.orders import service as orders
 from oms.products import service as products
 from oms.workflow.seed import seed_demo_workflow
 
@@ -18,6 +19,7 @@ DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
     auth.seed_demo_users,  # first: the other modules' demo data refers to these users
     products.seed_demo_catalogue,
     seed_demo_workflow,
+    orders.seed_demo_orders,  # after users, catalogue and workflow
 )
 
 

@@ -53,6 +53,11 @@ async def insert_order(session: AsyncSession, order: Order) -> None:
     )
 
 
+async def has_orders(session: AsyncSession, customer_id: uuid.UUID) -> bool:
+    found = await session.scalar(select(Order.id).where(Order.customer_id == customer_id).limit(1))
+    return found is not None
+
+
 async def order_with_items(
     session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal, *, lock: bool = False
 ) -> Order | None:

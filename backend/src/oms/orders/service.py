@@ -16,6 +16,7 @@ from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.events import service as events
 from oms.orders import pricing, repository
+from oms.orders.demo import seed_demo_orders
 from oms.orders.errors import (
     CustomerChoiceNotAllowed,
     OrderNotFound,
@@ -40,6 +41,7 @@ __all__ = [
     "create_order",
     "get_order",
     "list_orders",
+    "seed_demo_orders",
 ]
 
 ORDER_CREATED = "order.created"

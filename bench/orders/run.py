@@ -6,8 +6,9 @@
 What it does, in one run:
 1. creates a fresh database on `OMS_BENCH_DATABASE_URL` (default: the PostgreSQL at
    127.0.0.1:5432, user postgres) and migrates it;
-2. creates real users (an admin, customers) with real tokens from OMS's own issuer, the
-   demo workflow, and products with plenty of stock (through the API);
+2. creates real users (an admin, customers, with passwords), the demo workflow, signs them
+   in over HTTP for their tokens, and creates products with plenty of stock (through the
+   API);
 3. starts `oms api` on a free port and, after a warm-up, places orders over HTTP from
    `--concurrency` keep-alive connections for `--duration` seconds (at most
    `--max-orders`), each with two products and an `Idempotency-Key`;
@@ -24,6 +25,7 @@ import asyncio
 import json
 import os
 import random
+import secrets
 import shutil
 import socket
 import subprocess
@@ -47,7 +49,6 @@ from oms.auth import service as auth
 from oms.auth.permissions import Role
 from oms.core import migrations
 from oms.core.db import create_engine, create_sessionmaker
-from oms.core.settings import Settings
 from oms.workflow.seed import seed_demo_workflow
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -62,11 +63,17 @@ STOCK = 1_000_000_000
 
 
 @dataclass(frozen=True)
-class Fixtures:
-    admin_token: str
-    customer_tokens: list[str]
-    customer_ids: list[uuid.UUID]
+class Users:
+    password: str
+    admin_email: str
     customer_emails: list[str]
+    customer_ids: list[uuid.UUID]
+
+
+@dataclass(frozen=True)
+class Tokens:
+    admin: str
+    customers: list[str]
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -115,12 +122,9 @@ def fresh_database(server: str, *, keep: bool) -> Iterator[str]:
             asyncio.run(_admin_execute(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
-def _settings(url: str) -> Settings:
-    return Settings(_env_file=None, database_url=url)  # type: ignore[call-arg]
-
-
-async def _users(url: str, customers: int) -> Fixtures:
-    settings = _settings(url)
+async def _users(url: str, customers: int) -> Users:
+    """Real users with a password (stored as OMS stores it), and the demo workflow."""
+    password = secrets.token_urlsafe(16)
     engine = create_engine(url)
     sessions = create_sessionmaker(engine)
     try:
@@ -129,27 +133,44 @@ async def _users(url: str, customers: int) -> Fixtures:
             admin = await auth.create_user(
                 session,
                 email="bench-admin@example.test",
-                password=None,
+                password=password,
                 roles=frozenset({Role.ADMIN}),
             )
             people = [
                 await auth.create_user(
                     session,
                     email=f"bench-customer-{n}@example.test",
-                    password=None,
+                    password=password,
                     roles=frozenset({Role.CUSTOMER}),
                 )
                 for n in range(customers)
             ]
-        ring = await auth.KeyStore(sessions).ring()
-        return Fixtures(
-            admin_token=auth.access_token_for(admin, ring, settings),
-            customer_tokens=[auth.access_token_for(p, ring, settings) for p in people],
-            customer_ids=[p.id for p in people],
+        return Users(
+            password=password,
+            admin_email=admin.email,
             customer_emails=[p.email for p in people],
+            customer_ids=[p.id for p in people],
         )
     finally:
         await engine.dispose()
+
+
+def _sign_in(port: int, users: Users) -> Tokens:
+    """Tokens the way a client gets them: `POST /api/v1/auth/token`."""
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as http:
+
+        def token(email: str) -> str:
+            response = http.post(
+                "/api/v1/auth/token", json={"email": email, "password": users.password}
+            )
+            response.raise_for_status()
+            access: str = response.json()["access_token"]
+            return access
+
+        return Tokens(
+            admin=token(users.admin_email),
+            customers=[token(email) for email in users.customer_emails],
+        )
 
 
 def _free_port() -> int:
@@ -224,7 +245,7 @@ def _products(port: int, token: str, count: int) -> list[str]:
         return ids
 
 
-def _request_maker(port: int, fixtures: Fixtures, products: list[str]) -> Any:
+def _request_maker(port: int, tokens: Tokens, products: list[str]) -> Any:
     chooser = random.Random(4)  # noqa: S311 - load shape, not security
 
     def next_request(client: int) -> bytes:
@@ -238,7 +259,7 @@ def _request_maker(port: int, fixtures: Fixtures, products: list[str]) -> Any:
                 "shipping_address": ADDRESS,
             }
         ).encode()
-        token = fixtures.customer_tokens[client % len(fixtures.customer_tokens)]
+        token = tokens.customers[client % len(tokens.customers)]
         headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
         return post("127.0.0.1", port, "/api/v1/orders", body, headers)
 
@@ -335,10 +356,11 @@ def main(argv: list[str] | None = None) -> int:
     with fresh_database(server, keep=args.keep_database) as url:
         print(f"database: {url}")
         migrations.upgrade(url)
-        fixtures = asyncio.run(_users(url, args.customers))
+        users = asyncio.run(_users(url, args.customers))
         with api_server(url, args.log_level) as (port, process):
-            products = _products(port, fixtures.admin_token, args.products)
-            next_request = _request_maker(port, fixtures, products)
+            tokens = _sign_in(port, users)
+            products = _products(port, tokens.admin, args.products)
+            next_request = _request_maker(port, tokens, products)
             if args.warmup:
                 asyncio.run(
                     run_load(
@@ -369,8 +391,8 @@ def main(argv: list[str] | None = None) -> int:
         problems = asyncio.run(_verify(url, warm + http.ok))
         pg = run_pgbench(
             url,
-            customer_id=fixtures.customer_ids[0],
-            customer_email=fixtures.customer_emails[0],
+            customer_id=users.customer_ids[0],
+            customer_email=users.customer_emails[0],
             products=len(products),
             clients=args.concurrency,
             duration=args.duration,

@@ -55,6 +55,12 @@ async def test_staff_move_an_order_along_the_workflow(
     assert event["note"] == "paid"
     assert event["version"] == 1
     assert event["number"] == order["number"]
+    # The rest is the order as the API shows it now, as in order.created; `note` is the
+    # change's note there.
+    changed = ("order_id", "old_status", "new_status", "actor", "note")
+    assert {k: v for k, v in event.items() if k not in changed} == {
+        k: v for k, v in moved.items() if k != "note"
+    }
 
     for status in ("processing", "shipped", "delivered"):
         assert (await _move(client, manager, order, status)).status_code == 200

@@ -30,12 +30,12 @@ from oms.orders.schemas import (
     OrderRead,
     OrderSummary,
     StatusChange,
-    format_number,
 )
 from oms.products import service as products
 from oms.workflow import service as workflow
 
 __all__ = [
+    "OrderFilter",
     "allowed_targets",
     "change_status",
     "create_order",
@@ -163,19 +163,17 @@ async def change_status(
     order.version += 1
     order.updated_at = now
     await session.flush()
+    # The order as it is now (what consumers of `order.created` get) and what changed.
     await events.record_event(
         session,
         type=ORDER_STATUS_CHANGED,
         order_id=order.id,
         data={
-            "order_id": str(order.id),
-            "number": format_number(order.number),
+            **_snapshot(order),
             "old_status": previous,
             "new_status": order.status,
             "actor": entry["actor"],
             "note": change.note,
-            "at": entry["at"],
-            "version": order.version,
         },
     )
     return order

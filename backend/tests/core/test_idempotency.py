@@ -17,6 +17,7 @@ from oms.app import create_app
 from oms.core.db import Session
 from oms.core.errors import Conflict
 from oms.core.idempotency import (
+    LOCK_NAMESPACE,
     IdempotentRequest,
     fingerprint,
     idempotency,
@@ -45,15 +46,11 @@ def _probe() -> APIRouter:
     router = APIRouter(prefix="/probe/notes")
 
     @router.post("", status_code=201)
-    async def create(
-        note: Note, session: Session, idempotent: Idempotent, pause: float = 0.0
-    ) -> Response:
+    async def create(note: Note, session: Session, idempotent: Idempotent) -> Response:
         await session.execute(
             text("INSERT INTO probe_idem_notes (id, text) VALUES (:id, :text)"),
             {"id": note.id, "text": note.text},
         )
-        if pause:
-            await asyncio.sleep(pause)
         if note.text == "refuse":
             raise Conflict("refused after writing")
         return await idempotent.respond(
@@ -142,19 +139,22 @@ async def test_keys_belong_to_one_user(notes: AsyncClient, engine: AsyncEngine) 
 
 async def test_a_key_in_flight_is_409(notes: AsyncClient, engine: AsyncEngine) -> None:
     headers = {"Idempotency-Key": "slow"}
-    slow = asyncio.create_task(
-        notes.post(
-            "/probe/notes", json={"id": 1, "text": "a"}, headers=headers, params={"pause": 0.5}
+    # Another request holding the key: its transaction holds the key's lock.
+    async with engine.connect() as other:
+        await other.execute(
+            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:subject))"),
+            {"ns": LOCK_NAMESPACE, "subject": f"{OWNER}:slow"},
         )
-    )
-    await asyncio.sleep(0.2)
-    concurrent = await notes.post("/probe/notes", json={"id": 1, "text": "a"}, headers=headers)
-    first = await slow
+        concurrent = await notes.post("/probe/notes", json={"id": 1, "text": "a"}, headers=headers)
+        await other.rollback()
 
     assert concurrent.status_code == 409
     assert concurrent.json()["type"] == "urn:oms:problem:idempotency-key-in-flight"
     assert concurrent.headers["retry-after"] == "1"
-    assert first.status_code == 201
+    assert await _count(engine) == 0
+    # Once that request ended (here: failed), the key is free.
+    after = await notes.post("/probe/notes", json={"id": 1, "text": "a"}, headers=headers)
+    assert after.status_code == 201
     assert await _count(engine) == 1
 
 

@@ -45,7 +45,7 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION_HOURS = 24
 MAX_KEY_LENGTH = 255
 # Namespace of OMS's two-integer advisory locks for idempotency keys.
-_LOCK_NAMESPACE = 7_301_002
+LOCK_NAMESPACE = 7_301_002
 # Expired keys removed per stored response: cleanup keeps pace without a scheduler.
 _PURGE_BATCH = 100
 
@@ -200,7 +200,7 @@ def _replayed(record: IdempotencyRecord) -> Response:
 async def _lock(session: AsyncSession, owner: uuid.UUID, key: str) -> bool:
     locked = await session.scalar(
         text("SELECT pg_try_advisory_xact_lock(:namespace, hashtext(:subject))"),
-        {"namespace": _LOCK_NAMESPACE, "subject": f"{owner}:{key}"},
+        {"namespace": LOCK_NAMESPACE, "subject": f"{owner}:{key}"},
     )
     return bool(locked)
 

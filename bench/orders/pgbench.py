@@ -95,49 +95,50 @@ def _order_document(customer_id: uuid.UUID, email: str) -> dict[str, object]:
     }
 
 
-def script(customer_id: uuid.UUID, email: str) -> str:
+def script(customer_id: uuid.UUID, email: str, *, keyed: bool = True) -> str:
     document = _order_document(customer_id, email)
     history = _literal(document["status_history"])
     address = _literal(document["shipping_address"])
     body = _literal(document)
     headers = _literal({"Location": "http://127.0.0.1/api/v1/orders/x", "ETag": '"0"'})
     product = "(SELECT id FROM bench_products WHERE n = :n{0})"
-    return "\n".join(
-        [
-            "\\set n1 random(1, :products)",
-            "\\set n2 random(1, :products)",
-            "\\set key random(1, 1000000000000)",
-            "BEGIN;",
-            "SELECT pg_try_advisory_xact_lock(7301002, hashtext(:customer || ':' || :key));",
-            "SELECT fingerprint, status_code, body, headers FROM idempotency_keys"
-            " WHERE user_id = :customer AND key = :key::text"
-            " AND created_at > now() - make_interval(hours => 24);",
-            "SELECT id, sku, name, description, category_id, price, stock, active, attributes,"
-            f" created_at, updated_at FROM products WHERE id IN ({product.format(1)},"
-            f" {product.format(2)}) ORDER BY id FOR UPDATE;",
-            f"UPDATE products SET stock = stock - 1, updated_at = now() WHERE id = {product.format(1)};",
-            f"UPDATE products SET stock = stock - 1, updated_at = now() WHERE id = {product.format(2)};",
-            "SELECT code, name, colour, is_initial, is_terminal, releases_stock, position,"
-            " created_at, updated_at FROM order_statuses WHERE is_initial IS true;",
-            "SELECT nextval('order_number_seq') AS number \\gset",
-            "INSERT INTO orders (id, number, customer_id, customer_email, status, currency, total,"
-            " shipping_address, note, status_history, version, created_at, updated_at) VALUES"
-            f" (gen_random_uuid(), :number, :customer, '{email}', 'new', 'EUR', 39.98,"
-            f" {address}, NULL, {history}, 0, now(), now()) RETURNING id AS order_id \\gset",
-            "INSERT INTO order_items (id, order_id, position, product_id, sku, name, unit_price,"
-            " quantity, line_total) VALUES"
-            f" (gen_random_uuid(), :order_id, 1, {product.format(1)}, 'BENCH-0001', 'Bench product 1', 19.99, 1, 19.99),"
-            f" (gen_random_uuid(), :order_id, 2, {product.format(2)}, 'BENCH-0002', 'Bench product 2', 19.99, 1, 19.99);",
-            "INSERT INTO outbox_events (id, type, order_id, data, published_at) VALUES"
-            f" (gen_random_uuid(), 'order.created', :order_id, {body}, NULL)"
-            " RETURNING position, occurred_at;",
-            "INSERT INTO idempotency_keys (user_id, key, fingerprint, status_code, body, headers)"
-            " VALUES (:customer, :key::text, md5(:key::text) || md5(:key::text), 201,"
-            f" {body}, {headers});",
-            "COMMIT;",
-            "",
-        ]
-    )
+    lines = [
+        "\\set n1 random(1, :products)",
+        "\\set n2 random(1, :products)",
+        "\\set key random(1, 1000000000000)",
+        "BEGIN;",
+        "SELECT pg_try_advisory_xact_lock(7301002, hashtext(:customer || ':' || :key));",
+        "SELECT fingerprint, status_code, body, headers FROM idempotency_keys"
+        " WHERE user_id = :customer AND key = :key::text"
+        " AND created_at > now() - make_interval(hours => 24);",
+        "SELECT id, sku, name, description, category_id, price, stock, active, attributes,"
+        f" created_at, updated_at FROM products WHERE id IN ({product.format(1)},"
+        f" {product.format(2)}) ORDER BY id FOR UPDATE;",
+        f"UPDATE products SET stock = stock - 1, updated_at = now() WHERE id = {product.format(1)};",
+        f"UPDATE products SET stock = stock - 1, updated_at = now() WHERE id = {product.format(2)};",
+        "SELECT code, name, colour, is_initial, is_terminal, releases_stock, position,"
+        " created_at, updated_at FROM order_statuses WHERE is_initial IS true;",
+        "SELECT nextval('order_number_seq') AS number \\gset",
+        "INSERT INTO orders (id, number, customer_id, customer_email, status, currency, total,"
+        " shipping_address, note, status_history, version, created_at, updated_at) VALUES"
+        f" (gen_random_uuid(), :number, :customer, '{email}', 'new', 'EUR', 39.98,"
+        f" {address}, NULL, {history}, 0, now(), now()) RETURNING id AS order_id \\gset",
+        "INSERT INTO order_items (id, order_id, position, product_id, sku, name, unit_price,"
+        " quantity, line_total) VALUES"
+        f" (gen_random_uuid(), :order_id, 1, {product.format(1)}, 'BENCH-0001', 'Bench product 1', 19.99, 1, 19.99),"
+        f" (gen_random_uuid(), :order_id, 2, {product.format(2)}, 'BENCH-0002', 'Bench product 2', 19.99, 1, 19.99);",
+        "INSERT INTO outbox_events (id, type, order_id, data, published_at) VALUES"
+        f" (gen_random_uuid(), 'order.created', :order_id, {body}, NULL)"
+        " RETURNING position, occurred_at;",
+        "INSERT INTO idempotency_keys (user_id, key, fingerprint, status_code, body, headers)"
+        " VALUES (:customer, :key::text, md5(:key::text) || md5(:key::text), 201,"
+        f" {body}, {headers});",
+        "COMMIT;",
+        "",
+    ]
+    if not keyed:  # the idempotency lock, look-up and stored response
+        lines = [line for line in lines if "idempotency" not in line and "advisory" not in line]
+    return "\n".join(lines)
 
 
 async def _product_table(url: str, product_ids: list[str]) -> None:
@@ -163,13 +164,14 @@ def run_pgbench(
     clients: int,
     duration: float,
     product_ids: list[str],
+    keyed: bool = True,
 ) -> PgbenchResult | None:
     binary = find_pgbench()
     if binary is None:
         return None
     asyncio.run(_product_table(url, product_ids))
     with tempfile.NamedTemporaryFile("w", suffix=".sql", prefix="oms-order-") as file:
-        file.write(script(customer_id, customer_email))
+        file.write(script(customer_id, customer_email, keyed=keyed))
         file.flush()
         completed = subprocess.run(  # noqa: S603 - pgbench with our own arguments
             [

@@ -86,6 +86,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--customers", type=int, default=20)
     parser.add_argument("--log-level", default="info", help="the API's OMS_LOG_LEVEL")
     parser.add_argument(
+        "--no-idempotency-key", action="store_true", help="send orders without Idempotency-Key"
+    )
+    parser.add_argument(
         "--profile", metavar="FILE", help="record the API with py-spy into FILE (speedscope)"
     )
     parser.add_argument("--keep-database", action="store_true")
@@ -245,7 +248,7 @@ def _products(port: int, token: str, count: int) -> list[str]:
         return ids
 
 
-def _request_maker(port: int, tokens: Tokens, products: list[str]) -> Any:
+def _request_maker(port: int, tokens: Tokens, products: list[str], *, keyed: bool) -> Any:
     chooser = random.Random(4)  # noqa: S311 - load shape, not security
 
     def next_request(client: int) -> bytes:
@@ -260,7 +263,9 @@ def _request_maker(port: int, tokens: Tokens, products: list[str]) -> Any:
             }
         ).encode()
         token = tokens.customers[client % len(tokens.customers)]
-        headers = {"Authorization": f"Bearer {token}", "Idempotency-Key": uuid.uuid4().hex}
+        headers = {"Authorization": f"Bearer {token}"}
+        if keyed:
+            headers["Idempotency-Key"] = uuid.uuid4().hex
         return post("127.0.0.1", port, "/api/v1/orders", body, headers)
 
     return next_request
@@ -300,7 +305,7 @@ def _profiler(pid: int, target: str | None, seconds: float) -> Iterator[None]:
         print(f"profile of the API written to {target} (open in speedscope.app)")
 
 
-async def _verify(url: str, created: int) -> list[str]:
+async def _verify(url: str, created: int, *, keyed: bool) -> list[str]:
     connection = await asyncpg.connect(url, timeout=10)
     try:
         orders = await connection.fetchval("SELECT count(*) FROM orders")
@@ -316,7 +321,7 @@ async def _verify(url: str, created: int) -> list[str]:
         problems.append(f"{orders} orders stored for {created} answered 201")
     if events != orders:
         problems.append(f"{events} order.created events for {orders} orders")
-    if keys != orders:
+    if keys != (orders if keyed else 0):
         problems.append(f"{keys} idempotency keys for {orders} orders")
     if taken != 2 * orders:
         problems.append(f"{taken} units left stock for {orders} orders of two units")
@@ -360,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
         with api_server(url, args.log_level) as (port, process):
             tokens = _sign_in(port, users)
             products = _products(port, tokens.admin, args.products)
-            next_request = _request_maker(port, tokens, products)
+            keyed = not args.no_idempotency_key
+            next_request = _request_maker(port, tokens, products, keyed=keyed)
             if args.warmup:
                 asyncio.run(
                     run_load(
@@ -388,7 +394,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             after = api.cpu_times()
             http.server_cpu = (after.user - before.user) + (after.system - before.system)
-        problems = asyncio.run(_verify(url, warm + http.ok))
+        problems = asyncio.run(_verify(url, warm + http.ok, keyed=keyed))
         pg = run_pgbench(
             url,
             customer_id=users.customer_ids[0],
@@ -397,6 +403,7 @@ def main(argv: list[str] | None = None) -> int:
             clients=args.concurrency,
             duration=args.duration,
             product_ids=products,
+            keyed=keyed,
         )
         _report(http, pg, args)
         for problem in problems:

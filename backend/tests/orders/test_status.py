@@ -278,3 +278,25 @@ async def test_a_status_in_use_by_an_order_cannot_be_deleted_or_renamed(
     assert (await client.get(f"{ORDERS}/{order['id']}", headers=admin.headers)).json()[
         "status"
     ] == "limbo"
+
+
+async def test_bad_status_changes_are_400_or_404(
+    client: AsyncClient,
+    customer: Actor,
+    manager: Actor,
+    shop: tuple[Product, Product, Product],
+) -> None:
+    order = await _order(client, customer)
+    url = f"{ORDERS}/{order['id']}/status"
+    for body in ({}, {"status": ""}, {"status": "confirmed", "colour": "red"}):
+        response = await client.patch(url, json=body, headers=manager.headers)
+        assert response.status_code == 400, body
+    missing = f"{ORDERS}/00000000-0000-0000-0000-000000000009"
+    moved = await client.patch(
+        f"{missing}/status", json={"status": "confirmed"}, headers=manager.headers
+    )
+    assert moved.status_code == 404
+    assert (await client.get(f"{missing}/transitions", headers=manager.headers)).status_code == 404
+    assert (await client.patch(url, json={"status": "confirmed"})).status_code == 401
+    after = (await client.get(f"{ORDERS}/{order['id']}", headers=manager.headers)).json()
+    assert after["version"] == 0

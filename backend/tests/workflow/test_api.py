@@ -297,3 +297,22 @@ async def test_the_demo_seed_adds_no_exit_to_a_status_made_terminal(
     assert len(transitions) == 6
     rows = (await client.get(STATUSES, headers=admin.headers)).json()
     assert [row["code"] for row in rows if row["is_initial"]] == ["new"]
+
+
+async def test_null_fields_leave_a_status_as_it_is(
+    client: AsyncClient, admin: Actor, demo_workflow: None
+) -> None:
+    before = (await client.get(f"{STATUSES}/shipped", headers=admin.headers)).json()
+    response = await client.patch(
+        f"{STATUSES}/shipped",
+        json={"name": None, "colour": None, "releases_stock": True},
+        headers=admin.headers,
+    )
+    assert response.status_code == 200
+    assert response.json() == {**before, "releases_stock": True}
+    missing = await client.patch(f"{STATUSES}/nowhere", json={"name": "x"}, headers=admin.headers)
+    assert missing.status_code == 404
+    unknown = f"{TRANSITIONS}/00000000-0000-0000-0000-000000000001"
+    assert (
+        await client.patch(unknown, json={"roles": ["admin"]}, headers=admin.headers)
+    ).status_code == 404

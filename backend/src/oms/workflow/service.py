@@ -26,6 +26,7 @@ from oms.workflow.errors import (
 )
 from oms.workflow.models import OrderStatus, OrderStatusTransition
 from oms.workflow.schemas import StatusCreate, StatusUpdate, TransitionCreate, TransitionUpdate
+from oms.workflow.seed import seed_demo_workflow
 
 __all__ = [
     "StatusInfo",
@@ -33,6 +34,7 @@ __all__ = [
     "allowed_targets",
     "check_transition",
     "initial_status",
+    "seed_demo_workflow",
 ]
 
 

@@ -6,7 +6,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
 from httpx import AsyncClient, Response
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -119,8 +118,3 @@ async def outbox(engine: AsyncEngine, event_type: str) -> list[dict[str, Any]]:
             {"t": event_type},
         )
         return [{"order_id": row.order_id, **row.data} for row in rows]
-
-
-@pytest.fixture
-def sessions(app: FastAPI) -> Any:
-    return app.state.sessions

@@ -213,3 +213,33 @@ async def test_a_failure_while_cancelling_changes_nothing(
 async def count_in(session: Any, table: str) -> int:
     value = await session.scalar(text(f"SELECT count(*) FROM {table}"))  # noqa: S608
     return int(value)
+
+
+async def test_concurrent_orders_and_cancellations_keep_stock_consistent(
+    client: AsyncClient,
+    customer: Actor,
+    manager: Actor,
+    engine: AsyncEngine,
+    catalogue: Catalogue,
+    demo_workflow: None,
+) -> None:
+    chair = await catalogue.product("CHAIR-9", "10.00", 20)
+    desk = await catalogue.product("DESK-9", "50.00", 20)
+    both = [{"sku": "DESK-9", "quantity": 2}, {"sku": "CHAIR-9", "quantity": 2}]
+    first = [(await place(client, customer, both)).json() for _ in range(5)]
+
+    async def cancel(order: dict[str, Any]) -> int:
+        url = f"{ORDERS}/{order['id']}/status"
+        response = await client.patch(url, json={"status": "cancelled"}, headers=manager.headers)
+        return response.status_code
+
+    async def order_more() -> int:
+        return (await place(client, customer, list(reversed(both)))).status_code
+
+    codes = await asyncio.gather(*(cancel(o) for o in first), *(order_more() for _ in range(10)))
+
+    assert set(codes) <= {200, 201, 409}, codes
+    assert codes[:5] == [200] * 5
+    live = await count(engine, "orders", "status <> 'cancelled'")
+    assert live == codes[5:].count(201)
+    assert await stock_of(engine, chair) == await stock_of(engine, desk) == 20 - 2 * live

@@ -42,10 +42,8 @@ pytest: env
 
 test: lint typecheck pytest
 
-# The benchmarks live in ./bench and run with the backend's environment.
-BENCH_ARGS ?=
 bench: env
-	cd $(BACKEND) && PYTHONPATH=$(CURDIR) $(UV) run --frozen python -m bench $(BENCH_ARGS)
+	cd $(BACKEND) && PYTHONPATH=$(CURDIR) $(UV) run --frozen python -m bench
 
 clean:
 	rm -rf .tools $(BACKEND)/.venv $(BACKEND)/.oms

@@ -76,20 +76,33 @@ class Tokens:
     customers: list[str]
 
 
+def _env(name: str, default: str) -> str:
+    return os.environ.get(f"OMS_BENCH_{name}", default)
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    """Options, each also settable as `OMS_BENCH_<NAME>` (what `make bench` passes on)."""
     parser = argparse.ArgumentParser(prog="bench.orders", description=__doc__.split("\n")[0])
-    parser.add_argument("--duration", type=float, default=10.0, help="seconds per phase (<=120)")
-    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of unmeasured load")
-    parser.add_argument("--concurrency", type=int, default=16, help="connections / clients")
-    parser.add_argument("--max-orders", type=int, default=50_000, help="upper bound per phase")
-    parser.add_argument("--products", type=int, default=50)
-    parser.add_argument("--customers", type=int, default=20)
-    parser.add_argument("--log-level", default="info", help="the API's OMS_LOG_LEVEL")
     parser.add_argument(
-        "--no-idempotency-key", action="store_true", help="send orders without Idempotency-Key"
+        "--duration", type=float, default=float(_env("SECONDS", "10")), help="s per phase"
+    )
+    parser.add_argument("--warmup", type=float, default=float(_env("WARMUP", "2")))
+    parser.add_argument("--concurrency", type=int, default=int(_env("CONCURRENCY", "16")))
+    parser.add_argument("--max-orders", type=int, default=int(_env("MAX_ORDERS", "50000")))
+    parser.add_argument("--products", type=int, default=int(_env("PRODUCTS", "50")))
+    parser.add_argument("--customers", type=int, default=int(_env("CUSTOMERS", "20")))
+    parser.add_argument("--log-level", default=_env("LOG_LEVEL", "info"), help="OMS_LOG_LEVEL")
+    parser.add_argument(
+        "--no-idempotency-key",
+        action="store_true",
+        default=_env("NO_IDEMPOTENCY_KEY", "") not in ("", "0", "false"),
+        help="send orders without Idempotency-Key",
     )
     parser.add_argument(
-        "--profile", metavar="FILE", help="record the API with py-spy into FILE (speedscope)"
+        "--profile",
+        metavar="FILE",
+        default=_env("PROFILE", "") or None,
+        help="record the API with py-spy into FILE (speedscope)",
     )
     parser.add_argument("--keep-database", action="store_true")
     args = parser.parse_args(argv)
@@ -356,7 +369,9 @@ def _report(http: LoadResult, pg: PgbenchResult | None, args: argparse.Namespace
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _arguments(argv)
+    # `python -m bench` runs every benchmark with no arguments; options come from the
+    # environment then, not from another benchmark's command line.
+    args = _arguments(argv or [])
     server = os.environ.get("OMS_BENCH_DATABASE_URL", DEFAULT_SERVER)
     with fresh_database(server, keep=args.keep_database) as url:
         print(f"database: {url}")
@@ -420,4 +435,4 @@ async def _count_orders(url: str) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

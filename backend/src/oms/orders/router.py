@@ -112,7 +112,9 @@ async def get_order(
     order_id: uuid.UUID,
     session: Session,
     user: Reader,
-    if_none_match: Annotated[str | None, Header()] = None,
+    if_none_match: Annotated[
+        str | None, Header(alias="If-None-Match", description="An ETag you hold: 304 if current.")
+    ] = None,
 ) -> Response:
     order = await service.get_order(session, order_id, user)
     tag = etag(order.version)
@@ -135,7 +137,9 @@ async def change_status(
     body: StatusChange,
     session: Session,
     user: Mover,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: Annotated[
+        str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
+    ] = None,
 ) -> Response:
     order = await service.change_status(session, order_id, body, user, if_match=if_match)
     payload = OrderRead.model_validate(order).model_dump_json()

@@ -291,3 +291,23 @@ async def test_two_admins_demoting_each_other_at_once_leave_one_admin(
             text("SELECT count(*) FROM users WHERE is_active AND 'admin' = ANY(roles)")
         )
     assert admins == 1
+
+
+async def test_a_retried_user_creation_creates_one_user(client: AsyncClient, admin: Actor) -> None:
+    body = {
+        "email": "packer@example.com",
+        "password": "a-long-enough-password",
+        "full_name": "Pat Packer",
+        "roles": ["manager"],
+    }
+    headers = {**admin.headers, "Idempotency-Key": "hire-pat"}
+
+    first = await client.post("/api/v1/users", json=body, headers=headers)
+    retry = await client.post("/api/v1/users", json=body, headers=headers)
+    found = await client.get("/api/v1/users", params={"q": "packer@"}, headers=admin.headers)
+
+    assert first.status_code == 201
+    assert first.headers["location"].endswith(f"/api/v1/users/{first.json()['id']}")
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json()["id"] == first.json()["id"]
+    assert found.json()["total"] == 1

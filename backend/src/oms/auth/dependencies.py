@@ -1,5 +1,6 @@
 """FastAPI dependencies every router uses to know the caller and check a permission."""
 
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
@@ -10,6 +11,7 @@ from oms.auth.errors import InvalidToken, MissingPermission
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.auth.tokens import TokenVerifier
+from oms.core.idempotency import IdempotentRequest, idempotency
 
 bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -24,6 +26,14 @@ async def current_principal(
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
+
+
+async def _caller_id(user: CurrentUser) -> uuid.UUID:
+    return user.user_id
+
+
+# `Idempotency-Key` support for POSTs that create things; keys are kept per user.
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency(_caller_id))]
 
 
 def Requires(permission: Permission) -> Any:

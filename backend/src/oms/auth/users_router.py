@@ -3,10 +3,10 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from oms.auth import service as auth
-from oms.auth.dependencies import Requires
+from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
 from oms.auth.schemas import ProfileUpdate, UserCreate, UserPage, UserRead, UserUpdate
@@ -39,8 +39,10 @@ async def list_users(
     )
 
 
-@router.post("/users", status_code=201)
-async def create_user(body: UserCreate, _: Admin, session: Session) -> UserRead:
+@router.post("/users", status_code=201, response_model=UserRead)
+async def create_user(
+    body: UserCreate, _: Admin, session: Session, request: Request, idempotent: Idempotent
+) -> Response:
     """Create a user with any roles (staff, usually)."""
     user = await auth.create_user(
         session,
@@ -49,7 +51,10 @@ async def create_user(body: UserCreate, _: Admin, session: Session) -> UserRead:
         full_name=body.full_name,
         roles=frozenset(body.roles),
     )
-    return UserRead.model_validate(user)
+    location = str(request.url_for("get_user", user_id=user.id))
+    return await idempotent.respond(
+        session, 201, UserRead.model_validate(user), headers={"Location": location}
+    )
 
 
 @router.get("/users/{user_id}")

@@ -6,12 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 
-from oms.auth.dependencies import CurrentUser, Requires
+from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
-from oms.core.idempotency import IdempotentRequest, idempotency
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.orders import service
 from oms.orders.repository import OrderFilter
@@ -28,13 +27,6 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 Creator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
 Reader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
 Mover = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
-
-
-async def caller_id(user: CurrentUser) -> uuid.UUID:
-    return user.user_id
-
-
-Idempotent = Annotated[IdempotentRequest, Depends(idempotency(caller_id))]
 
 
 async def _currency(request: Request) -> str:

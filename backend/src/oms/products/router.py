@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 
-from oms.auth.dependencies import Requires
+from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
@@ -26,7 +26,8 @@ Reader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
 Editor = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
 
 
-def _currency(request: Request) -> str:
+async def _currency(request: Request) -> str:
+    # async: a plain `def` dependency would cost a thread-pool hop on every request.
     currency: str = request.app.state.settings.currency
     return currency
 
@@ -51,13 +52,18 @@ async def get_category(session: Session, _: Reader, category_id: uuid.UUID) -> C
     return CategoryRead.model_validate(await service.get_category(session, category_id))
 
 
-@router.post("/categories", status_code=status.HTTP_201_CREATED)
+@router.post("/categories", status_code=status.HTTP_201_CREATED, response_model=CategoryRead)
 async def create_category(
-    session: Session, _: Editor, body: CategoryCreate, request: Request, response: Response
-) -> CategoryRead:
+    session: Session, _: Editor, body: CategoryCreate, request: Request, idempotent: Idempotent
+) -> Response:
     category = await service.create_category(session, body)
-    response.headers["Location"] = str(request.url_for("get_category", category_id=category.id))
-    return CategoryRead.model_validate(category)
+    location = str(request.url_for("get_category", category_id=category.id))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        CategoryRead.model_validate(category),
+        headers={"Location": location},
+    )
 
 
 @router.patch("/categories/{category_id}")
@@ -137,18 +143,23 @@ async def get_product(
     return ProductRead.of(product, currency)
 
 
-@router.post("/products", status_code=status.HTTP_201_CREATED)
+@router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductRead)
 async def create_product(
     session: Session,
     _: Editor,
     currency: Currency,
     body: ProductCreate,
     request: Request,
-    response: Response,
-) -> ProductRead:
+    idempotent: Idempotent,
+) -> Response:
     product = await service.create_product(session, body)
-    response.headers["Location"] = str(request.url_for("get_product", product_id=product.id))
-    return ProductRead.of(product, currency)
+    location = str(request.url_for("get_product", product_id=product.id))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        ProductRead.of(product, currency),
+        headers={"Location": location},
+    )
 
 
 @router.patch("/products/{product_id}")

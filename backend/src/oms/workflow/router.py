@@ -3,13 +3,12 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
-from oms.auth.dependencies import CurrentUser, Requires
+from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
-from oms.core.idempotency import IdempotentRequest, idempotency
 from oms.workflow import service
 from oms.workflow.schemas import (
     StatusCreate,
@@ -24,13 +23,6 @@ router = APIRouter(prefix="/workflow", tags=["workflow"])
 
 Reader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
-
-
-async def caller_id(user: CurrentUser) -> uuid.UUID:
-    return user.user_id
-
-
-Idempotent = Annotated[IdempotentRequest, Depends(idempotency(caller_id))]
 
 
 @router.get("/statuses")

@@ -13,6 +13,8 @@ from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
+from oms.events import router as events_router
+from oms.events import service as events
 
 API_PREFIX = "/api/v1"
 
@@ -35,6 +37,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
         app.state.health_checks = {"database": database_check(engine)}
+        app.state.health_checks.update(events.health_checks(settings))
         app.state.keys = auth.KeyStore(app.state.sessions)
         app.state.token_verifier = auth.token_verifier(settings, app.state.keys)
         try:
@@ -55,9 +58,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
+    app.include_router(events_router.public_router)
     app.include_router(_api_router())
     return app
 
 
 def _api_router() -> APIRouter:
-    return APIRouter(prefix=API_PREFIX)
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(events_router.router)
+    return api

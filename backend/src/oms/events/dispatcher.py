@@ -73,7 +73,7 @@ class Dispatcher:
         ids = tuple(item[0] for item in failed)
         error = "; ".join(item[1] for item in failed)[:1000]
         if final:
-            log.warning("dead-lettered", worker=self.worker, event=str(incoming.envelope.id))
+            log.warning("dead-lettered", worker=self.worker, event_id=str(incoming.envelope.id))
             await settlement.dead(ids, error)
         else:
             await settlement.retry(incoming.attempt - 1, ids, error)
@@ -135,7 +135,7 @@ class Dispatcher:
         log.info(
             "delivery",
             worker=self.worker,
-            event=str(envelope.id),
+            event_id=str(envelope.id),
             configuration=str(configuration.id),
             status=status,
             attempt=attempts + 1,

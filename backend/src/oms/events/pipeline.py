@@ -44,7 +44,7 @@ class Pipeline:
         self.engine = engine
         self.sessions = async_sessionmaker(engine, expire_on_commit=False)
         self.relay = relay
-        self.workers = list(workers)
+        self.workers = [str(worker) for worker in workers]
         self.concurrency = concurrency
         self._tasks: list[asyncio.Task[None]] = []
         self._transports: list[Transport] = []

@@ -174,7 +174,9 @@ async def record(
 async def record_created(
     sessions: async_sessionmaker[AsyncSession], order_id: uuid.UUID, **options: Any
 ) -> uuid.UUID:
-    return await record(sessions, "order.created", order_id, snapshot(order_id, "pending", **options))
+    return await record(
+        sessions, "order.created", order_id, snapshot(order_id, "pending", **options)
+    )
 
 
 async def record_status(

@@ -234,15 +234,15 @@ def unique_vhost_name(tag: str) -> str:
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], *, timeout: float = 15.0, interval: float = 0.05
+    check: Callable[[], Awaitable[bool]], *, within: float = 15.0, interval: float = 0.05
 ) -> None:
-    """Polls `check` until true; fails the test after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+    """Polls `check` until true; fails the test after `within` seconds."""
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         if await check():
             return
         await asyncio.sleep(interval)
-    raise AssertionError(f"condition not met within {timeout}s")
+    raise AssertionError(f"condition not met within {within}s")
 
 
 def header_map(message: Message) -> dict[str, Any]:

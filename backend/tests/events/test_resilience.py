@@ -55,7 +55,9 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
 ) -> None:
     assert event_settings.amqp_url
     await create_configuration(
-        client, admin, {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}}
+        client,
+        admin,
+        {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}},
     )
     relay = Pipeline(
         event_settings.model_copy(update={"amqp_url": through(proxy, event_settings.amqp_url)}),
@@ -84,7 +86,7 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
         async def all_arrived() -> bool:
             return len(await deliveries(sessions, status="succeeded")) == 6
 
-        await eventually(all_arrived, timeout=30)
+        await eventually(all_arrived, within=30)
         ids = [json.loads(request.body)["id"] for request in receiver.requests]
         assert sorted(ids) == sorted(str(event) for event in [first, *recorded])
         assert await unpublished(sessions) == 0
@@ -104,7 +106,9 @@ async def test_events_recorded_while_no_relay_runs_are_delivered_once_it_starts(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await create_configuration(
-        client, admin, {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}}
+        client,
+        admin,
+        {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}},
     )
     recorded = [await record_created(sessions, uuid.uuid4()) for _ in range(5)]
     assert await unpublished(sessions) == 5
@@ -160,7 +164,9 @@ async def test_a_worker_killed_mid_message_is_redelivered_and_the_effect_happens
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     await create_configuration(
-        client, admin, {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}}
+        client,
+        admin,
+        {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}},
     )
     receiver.hold = asyncio.Event()
     async with _running(Pipeline(event_settings, pipeline_engine, workers=())):
@@ -182,7 +188,7 @@ async def test_a_worker_killed_mid_message_is_redelivered_and_the_effect_happens
             async def redelivered() -> bool:
                 return len(await deliveries(sessions, status="succeeded")) == 1
 
-            await eventually(redelivered, timeout=30)
+            await eventually(redelivered, within=30)
         finally:
             second.send_signal(signal.SIGTERM)
             assert second.wait(15) == 0, second.stderr.read().decode() if second.stderr else ""
@@ -215,7 +221,7 @@ async def test_several_relays_publish_each_orders_events_in_order(
 
     async def relay_until_empty() -> None:
         for _ in range(200):
-            published, locked = await relay_pending_events(sessions, transport, limit=3)
+            _, locked = await relay_pending_events(sessions, transport, limit=3)
             if not locked:
                 return
             await asyncio.sleep(0)
@@ -225,7 +231,10 @@ async def test_several_relays_publish_each_orders_events_in_order(
     async with sessions() as session:
         rows = (
             await session.execute(
-                select(QueueMessage.body["envelope"]["order_id"].astext, QueueMessage.body["envelope"]["data"]["new_status"].astext)
+                select(
+                    QueueMessage.body["envelope"]["order_id"].astext,
+                    QueueMessage.body["envelope"]["data"]["new_status"].astext,
+                )
                 .where(QueueMessage.worker == "webhook")
                 .order_by(QueueMessage.id)
             )
@@ -250,9 +259,7 @@ async def test_a_relay_skips_an_order_whose_earlier_event_another_relay_holds(
     async with sessions() as other, other.begin():
         # Another relay holds the first event of `held_order`.
         await other.execute(
-            text(
-                "SELECT position FROM outbox_events ORDER BY position LIMIT 1 FOR UPDATE"
-            )
+            text("SELECT position FROM outbox_events ORDER BY position LIMIT 1 FOR UPDATE")
         )
         published, locked = await relay_pending_events(sessions, transport)
         assert (published, locked) == (1, 2)

@@ -32,7 +32,8 @@ async def test_admin_creates_a_webhook_and_its_secret_is_generated_and_masked(
     assert body["worker_type"] == "webhook"
     assert body["trigger_statuses"] == ["shipped"]
     secret = body["settings"]["secret"]
-    assert secret.startswith("whsec_") and "…" in secret
+    assert secret.startswith("whsec_")
+    assert "…" in secret
     assert len(secret) < 20
 
     listed = await client.get(URL, headers=admin.headers)
@@ -214,7 +215,11 @@ async def test_without_smtp_mail_lands_in_the_sent_mail_view(
     await pipeline.start()
     await client.post(
         URL,
-        json={"worker_type": "email", "name": "Mail", "settings": {"recipients": ["a@example.com"]}},
+        json={
+            "worker_type": "email",
+            "name": "Mail",
+            "settings": {"recipients": ["a@example.com"]},
+        },
         headers=admin.headers,
     )
     await record_created(sessions, uuid.uuid4(), email="buyer@example.com")
@@ -263,7 +268,9 @@ async def test_deliveries_page_newest_first_and_counters_add_up(
         if cursor is None:
             break
     assert len(seen) == len(set(seen)) == 5
-    failed = await client.get("/api/v1/deliveries", params={"status": "failed"}, headers=admin.headers)
+    failed = await client.get(
+        "/api/v1/deliveries", params={"status": "failed"}, headers=admin.headers
+    )
     assert len(failed.json()["items"]) == 1
 
     counters = (await client.get("/api/v1/metrics/events", headers=admin.headers)).json()

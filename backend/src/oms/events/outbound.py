@@ -50,8 +50,8 @@ def parse_networks(cidrs: list[str]) -> list[IPNetwork]:
     return [ipaddress.ip_network(cidr, strict=False) for cidr in cidrs]
 
 
-async def resolve_checked(host: str, port: int, allowed: list[IPNetwork]) -> IPAddress:
-    """The address to connect to; refuses if any address the name resolves to is internal."""
+async def resolve_checked(host: str, port: int, allowed: list[IPNetwork]) -> list[IPAddress]:
+    """The addresses to connect to; refuses if any address the name resolves to is internal."""
     try:
         literal = ipaddress.ip_address(host)
     except ValueError:
@@ -73,7 +73,7 @@ async def resolve_checked(host: str, port: int, allowed: list[IPNetwork]) -> IPA
                 f"{host} resolves to {address}, an internal address; "
                 "list its network in OMS_WEBHOOK_ALLOWED_NETWORKS to allow it"
             )
-    return addresses[0]
+    return list(dict.fromkeys(addresses))
 
 
 async def post_json(
@@ -89,18 +89,25 @@ async def post_json(
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise TargetRefused("only http and https URLs can be called")
     port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = await resolve_checked(parts.hostname, port, allowed)
-    host_for_url = f"[{address}]" if address.version == 6 else str(address)
-    target = urlunsplit(
-        (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
-    )
+    addresses = await resolve_checked(parts.hostname, port, allowed)
     host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    response = await client.post(
-        target,
-        content=body,
-        headers={**headers, "Host": host_header, "Content-Type": "application/json"},
-        timeout=httpx.Timeout(timeout_seconds),
-        follow_redirects=False,
-        extensions={"sni_hostname": parts.hostname},
-    )
-    return HttpResult(status_code=response.status_code, body_excerpt=response.text[:200])
+    for index, address in enumerate(addresses):
+        host_for_url = f"[{address}]" if address.version == 6 else str(address)
+        target = urlunsplit(
+            (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
+        )
+        try:
+            response = await client.post(
+                target,
+                content=body,
+                headers={**headers, "Host": host_header, "Content-Type": "application/json"},
+                timeout=httpx.Timeout(timeout_seconds),
+                follow_redirects=False,
+                extensions={"sni_hostname": parts.hostname},
+            )
+        except httpx.ConnectError:
+            if index == len(addresses) - 1:
+                raise
+            continue
+        return HttpResult(status_code=response.status_code, body_excerpt=response.text[:200])
+    raise TargetRefused(f"{parts.hostname} has no address")

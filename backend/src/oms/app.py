@@ -15,6 +15,7 @@ from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.events import router as events_router
 from oms.events import service as events
+from oms.products.router import router as products_router
 
 API_PREFIX = "/api/v1"
 
@@ -66,4 +67,5 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
 def _api_router() -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
     api.include_router(events_router.router)
+    api.include_router(products_router)
     return api

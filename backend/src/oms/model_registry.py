@@ -5,6 +5,7 @@ import importlib
 MODEL_MODULES: tuple[str, ...] = (
     "oms.auth.models",
     "oms.events.models",
+    "oms.products.models",
 )
 
 

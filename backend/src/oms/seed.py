@@ -5,12 +5,14 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.products import service as products
+
 log = structlog.get_logger("oms.seed")
 
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
-DEMO_SEEDERS: tuple[DemoSeeder, ...] = ()
+DEMO_SEEDERS: tuple[DemoSeeder, ...] = (products.seed_demo_catalogue,)
 
 
 async def seed_demo(session: AsyncSession) -> None:

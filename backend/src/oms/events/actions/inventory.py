@@ -1,7 +1,6 @@
 """Inventory: a stock movement for the order's items, applied to OMS's own stock (when the
 configuration asks) and/or sent to an external warehouse endpoint."""
 
-import importlib
 import json
 import uuid
 from typing import Any
@@ -13,6 +12,7 @@ from oms.events.actions.webhook import signed_headers
 from oms.events.envelope import EventEnvelope, order_field, order_status
 from oms.events.outbound import post_json
 from oms.events.schemas import InventorySettings
+from oms.products import service as products
 
 
 def stock_movement(envelope: EventEnvelope, direction: str) -> dict[str, Any]:
@@ -36,11 +36,7 @@ def stock_movement(envelope: EventEnvelope, direction: str) -> dict[str, Any]:
 
 
 async def _release_locally(session: AsyncSession, movement: dict[str, Any]) -> None:
-    # The catalogue module owns stock; it is reached only through its public service.
-    try:
-        products: Any = importlib.import_module("oms.products.service")
-    except ImportError as error:
-        raise RuntimeError("the catalogue module is not installed") from error
+    """Stock belongs to the catalogue module; it changes only through its service."""
     lines = [
         (uuid.UUID(item["product_id"]), item["quantity"])
         for item in movement["items"]

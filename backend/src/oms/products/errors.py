@@ -1,0 +1,180 @@
+"""Errors of the products module, each a problem+json response."""
+
+import uuid
+from typing import Any
+
+from oms.core.errors import Conflict, NotFound, ProblemError, Unprocessable
+
+
+class CategoryNotFound(NotFound):
+    slug = "category-not-found"
+
+    def __init__(self, category: uuid.UUID | str) -> None:
+        super().__init__(f"There is no category {str(category)!r}.", category=str(category))
+
+
+class UnknownCategory(Unprocessable):
+    """A product names a category that does not exist (the id is in the body, not the URL)."""
+
+    slug = "unknown-category"
+
+    def __init__(self, category_id: uuid.UUID) -> None:
+        super().__init__(
+            f"There is no category {str(category_id)!r}.",
+            errors=[{"field": "category_id", "message": "no such category"}],
+        )
+
+
+class CategoryCodeTaken(Conflict):
+    slug = "category-code-taken"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"A category with the code {code!r} exists already.", code=code)
+
+
+class CategoryInUse(Conflict):
+    slug = "category-in-use"
+
+    def __init__(self, code: str, products: int, action: str) -> None:
+        super().__init__(
+            f"The category {code!r} is used by {products} product(s), so it cannot {action}.",
+            code=code,
+            products=products,
+        )
+
+
+class InvalidAttributeSchema(ProblemError):
+    status, slug, title = 400, "invalid-attribute-schema", "Invalid attribute schema"
+
+    def __init__(self, problem: str, path: str) -> None:
+        super().__init__(
+            f"`attribute_schema` is not a valid JSON Schema (2020-12): {problem}",
+            errors=[{"field": path, "message": problem}],
+        )
+
+
+class SchemaBreaksProducts(Conflict):
+    slug = "schema-breaks-products"
+
+    def __init__(self, code: str, offending: list[dict[str, Any]], total: int) -> None:
+        super().__init__(
+            f"{total} product(s) of the category {code!r} would not satisfy the new "
+            "attribute schema; fix or move them first.",
+            products=offending,
+            total=total,
+        )
+
+
+class InvalidAttributes(ProblemError):
+    status, slug, title = 400, "invalid-attributes", "Invalid attributes"
+
+    def __init__(self, category_code: str, errors: list[dict[str, str]]) -> None:
+        fields = ", ".join(sorted({error["field"] for error in errors}))
+        super().__init__(
+            f"The attributes do not match the schema of the category {category_code!r}: {fields}.",
+            errors=errors,
+        )
+
+
+class UnusableAttributeSchema(Unprocessable):
+    slug = "unusable-attribute-schema"
+
+    def __init__(self, category_code: str, problem: str) -> None:
+        super().__init__(
+            f"The attribute schema of the category {category_code!r} cannot be applied: {problem}"
+        )
+
+
+class NoSuchProduct(NotFound):
+    """An unknown product in the URL (or one the caller may not see): 404."""
+
+    slug = "product-not-found"
+
+    def __init__(self, product: uuid.UUID | str) -> None:
+        super().__init__(f"There is no product {str(product)!r}.", product=str(product))
+
+
+class SkuTaken(Conflict):
+    slug = "sku-taken"
+
+    def __init__(self, sku: str) -> None:
+        super().__init__(f"A product with the SKU {sku!r} exists already.", sku=sku)
+
+
+class InvalidAttributeFilter(ProblemError):
+    status, slug, title = 400, "invalid-attribute-filter", "Invalid attribute filter"
+
+    def __init__(self, parameter: str, problem: str) -> None:
+        super().__init__(
+            f"The filter {parameter!r} is not valid: {problem}",
+            errors=[{"field": parameter, "in": "query", "message": problem}],
+        )
+
+
+# Raised by `reserve_stock` / `release_stock`: the lines are in a request body (an order's
+# items), so an unknown or unavailable product is a 422 naming the line, not a 404.
+
+
+class StockError(ProblemError):
+    """Base of the errors `reserve_stock` and `release_stock` raise."""
+
+
+class ProductNotFound(StockError):
+    status, slug, title = 422, "unknown-product", "Unknown product"
+
+    def __init__(self, line: int, product: str) -> None:
+        super().__init__(
+            f"items[{line}]: there is no product {product!r}.", line=line, product=product
+        )
+
+
+class ProductInactive(StockError):
+    status, slug, title = 422, "product-inactive", "Product not available"
+
+    def __init__(self, line: int, product_id: uuid.UUID, sku: str) -> None:
+        super().__init__(
+            f"items[{line}]: the product {sku!r} is no longer sold.",
+            line=line,
+            product_id=str(product_id),
+            sku=sku,
+        )
+
+
+class InvalidQuantity(StockError):
+    status, slug, title = 422, "invalid-quantity", "Invalid quantity"
+
+    def __init__(self, line: int, quantity: int, problem: str = "must be at least 1") -> None:
+        super().__init__(
+            f"items[{line}]: the quantity {quantity} {problem}.",
+            line=line,
+            quantity=quantity,
+            errors=[{"field": f"items.{line}.quantity", "message": problem}],
+        )
+
+
+class InvalidStockLine(StockError):
+    status, slug, title = 422, "invalid-stock-line", "Invalid item"
+
+    def __init__(self, line: int) -> None:
+        super().__init__(
+            f"items[{line}]: give exactly one of `product_id` and `sku`.",
+            line=line,
+            errors=[{"field": f"items.{line}", "message": "exactly one of product_id, sku"}],
+        )
+
+
+class InsufficientStock(StockError):
+    status, slug, title = 409, "insufficient-stock", "Insufficient stock"
+
+    def __init__(
+        self, lines: list[int], product_id: uuid.UUID, sku: str, available: int, requested: int
+    ) -> None:
+        which = ", ".join(f"items[{line}]" for line in lines)
+        super().__init__(
+            f"{which}: only {available} of {sku!r} in stock, {requested} requested.",
+            lines=lines,
+            product_id=str(product_id),
+            sku=sku,
+            available=available,
+            requested=requested,
+        )

@@ -1,0 +1,200 @@
+"""All SQL of the products module."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, or_, select
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.core.pagination import keyset_after
+from oms.products.models import Category, Product
+
+lower_sku = func.lower(Product.sku)
+"""The order of product listings (unique, served by `uq_products_sku_lower`)."""
+
+
+@dataclass(frozen=True)
+class ProductFilter:
+    include_inactive: bool = False
+    active: bool | None = None
+    category_id: uuid.UUID | None = None
+    category_code: str | None = None
+    min_price: Decimal | None = None
+    max_price: Decimal | None = None
+    text: str | None = None
+    # Groups of JSON documents: each group must match, by containing any of its documents.
+    attributes: Sequence[Sequence[str]] = ()
+
+
+# Categories
+
+
+async def category_by_id(
+    session: AsyncSession,
+    category_id: uuid.UUID,
+    *,
+    lock: Literal["share", "update"] | None = None,
+) -> Category | None:
+    """The category; `lock` takes a row lock so its schema cannot change (share) or so
+    no product can be saved against it meanwhile (update)."""
+    query = select(Category).where(Category.id == category_id)
+    if lock == "share":
+        query = query.with_for_update(read=True)
+    elif lock == "update":
+        query = query.with_for_update()
+    result = await session.scalars(query.execution_options(populate_existing=lock is not None))
+    return result.first()
+
+
+async def category_by_code(session: AsyncSession, code: str) -> Category | None:
+    return (await session.scalars(select(Category).where(Category.code == code))).first()
+
+
+async def categories_page(
+    session: AsyncSession, *, after_code: str | None, limit: int
+) -> Sequence[Category]:
+    query = select(Category).order_by(Category.code).limit(limit + 1)
+    if after_code is not None:
+        query = query.where(Category.code > after_code)
+    return (await session.scalars(query)).all()
+
+
+async def add(session: AsyncSession, row: Category | Product) -> None:
+    session.add(row)
+    await session.flush()
+    await session.refresh(row)
+
+
+async def save(session: AsyncSession, row: Category | Product) -> None:
+    await session.flush()
+    await session.refresh(row)
+
+
+async def delete(session: AsyncSession, row: Category | Product) -> None:
+    await session.delete(row)
+    await session.flush()
+
+
+async def product_count_in_category(session: AsyncSession, category_id: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count()).select_from(Product).where(Product.category_id == category_id)
+    )
+    return int(count or 0)
+
+
+async def product_attributes_in_category(
+    session: AsyncSession, category_id: uuid.UUID
+) -> Sequence[tuple[uuid.UUID, str, dict[str, Any]]]:
+    rows = await session.execute(
+        select(Product.id, Product.sku, Product.attributes)
+        .where(Product.category_id == category_id)
+        .order_by(lower_sku)
+    )
+    return [(row.id, row.sku, row.attributes) for row in rows]
+
+
+# Products
+
+
+def _visible(query: Select[Product], include_inactive: bool) -> Select[Product]:
+    """The one place that hides inactive products from those who may not see them."""
+    return query if include_inactive else query.where(Product.active.is_(True))
+
+
+async def product_by_id(
+    session: AsyncSession, product_id: uuid.UUID, *, include_inactive: bool
+) -> Product | None:
+    query = _visible(select(Product).where(Product.id == product_id), include_inactive)
+    return (await session.scalars(query)).first()
+
+
+async def product_by_sku(session: AsyncSession, sku: str) -> Product | None:
+    return (await session.scalars(select(Product).where(lower_sku == sku.lower()))).first()
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _contains_any(documents: Sequence[str]) -> ColumnElement[bool]:
+    # The documents are JSON text, cast in SQL: numbers stay exact (no float on the way).
+    return or_(*(Product.attributes.op("@>")(cast(literal(doc, Text), JSONB)) for doc in documents))
+
+
+def filtered_products(where: ProductFilter) -> Select[Product]:
+    """The products matching `where`, unordered."""
+    query = _visible(select(Product), where.include_inactive)
+    if where.active is not None:
+        query = query.where(Product.active.is_(where.active))
+    if where.category_id is not None:
+        query = query.where(Product.category_id == where.category_id)
+    if where.category_code is not None:
+        query = query.where(
+            Product.category_id
+            == select(Category.id).where(Category.code == where.category_code).scalar_subquery()
+        )
+    if where.min_price is not None:
+        query = query.where(Product.price >= where.min_price)
+    if where.max_price is not None:
+        query = query.where(Product.price <= where.max_price)
+    if where.text:
+        pattern = _like_pattern(where.text)
+        query = query.where(
+            or_(Product.sku.ilike(pattern, escape="\\"), Product.name.ilike(pattern, escape="\\"))
+        )
+    for documents in where.attributes:
+        query = query.where(_contains_any(documents))
+    return query
+
+
+async def products_page(
+    session: AsyncSession, where: ProductFilter, *, after_sku: str | None, limit: int
+) -> Sequence[Product]:
+    query = filtered_products(where).order_by(lower_sku).limit(limit + 1)
+    if after_sku is not None:
+        query = query.where(keyset_after([lower_sku], [after_sku]))
+    return (await session.scalars(query)).all()
+
+
+async def lock_products(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Product]:
+    """Lock the rows `FOR UPDATE` in id order, so two transactions locking overlapping sets
+    always queue instead of deadlocking; returns the rows as they are now."""
+    rows = await session.scalars(
+        select(Product)
+        .where(Product.id.in_(sorted(set(product_ids))))
+        .order_by(Product.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {row.id: row for row in rows}
+
+
+async def product_ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, uuid.UUID]:
+    """Lower-cased SKU → id, for the SKUs that exist."""
+    if not skus:
+        return {}
+    keys = {sku.lower() for sku in skus}
+    rows = await session.execute(
+        select(lower_sku.label("key"), Product.id).where(lower_sku.in_(keys))
+    )
+    return {row.key: row.id for row in rows}
+
+
+async def existing_product_ids(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> set[uuid.UUID]:
+    if not product_ids:
+        return set()
+    rows = await session.scalars(select(Product.id).where(Product.id.in_(set(product_ids))))
+    return set(rows)
+
+
+async def flush(session: AsyncSession) -> None:
+    await session.flush()

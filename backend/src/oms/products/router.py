@@ -1,0 +1,168 @@
+"""HTTP endpoints of the catalogue: `/categories` and `/products`."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from oms.auth.dependencies import Requires
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.core.db import Session
+from oms.core.money import MoneyInput
+from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
+from oms.products import service
+from oms.products.attributes import attribute_filters
+from oms.products.schemas import (
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+)
+
+Reader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
+Editor = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
+
+
+def _currency(request: Request) -> str:
+    currency: str = request.app.state.settings.currency
+    return currency
+
+
+Currency = Annotated[str, Depends(_currency)]
+
+router = APIRouter(tags=["catalogue"])
+
+
+# Categories
+
+
+@router.get("/categories")
+async def list_categories(
+    session: Session, _: Reader, cursor: PageCursor = None, limit: PageLimit = DEFAULT_LIMIT
+) -> Page[CategoryRead]:
+    return await service.list_categories(session, cursor=cursor, limit=limit)
+
+
+@router.get("/categories/{category_id}")
+async def get_category(session: Session, _: Reader, category_id: uuid.UUID) -> CategoryRead:
+    return CategoryRead.model_validate(await service.get_category(session, category_id))
+
+
+@router.post("/categories", status_code=status.HTTP_201_CREATED)
+async def create_category(
+    session: Session, _: Editor, body: CategoryCreate, request: Request, response: Response
+) -> CategoryRead:
+    category = await service.create_category(session, body)
+    response.headers["Location"] = str(request.url_for("get_category", category_id=category.id))
+    return CategoryRead.model_validate(category)
+
+
+@router.patch("/categories/{category_id}")
+async def update_category(
+    session: Session, _: Editor, category_id: uuid.UUID, body: CategoryUpdate
+) -> CategoryRead:
+    return CategoryRead.model_validate(await service.update_category(session, category_id, body))
+
+
+@router.delete("/categories/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_category(session: Session, _: Editor, category_id: uuid.UUID) -> None:
+    await service.delete_category(session, category_id)
+
+
+# Products
+
+
+def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None]:
+    """`?category=` takes an id or a code."""
+    if category is None:
+        return None, None
+    try:
+        return uuid.UUID(category), None
+    except ValueError:
+        return None, category
+
+
+@router.get(
+    "/products",
+    description=(
+        "Products ordered by SKU. Customers see active products only. "
+        "`attr.<name>=<value>` filters on attributes (repeatable; a repeated name matches "
+        "any of its values; `attr.a.b` reaches nested objects). A value that reads as a "
+        "number, `true`, `false` or `null` matches that JSON value or the same text as a "
+        "string; any other value matches a string."
+    ),
+)
+async def list_products(
+    session: Session,
+    user: Reader,
+    currency: Currency,
+    request: Request,
+    category: Annotated[str | None, Query(description="Category id or code.")] = None,
+    active: Annotated[bool | None, Query(description="Staff only; customers see active.")] = None,
+    min_price: Annotated[MoneyInput | None, Query()] = None,
+    max_price: Annotated[MoneyInput | None, Query()] = None,
+    q: Annotated[
+        str | None,
+        Query(min_length=1, max_length=100, description="Text in the SKU or name."),
+    ] = None,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+) -> Page[ProductRead]:
+    category_id, category_code = _category_filter(category)
+    where = service.ProductFilter(
+        include_inactive=user.can(Permission.CATALOGUE_WRITE),
+        active=active,
+        min_price=min_price,
+        max_price=max_price,
+        text=q,
+        attributes=attribute_filters(request.query_params.multi_items()),
+        category_id=category_id,
+        category_code=category_code,
+    )
+    return await service.list_products(
+        session, where, cursor=cursor, limit=limit, currency=currency
+    )
+
+
+@router.get("/products/{product_id}")
+async def get_product(
+    session: Session, user: Reader, currency: Currency, product_id: uuid.UUID
+) -> ProductRead:
+    product = await service.get_product(
+        session, product_id, include_inactive=user.can(Permission.CATALOGUE_WRITE)
+    )
+    return ProductRead.of(product, currency)
+
+
+@router.post("/products", status_code=status.HTTP_201_CREATED)
+async def create_product(
+    session: Session,
+    _: Editor,
+    currency: Currency,
+    body: ProductCreate,
+    request: Request,
+    response: Response,
+) -> ProductRead:
+    product = await service.create_product(session, body)
+    response.headers["Location"] = str(request.url_for("get_product", product_id=product.id))
+    return ProductRead.of(product, currency)
+
+
+@router.patch("/products/{product_id}")
+async def update_product(
+    session: Session, _: Editor, currency: Currency, product_id: uuid.UUID, body: ProductUpdate
+) -> ProductRead:
+    return ProductRead.of(await service.update_product(session, product_id, body), currency)
+
+
+@router.delete(
+    "/products/{product_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    description="Archives the product (`active: false`); it is kept for the orders that "
+    'refer to it. `PATCH {"active": true}` sells it again.',
+)
+async def archive_product(session: Session, _: Editor, product_id: uuid.UUID) -> None:
+    await service.archive_product(session, product_id)

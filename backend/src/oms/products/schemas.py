@@ -1,0 +1,125 @@
+"""Request and response bodies of the catalogue API."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from oms.core.money import Money, MoneyInput
+from oms.products.models import Product
+
+CategoryCode = Annotated[
+    str,
+    StringConstraints(max_length=64, pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$"),
+    Field(description="Lower-case slug: letters, digits and single hyphens.", examples=["chairs"]),
+]
+Sku = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9._\-]*$"
+    ),
+    Field(description="Unique ignoring case: letters, digits, `.`, `_`, `-`.", examples=["CH-001"]),
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Description = Annotated[str, StringConstraints(max_length=10_000)]
+Stock = Annotated[
+    int | None,
+    Field(ge=0, le=2_147_483_647, description="Units in stock; null means not tracked."),
+]
+AttributeSchema = Annotated[
+    dict[str, Any],
+    Field(description="JSON Schema (2020-12) the attributes of the category's products satisfy."),
+]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Patch(Strict):
+    """A partial update: absent fields stay; `null` only where `NULLABLE` allows it."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_for_required_fields(self) -> Self:
+        for name in self.model_fields_set - self.NULLABLE:
+            if getattr(self, name) is None:
+                raise ValueError(f"`{name}` cannot be null; leave it out to keep it")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return self.model_dump(exclude_unset=True)
+
+
+class CategoryCreate(Strict):
+    code: CategoryCode
+    name: Name
+    attribute_schema: AttributeSchema = Field(default_factory=dict)
+
+
+class CategoryUpdate(Patch):
+    code: CategoryCode | None = None
+    name: Name | None = None
+    attribute_schema: AttributeSchema | None = None
+
+
+class CategoryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    code: str
+    name: str
+    attribute_schema: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class ProductCreate(Strict):
+    sku: Sku
+    name: Name
+    description: Description = ""
+    category_id: uuid.UUID
+    price: MoneyInput
+    stock: Stock = None
+    active: bool = True
+    attributes: dict[str, Any] = Field(default_factory=dict)
+
+
+class ProductUpdate(Patch):
+    """Only the fields sent change; `stock: null` stops tracking stock."""
+
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"stock"})
+
+    sku: Sku | None = None
+    name: Name | None = None
+    description: Description | None = None
+    category_id: uuid.UUID | None = None
+    price: MoneyInput | None = None
+    stock: Stock = None
+    active: bool | None = None
+    attributes: dict[str, Any] | None = None
+
+
+class ProductRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    description: str
+    category_id: uuid.UUID
+    price: Money
+    currency: str
+    stock: int | None
+    active: bool
+    attributes: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, product: Product, currency: str) -> "ProductRead":
+        """The product as the API shows it; prices are in the deployment's currency."""
+        fields = {name: getattr(product, name) for name in cls.model_fields if name != "currency"}
+        return cls.model_validate({**fields, "currency": currency})

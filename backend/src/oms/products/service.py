@@ -1,0 +1,265 @@
+"""The products module's public interface: the catalogue's use cases and stock reservation.
+
+Other modules call `reserve_stock` / `release_stock` (and read `ProductSnapshot`) in their
+own transaction; nothing here commits.
+"""
+
+import uuid
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.core.pagination import Page, decode_cursor, page_of
+from oms.products import repository
+from oms.products.attributes import attribute_errors, check_attribute_schema, validate_attributes
+from oms.products.demo import seed_demo_catalogue
+from oms.products.errors import (
+    CategoryCodeTaken,
+    CategoryInUse,
+    CategoryNotFound,
+    InsufficientStock,
+    InvalidQuantity,
+    InvalidStockLine,
+    NoSuchProduct,
+    ProductInactive,
+    ProductNotFound,
+    SchemaBreaksProducts,
+    SkuTaken,
+    StockError,
+    UnknownCategory,
+)
+from oms.products.models import Category, Product
+from oms.products.repository import ProductFilter
+from oms.products.schemas import (
+    CategoryCreate,
+    CategoryRead,
+    CategoryUpdate,
+    ProductCreate,
+    ProductRead,
+    ProductUpdate,
+)
+from oms.products.stock import ProductSnapshot, StockLine, release_stock, reserve_stock
+
+__all__ = [
+    "InsufficientStock",
+    "InvalidQuantity",
+    "InvalidStockLine",
+    "ProductFilter",
+    "ProductInactive",
+    "ProductNotFound",
+    "ProductSnapshot",
+    "StockError",
+    "StockLine",
+    "archive_product",
+    "create_category",
+    "create_product",
+    "delete_category",
+    "get_category",
+    "get_product",
+    "list_categories",
+    "list_products",
+    "release_stock",
+    "reserve_stock",
+    "seed_demo_catalogue",
+    "update_category",
+    "update_product",
+]
+
+# How many offending products a refused schema change lists (the total is always given).
+MAX_LISTED_OFFENDERS = 20
+
+
+def _violated(error: IntegrityError) -> str | None:
+    cause = getattr(error.orig, "__cause__", None)
+    name = getattr(cause, "constraint_name", None)
+    return name if isinstance(name, str) else None
+
+
+# Categories
+
+
+async def list_categories(
+    session: AsyncSession, *, cursor: str | None, limit: int
+) -> Page[CategoryRead]:
+    """Categories by code."""
+    after = decode_cursor(cursor, str)[0] if cursor else None
+    rows = await repository.categories_page(session, after_code=after, limit=limit)
+    return page_of(rows, limit, lambda row: [row.code], CategoryRead.model_validate)
+
+
+async def get_category(session: AsyncSession, category_id: uuid.UUID) -> Category:
+    category = await repository.category_by_id(session, category_id)
+    if category is None:
+        raise CategoryNotFound(category_id)
+    return category
+
+
+async def create_category(session: AsyncSession, data: CategoryCreate) -> Category:
+    check_attribute_schema(data.attribute_schema)
+    if await repository.category_by_code(session, data.code) is not None:
+        raise CategoryCodeTaken(data.code)
+    category = Category(code=data.code, name=data.name, attribute_schema=data.attribute_schema)
+    try:
+        await repository.add(session, category)
+    except IntegrityError as error:  # a concurrent create took the code first
+        raise CategoryCodeTaken(data.code) from error
+    return category
+
+
+async def _offenders(
+    session: AsyncSession, category: Category, schema: dict[str, Any]
+) -> tuple[list[dict[str, Any]], int]:
+    listed: list[dict[str, Any]] = []
+    total = 0
+    for product_id, sku, attributes in await repository.product_attributes_in_category(
+        session, category.id
+    ):
+        errors = attribute_errors(category.code, schema, attributes)
+        if errors:
+            total += 1
+            if len(listed) < MAX_LISTED_OFFENDERS:
+                listed.append({"id": str(product_id), "sku": sku, "errors": errors})
+    return listed, total
+
+
+async def update_category(
+    session: AsyncSession, category_id: uuid.UUID, data: CategoryUpdate
+) -> Category:
+    """Rename, re-code or change the schema of a category.
+
+    The code is what clients filter by, so it changes only while no product uses the
+    category. A new schema must accept every product the category has (else 409 listing
+    them). The category row is locked first, so no product is saved against the old schema
+    while the new one is checked.
+    """
+    category = await repository.category_by_id(session, category_id, lock="update")
+    if category is None:
+        raise CategoryNotFound(category_id)
+    changes = data.changes()
+    if "code" in changes and changes["code"] != category.code:
+        in_use = await repository.product_count_in_category(session, category.id)
+        if in_use:
+            raise CategoryInUse(category.code, in_use, "change its code")
+        if await repository.category_by_code(session, changes["code"]) is not None:
+            raise CategoryCodeTaken(changes["code"])
+    if "attribute_schema" in changes:
+        check_attribute_schema(changes["attribute_schema"])
+        offending, total = await _offenders(session, category, changes["attribute_schema"])
+        if total:
+            raise SchemaBreaksProducts(category.code, offending, total)
+    for field, value in changes.items():
+        setattr(category, field, value)
+    try:
+        await repository.save(session, category)
+    except IntegrityError as error:
+        raise CategoryCodeTaken(changes.get("code", category.code)) from error
+    return category
+
+
+async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None:
+    category = await repository.category_by_id(session, category_id, lock="update")
+    if category is None:
+        raise CategoryNotFound(category_id)
+    in_use = await repository.product_count_in_category(session, category.id)
+    if in_use:
+        raise CategoryInUse(category.code, in_use, "be deleted")
+    try:
+        await repository.delete(session, category)
+    except IntegrityError as error:  # a product was added since the count
+        raise CategoryInUse(category.code, 1, "be deleted") from error
+
+
+# Products
+
+
+async def list_products(
+    session: AsyncSession, where: ProductFilter, *, cursor: str | None, limit: int, currency: str
+) -> Page[ProductRead]:
+    """Products by SKU (ignoring case), filtered; keyset-paged on the lower-cased SKU."""
+    after = decode_cursor(cursor, str)[0] if cursor else None
+    rows = await repository.products_page(session, where, after_sku=after, limit=limit)
+    return page_of(
+        rows, limit, lambda row: [row.sku.lower()], lambda row: ProductRead.of(row, currency)
+    )
+
+
+async def get_product(
+    session: AsyncSession, product_id: uuid.UUID, *, include_inactive: bool
+) -> Product:
+    """The product; an archived one is not found unless `include_inactive` (staff)."""
+    product = await repository.product_by_id(session, product_id, include_inactive=include_inactive)
+    if product is None:
+        raise NoSuchProduct(product_id)
+    return product
+
+
+async def _category_for_product(session: AsyncSession, category_id: uuid.UUID) -> Category:
+    # FOR SHARE: the category's schema cannot change until this transaction ends.
+    category = await repository.category_by_id(session, category_id, lock="share")
+    if category is None:
+        raise UnknownCategory(category_id)
+    return category
+
+
+async def _check_sku_free(
+    session: AsyncSession, sku: str, product_id: uuid.UUID | None = None
+) -> None:
+    existing = await repository.product_by_sku(session, sku)
+    if existing is not None and existing.id != product_id:
+        raise SkuTaken(sku)
+
+
+async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
+    category = await _category_for_product(session, data.category_id)
+    validate_attributes(category.code, category.attribute_schema, data.attributes)
+    await _check_sku_free(session, data.sku)
+    product = Product(**data.model_dump())
+    try:
+        await repository.add(session, product)
+    except IntegrityError as error:
+        if _violated(error) == "uq_products_sku_lower":
+            raise SkuTaken(data.sku) from error
+        raise
+    return product
+
+
+async def update_product(
+    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate
+) -> Product:
+    """Change the fields sent; changed attributes or category are checked against the
+    (new) category's schema as a whole."""
+    product = (await repository.lock_products(session, [product_id])).get(product_id)
+    if product is None:
+        raise NoSuchProduct(product_id)
+    changes = data.changes()
+    if "category_id" in changes or "attributes" in changes:
+        category = await _category_for_product(
+            session, changes.get("category_id", product.category_id)
+        )
+        validate_attributes(
+            category.code,
+            category.attribute_schema,
+            changes.get("attributes", product.attributes),
+        )
+    if "sku" in changes:
+        await _check_sku_free(session, changes["sku"], product.id)
+    for field, value in changes.items():
+        setattr(product, field, value)
+    try:
+        await repository.save(session, product)
+    except IntegrityError as error:
+        if _violated(error) == "uq_products_sku_lower":
+            raise SkuTaken(changes["sku"]) from error
+        raise
+    return product
+
+
+async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
+    """Stop selling a product: it stays (orders refer to it) but only staff see it."""
+    product = (await repository.lock_products(session, [product_id])).get(product_id)
+    if product is None:
+        raise NoSuchProduct(product_id)
+    if product.active:
+        product.active = False
+        await repository.save(session, product)

@@ -16,7 +16,7 @@ from standardwebhooks import Webhook
 from oms.events.models import Delivery, OutboxEvent
 from oms.events.pipeline import Pipeline
 from tests.actors import Actor
-from tests.events.conftest import record_created, record_status
+from tests.events.conftest import record_created, record_status, snapshot
 from tests.events.services import HttpReceiver, SmtpServer, eventually
 
 
@@ -362,3 +362,90 @@ async def test_a_failing_smtp_server_is_retried_and_the_mail_sent_once(
         or "accepted" in (log[1].response or "")
     )
     assert len(smtp.mails) == 1
+
+
+async def _product_with_stock(sessions: async_sessionmaker[AsyncSession], stock: int) -> uuid.UUID:
+    from oms.products import service as products
+    from oms.products.schemas import CategoryCreate, ProductCreate
+
+    async with sessions() as session, session.begin():
+        category = await products.create_category(
+            session, CategoryCreate(code=f"c{uuid.uuid4().hex[:8]}", name="Kettles")
+        )
+        product = await products.create_product(
+            session,
+            ProductCreate(
+                sku=f"KET-{uuid.uuid4().hex[:6]}",
+                name="Kettle",
+                category_id=category.id,
+                price="19.99",
+                stock=stock,
+            ),
+        )
+        return product.id
+
+
+async def _stock(sessions: async_sessionmaker[AsyncSession], product_id: uuid.UUID) -> int | None:
+    from oms.products import service as products
+
+    async with sessions() as session:
+        product = await products.get_product(session, product_id, include_inactive=True)
+        return product.stock
+
+
+async def test_a_configured_local_release_moves_stock_once_even_after_a_failed_attempt(
+    pipeline: Pipeline,
+    client: AsyncClient,
+    admin: Actor,
+    receiver: HttpReceiver,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    product_id = await _product_with_stock(sessions, 10)
+    receiver.script = [500]  # the warehouse fails once: the local release is rolled back
+    await create_configuration(
+        client,
+        admin,
+        {
+            "worker_type": "inventory",
+            "name": "Lost parcels back to stock",
+            "trigger_statuses": ["parcel_lost"],
+            "settings": {"apply_locally": True, "warehouse_url": receiver.url("/warehouse")},
+        },
+    )
+    await create_configuration(
+        client,
+        admin,
+        {
+            "worker_type": "inventory",
+            "name": "Warehouse only",
+            "trigger_statuses": ["parcel_lost"],
+            "settings": {"warehouse_url": receiver.url("/warehouse-only")},
+        },
+    )
+    order_id = uuid.uuid4()
+    data = {
+        **snapshot(order_id, "parcel_lost"),
+        "old_status": "shipped",
+        "new_status": "parcel_lost",
+    }
+    data["items"][0]["product_id"] = str(product_id)
+    from oms.events import service as events
+
+    async with sessions() as session, session.begin():
+        event_id = await events.record_event(
+            session, type="order.status_changed", order_id=order_id, data=data
+        )
+
+    async def moved() -> bool:
+        return len(await deliveries(sessions, status="succeeded")) == 2
+
+    await eventually(moved)
+    assert await _stock(sessions, product_id) == 12
+    local = [d for d in await deliveries(sessions, event_id=event_id) if d.attempt > 0]
+    assert sorted((d.attempt, d.status) for d in local) == [
+        (1, "failed"),
+        (1, "succeeded"),
+        (2, "succeeded"),
+    ]
+    assert len(receiver.at("/warehouse")) == 2
+    assert len(receiver.at("/warehouse-only")) == 1

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.events import service as events
 from oms.products import service as products
 
 log = structlog.get_logger("oms.seed")
@@ -12,7 +13,10 @@ log = structlog.get_logger("oms.seed")
 DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
-DEMO_SEEDERS: tuple[DemoSeeder, ...] = (products.seed_demo_catalogue,)
+DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
+    products.seed_demo_catalogue,
+    events.seed_demo_worker_configurations,
+)
 
 
 async def seed_demo(session: AsyncSession) -> None:

@@ -280,3 +280,21 @@ async def test_deliveries_page_newest_first_and_counters_add_up(
     assert counters["retried"] == 1
     assert counters["dead_lettered"] == 0
     assert counters["by_worker"]["webhook"] == {"succeeded": 4, "failed": 1}
+
+
+async def test_the_demo_seeder_adds_its_configurations_once(
+    client: AsyncClient, admin: Actor, sessions: async_sessionmaker[AsyncSession]
+) -> None:
+    from oms.events import service as events
+
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            await events.seed_demo_worker_configurations(session)
+    listed = (await client.get(URL, headers=admin.headers)).json()
+    assert sorted((c["worker_type"], c["enabled"]) for c in listed) == [
+        ("email", True),
+        ("inventory", False),
+        ("webhook", False),
+    ]
+    inventory = next(c for c in listed if c["worker_type"] == "inventory")
+    assert inventory["settings"]["apply_locally"] is False

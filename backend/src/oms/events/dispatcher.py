@@ -17,7 +17,7 @@ from oms.events.actions.email import send_email
 from oms.events.actions.inventory import move_stock
 from oms.events.actions.webhook import send_webhook
 from oms.events.envelope import EventEnvelope, order_status
-from oms.events.models import Delivery, WorkerConfiguration
+from oms.events.models import WorkerConfiguration
 from oms.events.transport.base import Incoming, Settlement
 
 log = structlog.get_logger("oms.events")
@@ -29,6 +29,8 @@ ACTIONS: Mapping[str, Action] = {
 }
 # A bound on any one action, above the per-request timeouts inside it.
 ACTION_TIMEOUT_SECONDS = 90.0
+CONFIGURATION_TTL = 5.0
+WRITING_WORKERS = frozenset({"email", "inventory"})
 
 
 def triggered_by(configuration: WorkerConfiguration, envelope: EventEnvelope) -> bool:
@@ -58,6 +60,9 @@ class Dispatcher:
         self.sessions = sessions
         self.services = services
         self.action = actions[worker]
+        self.configurations = ConfigurationCache(worker, sessions)
+        # Only actions that write to the database need their writes undone on failure.
+        self.undo_on_failure = worker in WRITING_WORKERS
 
     async def __call__(self, incoming: Incoming, settlement: Settlement) -> None:
         retries = len(self.services.settings.retry_delays)
@@ -79,16 +84,16 @@ class Dispatcher:
             await settlement.retry(incoming.attempt - 1, ids, error)
 
     async def _configurations(self, incoming: Incoming) -> list[WorkerConfiguration]:
+        if incoming.configuration_ids is None:
+            enabled = await self.configurations.enabled()
+            return [item for item in enabled if triggered_by(item, incoming.envelope)]
         async with self.sessions() as session:
-            found = await repository.configurations_for(
+            return await repository.configurations_for(
                 session,
                 self.worker,
                 incoming.configuration_ids,
                 enabled_only=not incoming.manual,
             )
-        if incoming.configuration_ids is not None:
-            return found
-        return [item for item in found if triggered_by(item, incoming.envelope)]
 
     async def _run_once(
         self, configuration: WorkerConfiguration, incoming: Incoming, *, final: bool
@@ -96,6 +101,8 @@ class Dispatcher:
         """The action's result, or None when an earlier delivery already succeeded."""
         envelope = incoming.envelope
         async with self.sessions() as session, session.begin():
+            # The lock is taken in a statement of its own: a statement's snapshot predates its
+            # locks, and the count below must see a success committed while we waited.
             await repository.lock_action(session, envelope.id, configuration.id)
             attempts, succeeded = await repository.attempts_so_far(
                 session, envelope.id, configuration.id
@@ -106,31 +113,27 @@ class Dispatcher:
             clock = time.perf_counter()
             context = ActionContext(session, envelope, configuration, self.services)
             try:
-                async with session.begin_nested():
-                    result = await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
-                    if not result.succeeded:
-                        raise _Failed(result)
-            except _Failed as failure:
-                result = failure.result
+                result = await self._perform(context)
             except Exception as error:  # noqa: BLE001 - every failure is logged and retried
                 result = ActionResult(succeeded=False, error=f"{type(error).__name__}: {error}")
             status = "succeeded" if result.succeeded else ("dead" if final else "failed")
-            session.add(
-                Delivery(
-                    id=uuid.uuid4(),
-                    event_id=envelope.id,
-                    event_type=envelope.type,
-                    order_id=envelope.order_id,
-                    configuration_id=configuration.id,
-                    worker=self.worker,
-                    attempt=attempts + 1,
-                    status=status,
-                    response=result.response,
-                    error=result.error,
-                    duration_ms=round((time.perf_counter() - clock) * 1000),
-                    started_at=started_at,
-                    finished_at=datetime.now(UTC),
-                )
+            await repository.add_delivery(
+                session,
+                {
+                    "id": uuid.uuid4(),
+                    "event_id": envelope.id,
+                    "event_type": envelope.type,
+                    "order_id": envelope.order_id,
+                    "configuration_id": configuration.id,
+                    "worker": self.worker,
+                    "attempt": attempts + 1,
+                    "status": status,
+                    "response": result.response,
+                    "error": result.error,
+                    "duration_ms": round((time.perf_counter() - clock) * 1000),
+                    "started_at": started_at,
+                    "finished_at": datetime.now(UTC),
+                },
             )
         log.info(
             "delivery",
@@ -141,3 +144,45 @@ class Dispatcher:
             attempt=attempts + 1,
         )
         return result
+
+    async def _perform(self, context: ActionContext) -> ActionResult:
+        if not self.undo_on_failure:
+            return await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
+        try:
+            async with context.session.begin_nested():
+                result = await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
+                if not result.succeeded:
+                    raise _Failed(result)
+        except _Failed as failure:
+            return failure.result
+        return result
+
+
+class ConfigurationCache:
+    """A worker's enabled configurations, reloaded when one changes (NOTIFY from a trigger on
+    `worker_configurations`) and at least every `CONFIGURATION_TTL` seconds."""
+
+    def __init__(self, worker: str, sessions: async_sessionmaker[AsyncSession]):
+        self.worker = worker
+        self.sessions = sessions
+        self._items: list[WorkerConfiguration] | None = None
+        self._loaded_at = 0.0
+        self._generation = 0
+
+    def invalidate(self) -> None:
+        self._generation += 1
+        self._items = None
+
+    async def enabled(self) -> list[WorkerConfiguration]:
+        items = self._items
+        if items is not None and time.monotonic() - self._loaded_at < CONFIGURATION_TTL:
+            return items
+        generation = self._generation
+        async with self.sessions() as session:
+            items = await repository.configurations_for(
+                session, self.worker, None, enabled_only=True
+            )
+        if generation == self._generation:
+            # Kept only if nothing changed while loading; else the next message reloads.
+            self._items, self._loaded_at = items, time.monotonic()
+        return items

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from oms.core.settings import Settings
 from oms.events.actions.base import WorkerServices
-from oms.events.dispatcher import Dispatcher
+from oms.events.dispatcher import CONFIGURATION_TTL, Dispatcher
 from oms.events.envelope import WorkerType
 from oms.events.mailer import mailer_for
 from oms.events.notifications import Listener
@@ -50,6 +50,7 @@ class Pipeline:
         self._transports: list[Transport] = []
         self._services: WorkerServices | None = None
         self._listener: Listener | None = None
+        self._config_listener: Listener | None = None
 
     async def start(self) -> None:
         if self.relay:
@@ -71,13 +72,23 @@ class Pipeline:
             self._services = WorkerServices.create(
                 self.settings, mailer_for(self.settings.smtp_url)
             )
+        dispatchers = []
         for worker in self.workers:
             assert self._services is not None
             transport = transport_for(self.settings, self.engine, concurrency=self.concurrency)
             self._transports.append(transport)
             dispatcher = Dispatcher(worker, self.sessions, self._services)
+            dispatchers.append(dispatcher)
             self._tasks.append(
                 asyncio.create_task(transport.consume(worker, dispatcher), name=f"oms-{worker}")
+            )
+        if dispatchers:
+            self._config_listener = Listener(self.engine.url, "oms_config")
+            self._tasks.append(
+                asyncio.create_task(
+                    _watch_configurations(self._config_listener, dispatchers),
+                    name="oms-configurations",
+                )
             )
         log.info(
             "event pipeline started",
@@ -95,8 +106,9 @@ class Pipeline:
         for transport in self._transports:
             with contextlib.suppress(Exception):
                 await transport.close()
-        if self._listener is not None:
-            await self._listener.close()
+        for listener in (self._listener, self._config_listener):
+            if listener is not None:
+                await listener.close()
         if self._services is not None:
             await self._services.close()
         self._tasks.clear()
@@ -108,6 +120,14 @@ class Pipeline:
         done, _ = await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
         for task in done:
             task.result()
+
+
+async def _watch_configurations(listener: Listener, dispatchers: list[Dispatcher]) -> None:
+    """A changed configuration takes effect with the next message."""
+    while True:
+        await listener.wait(CONFIGURATION_TTL)
+        for dispatcher in dispatchers:
+            dispatcher.configurations.invalidate()
 
 
 @contextlib.asynccontextmanager

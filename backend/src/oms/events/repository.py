@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.events.envelope import EventEnvelope
@@ -214,3 +214,7 @@ async def event_counters(session: AsyncSession) -> dict[str, Any]:
 async def list_sent_emails(session: AsyncSession, limit: int) -> list[SentEmail]:
     query = select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id).limit(limit)
     return list((await session.scalars(query)).all())
+
+
+async def add_delivery(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(insert(Delivery).values(**values))

@@ -6,8 +6,9 @@ import signal
 from collections.abc import Sequence
 
 import structlog
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from oms.core.db import create_engine
+from oms.core.database_url import async_url
 from oms.core.runtime import check_database
 from oms.core.settings import Settings
 from oms.core.startup_errors import StartupError
@@ -31,11 +32,14 @@ async def _run(
     settings: Settings, *, relay: bool, workers: Sequence[str], concurrency: int
 ) -> None:
     assert settings.database_url is not None
-    engine = create_engine(
-        settings.database_url,
+    # No pre-ping: a message whose connection broke is retried by the transport anyway, and
+    # a ping per checkout would add a round trip to every message.
+    engine = create_async_engine(
+        async_url(settings.database_url),
         pool_size=max(2, concurrency + 2),
         max_overflow=settings.db_max_overflow,
-        connect_timeout=settings.db_connect_timeout,
+        pool_pre_ping=False,
+        connect_args={"timeout": settings.db_connect_timeout},
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

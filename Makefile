@@ -43,7 +43,7 @@ pytest: env
 test: lint typecheck pytest
 
 bench: env
-	$(UV_RUN) python -m bench
+	cd $(BACKEND) && PYTHONPATH=$(CURDIR) $(UV) run --frozen python -m bench
 
 clean:
 	rm -rf .tools $(BACKEND)/.venv $(BACKEND)/.oms

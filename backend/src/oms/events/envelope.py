@@ -45,7 +45,10 @@ class OrderSnapshot(BaseModel):
     customer_email: str | None = None
     status: str
     items: list[OrderItemSnapshot] = []
-    totals: dict[str, str] = Field(default={}, description="Decimal amounts as strings.")
+    total: str | None = Field(default=None, description="Order total, a decimal string.")
+    totals: dict[str, str] | None = Field(
+        default=None, description="Named amounts (subtotal, total…) as decimal strings."
+    )
     currency: str | None = None
     shipping_address: dict[str, Any] | None = None
 

@@ -13,7 +13,7 @@ from oms.events.envelope import EventEnvelope, EventType, order_field, order_sta
 from oms.events.mailer import OutgoingEmail
 from oms.events.schemas import EmailSettings
 
-ORDER_FIELDS = ("id", "number", "customer_id", "status", "items", "totals", "currency")
+ORDER_FIELDS = ("id", "number", "customer_id", "status", "items", "total", "totals", "currency")
 
 
 @cache
@@ -42,7 +42,7 @@ def _order(envelope: EventEnvelope) -> dict[str, Any]:
     order = {name: order_field(envelope, name) for name in ORDER_FIELDS}
     order["items"] = order["items"] or []
     totals = order["totals"] if isinstance(order["totals"], dict) else {}
-    order["total"] = totals.get("total") or totals.get("grand_total")
+    order["total"] = order["total"] or totals.get("total") or totals.get("grand_total")
     order["number"] = order["number"] or str(envelope.order_id or "")
     return order
 

@@ -1,0 +1,1 @@
+"""OMS benchmarks: `make bench` runs each and prints its figures."""

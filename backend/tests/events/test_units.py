@@ -186,3 +186,35 @@ def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "A & B <Shop>" in text
     assert "Note: <b>x</b>" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("OMS_SMTP_URL", "http://mail.example.com"),
+        ("OMS_AMQP_URL", "redis://localhost"),
+        ("OMS_RETRY_DELAYS", "10,-1"),
+        ("OMS_RETRY_DELAYS", "ten"),
+        ("OMS_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/33"),
+    ],
+)
+def test_bad_event_settings_stop_oms_at_start(
+    name: str, value: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pydantic import ValidationError
+
+    from oms.core.settings import Settings
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings(_env_file=None)
+
+
+def test_event_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    from oms.core.settings import Settings
+
+    monkeypatch.setenv("OMS_RETRY_DELAYS", "0.2, 0.4,0.6")
+    monkeypatch.setenv("OMS_WEBHOOK_ALLOWED_NETWORKS", "10.0.0.0/8,127.0.0.0/8")
+    settings = Settings(_env_file=None)
+    assert settings.retry_delays == [0.2, 0.4, 0.6]
+    assert settings.webhook_allowed_networks == ["10.0.0.0/8", "127.0.0.0/8"]

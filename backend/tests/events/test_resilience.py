@@ -64,7 +64,13 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
         pipeline_engine,
         workers=(),
     )
-    workers = Pipeline(event_settings, pipeline_engine, relay=False, workers=["webhook"])
+    # The worker goes through the proxy too: it must reconnect by itself as well.
+    workers = Pipeline(
+        event_settings.model_copy(update={"amqp_url": through(proxy, event_settings.amqp_url)}),
+        pipeline_engine,
+        relay=False,
+        workers=["webhook"],
+    )
     await relay.start()
     await workers.start()
     try:

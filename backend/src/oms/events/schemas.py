@@ -34,7 +34,8 @@ def new_webhook_secret() -> str:
 def mask_secret(secret: str | None) -> str | None:
     if not secret:
         return secret
-    return f"{secret[: len(SECRET_PREFIX) + 4]}…{secret[-4:]}"
+    prefix = SECRET_PREFIX if secret.startswith(SECRET_PREFIX) else ""
+    return f"{prefix}…{secret[-4:]}"
 
 
 def _check_secret(value: str | None) -> str | None:

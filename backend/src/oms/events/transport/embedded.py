@@ -60,6 +60,11 @@ class EmbeddedTransport:
     async def consume(self, worker: str, handler: MessageHandler) -> None:
         listener = Listener(self.engine.url, "oms_queue", accept=lambda name: name == worker)
         running: set[asyncio.Task[None]] = set()
+
+        def finished(task: asyncio.Task[None]) -> None:
+            running.discard(task)
+            listener.woken.set()  # a free slot: look for more work now
+
         try:
             while True:
                 free = self.concurrency - len(running)
@@ -67,10 +72,17 @@ class EmbeddedTransport:
                 for row in taken:
                     task = asyncio.create_task(self._handle(row, handler))
                     running.add(task)
-                    task.add_done_callback(running.discard)
-                if len(taken) == free and free > 0:
+                    task.add_done_callback(finished)
+                if taken and len(taken) == free:
                     continue
-                await listener.wait(await self._idle_time(worker))
+                # With nothing due, sleep until the next delayed message (a retry) is due;
+                # a NOTIFY or a finished message wakes us earlier.
+                idle = (
+                    await self._idle_time(worker)
+                    if free > 0 and not taken
+                    else self.settings.relay_poll_interval
+                )
+                await listener.wait(idle)
         finally:
             await listener.close()
             if running:

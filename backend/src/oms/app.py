@@ -6,7 +6,9 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from oms import __version__
+from oms.auth import router as auth_router
 from oms.auth import service as auth
+from oms.auth import users_router
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
@@ -40,10 +42,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.health_checks = {"database": database_check(engine)}
         app.state.health_checks.update(events.health_checks(settings))
         app.state.keys = auth.KeyStore(app.state.sessions)
-        app.state.token_verifier = auth.token_verifier(settings, app.state.keys)
+        app.state.token_verifier = auth.token_verifier(settings, app.state.keys, app.state.sessions)
         try:
             yield
         finally:
+            await app.state.token_verifier.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -59,13 +62,16 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     install_error_handlers(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
+    app.include_router(auth_router.well_known_router)
     app.include_router(events_router.public_router)
     app.include_router(_api_router())
     return app
 
 
 def _api_router() -> APIRouter:
-    api = APIRouter(prefix=API_PREFIX)
-    api.include_router(events_router.router)
-    api.include_router(products_router)
-    return api
+    router = APIRouter(prefix=API_PREFIX)
+    router.include_router(auth_router.router)
+    router.include_router(users_router.router)
+    router.include_router(products_router)
+    router.include_router(events_router.router)
+    return router

@@ -148,5 +148,32 @@ def asyncapi(
     write_asyncapi(output)
 
 
+user_app = typer.Typer(help="Manage users of OMS's built-in sign-in.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("create")
+@_reports_startup_errors
+def user_create(
+    email: Annotated[str, typer.Option("--email", help="The user's email (their login).")],
+    role: Annotated[
+        list[str], typer.Option("--role", help="admin, manager or customer; may be repeated.")
+    ],
+    full_name: Annotated[str, typer.Option("--full-name", help="Shown in OMS.")] = "",
+    password_stdin: Annotated[
+        bool,
+        typer.Option("--password-stdin", help="Read the password from standard input."),
+    ] = False,
+) -> None:
+    """Create a user; the password is asked for (or read from stdin), never an argument."""
+    from oms.commands import create_user_command
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    create_user_command(email=email, roles=role, full_name=full_name, password=password)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(app())

@@ -103,3 +103,15 @@ def write_asyncapi(path: str | None) -> None:
     with open(path, "w", encoding="utf-8") as out:
         out.write(document)
     log.info("asyncapi written", path=path)
+
+
+def create_user_command(*, email: str, roles: list[str], full_name: str, password: str) -> None:
+    from oms.auth.cli import NewUser, create_user_from_cli
+
+    new_user = NewUser.checked(email=email, roles=roles, full_name=full_name, password=password)
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        user_id = asyncio.run(create_user_from_cli(url, new_user))
+    roles_text = ", ".join(sorted(new_user.roles))
+    print(f"created user {new_user.email} ({user_id}) with roles {roles_text}")

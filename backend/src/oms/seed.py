@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.auth import service as auth
 from oms.events import service as events
 from oms.products import service as products
 
@@ -14,6 +15,7 @@ DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
 DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
+    auth.seed_demo_users,  # first: the other modules' demo data refers to these users
     products.seed_demo_catalogue,
     events.seed_demo_worker_configurations,
 )

@@ -15,6 +15,10 @@ from oms.core.settings import Settings
 from tests.conftest_helpers import serving
 
 
+class KeptRefusal(Conflict):
+    keeps_writes = True
+
+
 def _notes_router() -> APIRouter:
     router = APIRouter(prefix="/probe/notes")
 
@@ -30,6 +34,11 @@ def _notes_router() -> APIRouter:
     async def write_then_refuse(note_id: int, session: Session) -> None:
         await session.execute(text("INSERT INTO probe_notes (id) VALUES (:id)"), {"id": note_id})
         raise Conflict("refused after writing")
+
+    @router.post("/{note_id}/then-refuse-keeping-it")
+    async def write_then_refuse_keeping(note_id: int, session: Session) -> None:
+        await session.execute(text("INSERT INTO probe_notes (id) VALUES (:id)"), {"id": note_id})
+        raise KeptRefusal("refused, but the write is a record")
 
     return router
 
@@ -84,3 +93,13 @@ async def test_a_failed_commit_is_an_error_response_not_a_success(
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert await _stored_ids(engine) == []
+
+
+async def test_an_error_that_keeps_writes_commits_then_answers(
+    notes: AsyncClient, engine: AsyncEngine
+) -> None:
+    response = await notes.post("/probe/notes/4/then-refuse-keeping-it")
+
+    assert response.status_code == 409
+    assert response.headers["content-type"] == "application/problem+json"
+    assert await _stored_ids(engine) == [4]

@@ -1,6 +1,6 @@
 """Errors of the auth module."""
 
-from oms.core.errors import Forbidden, Unauthorized
+from oms.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unauthorized
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -17,3 +17,87 @@ class MissingPermission(Forbidden):
 
     def __init__(self, permission: str) -> None:
         super().__init__(f"This needs the permission {permission!r}.", permission=permission)
+
+
+class InvalidCredentials(Unauthorized):
+    """The one answer to every failed login, whatever the reason (no user enumeration).
+
+    Keeps the request's writes: the failure counters must be stored although it fails.
+    """
+
+    slug = "invalid-credentials"
+    keeps_writes = True
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The email or password is wrong, or sign-in is paused for a while after"
+            " too many failed attempts."
+        )
+
+
+class InvalidRefreshToken(Unauthorized):
+    """Keeps the request's writes: reusing a rotated token revokes its family for good."""
+
+    slug = "invalid-refresh-token"
+    keeps_writes = True
+
+    def __init__(self) -> None:
+        super().__init__("The refresh token is invalid, expired or revoked.")
+
+
+class RegistrationDisabled(Forbidden):
+    slug = "registration-disabled"
+
+    def __init__(self) -> None:
+        super().__init__("Self-registration is switched off on this installation.")
+
+
+class EmailTaken(Conflict):
+    slug = "email-taken"
+
+    def __init__(self) -> None:
+        super().__init__("A user with this email already exists.")
+
+
+class UserNotFound(NotFound):
+    slug = "user-not-found"
+
+    def __init__(self) -> None:
+        super().__init__("There is no such user.")
+
+
+class LastActiveAdmin(Conflict):
+    slug = "last-active-admin"
+
+    def __init__(self) -> None:
+        super().__init__("This change would leave OMS without an active admin.")
+
+
+class WrongCurrentPassword(ProblemError):
+    status, slug, title = 400, "wrong-current-password", "Bad Request"
+
+    def __init__(self) -> None:
+        super().__init__("The current password is wrong.")
+
+
+class ManagedByIdentityProvider(Conflict):
+    slug = "managed-by-identity-provider"
+
+    def __init__(self) -> None:
+        super().__init__("This account's password is managed by the identity provider.")
+
+
+class BuiltInIdentityOff(NotFound):
+    """OMS's own sign-in endpoints do not exist while an external provider issues tokens."""
+
+    slug = "not-found"
+
+    def __init__(self) -> None:
+        super().__init__("Not available: this installation signs users in through OpenID Connect.")
+
+
+class IdentityProviderUnavailable(ProblemError):
+    status, slug, title = 503, "identity-provider-unavailable", "Service Unavailable"
+
+    def __init__(self) -> None:
+        super().__init__("The identity provider's keys cannot be fetched right now.")

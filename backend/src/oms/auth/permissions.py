@@ -1,6 +1,6 @@
 """Who may do what: the one table of roles and their permissions.
 
-Endpoints declare the permission they need (`Authorized(Permission.X)`); nothing else in OMS
+Endpoints declare the permission they need (`Requires(Permission.X)`); nothing else in OMS
 decides by role name.
 """
 

@@ -2,14 +2,31 @@
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Interval,
+    bindparam,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.auth.models import SigningKey, User
+from oms.auth.errors import EmailTaken
+from oms.auth.models import RefreshToken, RefreshTokenFamily, SigningKey, User
 
-# Any constant shared by all OMS processes; serialises creation of the first signing key.
+# Constants shared by all OMS processes for transaction-scoped advisory locks.
 _SIGNING_KEY_LOCK = 7_301_001
+_ADMIN_SET_LOCK = 7_301_002
 
 
 async def lock_signing_keys(session: AsyncSession) -> None:
@@ -30,6 +47,9 @@ async def add_signing_key(session: AsyncSession, kid: str, private_key_pem: str)
     await session.flush()
 
 
+# --- users -----------------------------------------------------------------------------
+
+
 async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
@@ -39,8 +59,250 @@ async def user_by_email(session: AsyncSession, email: str) -> User | None:
     return result.first()
 
 
+async def user_by_external_subject(session: AsyncSession, subject: str) -> User | None:
+    result = await session.scalars(select(User).where(User.external_subject == subject))
+    return result.first()
+
+
 async def add_user(session: AsyncSession, user: User) -> User:
-    session.add(user)
-    await session.flush()
+    """Adds the user; a concurrent insert of the same email is `EmailTaken`, not a 500."""
+    try:
+        async with session.begin_nested():
+            session.add(user)
+            await session.flush()
+    except IntegrityError as error:
+        raise EmailTaken() from error
     await session.refresh(user)
     return user
+
+
+async def save_user(session: AsyncSession, user: User) -> User:
+    try:
+        async with session.begin_nested():
+            await session.flush()
+    except IntegrityError as error:
+        raise EmailTaken() from error
+    await session.refresh(user)
+    return user
+
+
+@dataclass(frozen=True)
+class UserFilter:
+    role: str | None = None
+    active: bool | None = None
+    search: str | None = None
+
+
+def _conditions(where: UserFilter) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = []
+    if where.role is not None:
+        conditions.append(User.roles.contains([where.role]))
+    if where.active is not None:
+        conditions.append(User.is_active.is_(where.active))
+    if where.search:
+        escaped = where.search.replace("\\", "\\\\").replace("%", r"\%").replace("_", r"\_")
+        pattern = f"%{escaped}%"
+        conditions.append(
+            or_(User.email.ilike(pattern, escape="\\"), User.full_name.ilike(pattern, escape="\\"))
+        )
+    return conditions
+
+
+async def list_users(
+    session: AsyncSession, where: UserFilter, *, limit: int, offset: int
+) -> tuple[Sequence[User], int]:
+    conditions = _conditions(where)
+    total = await session.scalar(select(func.count()).select_from(User).where(*conditions))
+    rows = await session.scalars(
+        select(User)
+        .where(*conditions)
+        .order_by(User.created_at, User.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return rows.all(), int(total or 0)
+
+
+async def lock_admin_set(session: AsyncSession) -> None:
+    """Serialises changes that could remove an active admin, so two cannot race past the
+    "at least one active admin" check."""
+    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADMIN_SET_LOCK})
+
+
+async def count_active_admins(session: AsyncSession, *, excluding: uuid.UUID) -> int:
+    count = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(User.is_active.is_(True), User.roles.contains(["admin"]), User.id != excluding)
+    )
+    return int(count or 0)
+
+
+# --- refresh tokens ----------------------------------------------------------------------
+
+
+async def add_refresh_family(
+    session: AsyncSession, user_id: uuid.UUID, expires_at: datetime
+) -> uuid.UUID:
+    family = RefreshTokenFamily(user_id=user_id, expires_at=expires_at)
+    session.add(family)
+    await session.flush()
+    return family.id
+
+
+async def add_refresh_token(
+    session: AsyncSession, family_id: uuid.UUID, token_hash: str, expires_at: datetime
+) -> None:
+    session.add(RefreshToken(family_id=family_id, token_hash=token_hash, expires_at=expires_at))
+    await session.execute(
+        update(RefreshTokenFamily)
+        .where(RefreshTokenFamily.id == family_id)
+        .values(expires_at=expires_at)
+    )
+    await session.flush()
+
+
+PURGE_BATCH = 100
+
+
+async def purge_expired_refresh_families(session: AsyncSession) -> None:
+    """Drops a batch of families whose every token has expired (with their tokens)."""
+    expired = (
+        select(RefreshTokenFamily.id)
+        .where(RefreshTokenFamily.expires_at < func.now())
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    await session.execute(delete(RefreshTokenFamily).where(RefreshTokenFamily.id.in_(expired)))
+
+
+async def refresh_token_for_update(
+    session: AsyncSession, token_hash: str
+) -> tuple[RefreshToken, RefreshTokenFamily] | None:
+    """The token and its family, both locked: concurrent uses of one token queue here, and
+    the second sees the first's rotation."""
+    result = await session.execute(
+        select(RefreshToken, RefreshTokenFamily)
+        .join(RefreshTokenFamily, RefreshTokenFamily.id == RefreshToken.family_id)
+        .where(RefreshToken.token_hash == token_hash)
+        .with_for_update()
+    )
+    row = result.first()
+    return None if row is None else (row[0], row[1])
+
+
+async def family_of_token(session: AsyncSession, token_hash: str) -> uuid.UUID | None:
+    return await session.scalar(
+        select(RefreshToken.family_id).where(RefreshToken.token_hash == token_hash)
+    )
+
+
+async def mark_rotated(session: AsyncSession, token_id: uuid.UUID, at: datetime) -> None:
+    await session.execute(
+        update(RefreshToken).where(RefreshToken.id == token_id).values(rotated_at=at)
+    )
+
+
+async def revoke_family(session: AsyncSession, family_id: uuid.UUID, reason: str) -> None:
+    await session.execute(
+        update(RefreshTokenFamily)
+        .where(RefreshTokenFamily.id == family_id, RefreshTokenFamily.revoked_at.is_(None))
+        .values(revoked_at=func.now(), revoked_reason=reason)
+    )
+
+
+async def revoke_families_of_user(session: AsyncSession, user_id: uuid.UUID, reason: str) -> None:
+    await session.execute(
+        update(RefreshTokenFamily)
+        .where(RefreshTokenFamily.user_id == user_id, RefreshTokenFamily.revoked_at.is_(None))
+        .values(revoked_at=func.now(), revoked_reason=reason)
+    )
+
+
+# --- failed logins -----------------------------------------------------------------------
+
+
+async def any_locked(session: AsyncSession, keys: Sequence[str]) -> bool:
+    locked = await session.scalar(
+        text(
+            "SELECT EXISTS (SELECT 1 FROM login_failures"
+            " WHERE key = ANY(:keys) AND locked_until > now())"
+        ),
+        {"keys": list(keys)},
+    )
+    return bool(locked)
+
+
+_RECORD_FAILURE = text(
+    """
+    INSERT INTO login_failures AS f (key, failures, window_started_at, locked_until)
+    VALUES (:key, 1, now(), CASE WHEN :max_failures <= 1 THEN now() + :lockout END)
+    ON CONFLICT (key) DO UPDATE SET
+        failures = CASE WHEN f.window_started_at < now() - :window THEN 1
+                        ELSE f.failures + 1 END,
+        window_started_at = CASE WHEN f.window_started_at < now() - :window THEN now()
+                                 ELSE f.window_started_at END,
+        locked_until = CASE
+            WHEN (CASE WHEN f.window_started_at < now() - :window THEN 1
+                       ELSE f.failures + 1 END) >= :max_failures
+            THEN now() + :lockout
+            ELSE f.locked_until END
+    """
+).bindparams(
+    bindparam("window", type_=Interval()),
+    bindparam("lockout", type_=Interval()),
+    bindparam("max_failures", type_=Integer()),
+)
+
+
+async def record_login_failure(
+    session: AsyncSession, key: str, *, max_failures: int, window: timedelta, lockout: timedelta
+) -> None:
+    """One more failure for `key`, atomically (replicas may count the same key at once)."""
+    await session.execute(
+        _RECORD_FAILURE,
+        {"key": key, "max_failures": max_failures, "window": window, "lockout": lockout},
+    )
+
+
+async def purge_stale_login_failures(session: AsyncSession, window: timedelta) -> None:
+    """Drops a batch of counters that no longer count nor lock (made-up emails pile up)."""
+    await session.execute(
+        text(
+            """
+            DELETE FROM login_failures WHERE key IN (
+                SELECT key FROM login_failures
+                WHERE window_started_at < now() - :window
+                  AND (locked_until IS NULL OR locked_until < now())
+                LIMIT :batch FOR UPDATE SKIP LOCKED)
+            """
+        ).bindparams(bindparam("window", type_=Interval()), bindparam("batch", type_=Integer())),
+        {"window": window, "batch": PURGE_BATCH},
+    )
+
+
+async def clear_login_failures(session: AsyncSession, key: str) -> None:
+    await session.execute(text("DELETE FROM login_failures WHERE key = :key"), {"key": key})
+
+
+# --- users of an external identity provider ----------------------------------------------
+
+
+async def insert_external_user(
+    session: AsyncSession, *, subject: str, email: str, full_name: str, roles: list[str]
+) -> uuid.UUID | None:
+    """Inserts the user unless any unique key (subject or email) is taken already."""
+    return await session.scalar(
+        insert(User)
+        .values(external_subject=subject, email=email, full_name=full_name, roles=roles)
+        .on_conflict_do_nothing()
+        .returning(User.id)
+    )
+
+
+async def users_by_ids(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
+    if not user_ids:
+        return []
+    rows = await session.scalars(select(User).where(User.id.in_(list(user_ids))))
+    return rows.all()

@@ -2,16 +2,35 @@
 
 import uuid
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.auth import repository
+from oms.auth.demo import seed_demo_users
+from oms.auth.errors import BuiltInIdentityOff
 from oms.auth.keys import KeyRing, KeyStore
 from oms.auth.models import User
-from oms.auth.passwords import hash_password, verify_password
-from oms.auth.permissions import Role, known_roles
+from oms.auth.oidc import OidcTokenVerifier
+from oms.auth.permissions import Role
 from oms.auth.principal import Principal
-from oms.auth.tokens import LocalTokenVerifier, TokenVerifier, issue_access_token
-from oms.core.errors import Conflict
+from oms.auth.sign_in import (
+    TokenPair,
+    access_token_for,
+    authenticate,
+    normalize_email,
+    refresh,
+    sign_in,
+    sign_out,
+)
+from oms.auth.tokens import LocalTokenVerifier, TokenVerifier
+from oms.auth.users import (
+    UserChanges,
+    create_user,
+    list_users,
+    register_customer,
+    require_user,
+    update_profile,
+    update_user,
+)
 from oms.core.settings import Settings
 
 __all__ = [
@@ -19,63 +38,65 @@ __all__ = [
     "KeyStore",
     "Principal",
     "Role",
+    "TokenPair",
     "TokenVerifier",
+    "UserChanges",
     "access_token_for",
     "authenticate",
     "create_user",
+    "ensure_built_in_identity",
     "get_user",
+    "get_users",
+    "list_users",
+    "normalize_email",
+    "refresh",
+    "register_customer",
+    "require_user",
+    "seed_demo_users",
+    "sign_in",
+    "sign_out",
     "token_verifier",
+    "update_profile",
+    "update_user",
 ]
 
 
-def token_verifier(settings: Settings, keys: KeyStore) -> TokenVerifier:
-    return LocalTokenVerifier(
-        keys,
-        issuer=settings.public_url,
-        audience=settings.jwt_audience,
+def token_verifier(
+    settings: Settings,
+    keys: KeyStore,
+    sessions: async_sessionmaker[AsyncSession] | None = None,
+) -> TokenVerifier:
+    """The verifier `OMS_AUTH_MODE` asks for: OMS's own keys, or the OIDC provider's."""
+    if settings.auth_mode == "local":
+        return LocalTokenVerifier(
+            keys,
+            issuer=settings.public_url,
+            audience=settings.jwt_audience,
+            algorithms=list(settings.jwt_algorithms),
+        )
+    if not settings.oidc_issuer or sessions is None:
+        raise ValueError("OMS_AUTH_MODE=oidc needs OMS_OIDC_ISSUER (and a database)")
+    return OidcTokenVerifier(
+        issuer=settings.oidc_issuer,
+        audience=settings.oidc_audience or settings.jwt_audience,
         algorithms=list(settings.jwt_algorithms),
+        roles_claim=settings.oidc_roles_claim,
+        sessions=sessions,
+        min_refresh_interval=settings.oidc_jwks_min_refresh_interval,
+        user_cache_ttl=settings.oidc_user_cache_ttl,
     )
 
 
-def access_token_for(user: User, ring: KeyRing, settings: Settings) -> str:
-    return issue_access_token(
-        ring,
-        user_id=user.id,
-        email=user.email,
-        roles=known_roles(user.roles),
-        issuer=settings.public_url,
-        audience=settings.jwt_audience,
-        ttl_seconds=settings.access_token_ttl,
-    )
-
-
-async def create_user(
-    session: AsyncSession,
-    *,
-    email: str,
-    password: str | None,
-    full_name: str = "",
-    roles: frozenset[Role] = frozenset({Role.CUSTOMER}),
-) -> User:
-    if await repository.user_by_email(session, email) is not None:
-        raise Conflict("A user with this email already exists.", slug="email-taken")
-    user = User(
-        email=email,
-        full_name=full_name,
-        roles=sorted(role.value for role in roles),
-        password_hash=hash_password(password) if password is not None else None,
-    )
-    return await repository.add_user(session, user)
-
-
-async def authenticate(session: AsyncSession, email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (timing alike either way)."""
-    user = await repository.user_by_email(session, email)
-    valid = verify_password(password, user.password_hash if user else None)
-    if user is None or not valid or not user.is_active:
-        return None
-    return user
+def ensure_built_in_identity(settings: Settings) -> None:
+    """OMS's own sign-in, registration and JWKS exist only in `local` mode (404 otherwise)."""
+    if settings.auth_mode != "local":
+        raise BuiltInIdentityOff()
 
 
 async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await repository.user_by_id(session, user_id)
+
+
+async def get_users(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:
+    """Users by id (for modules that show who placed an order, say); unknown ids are absent."""
+    return {user.id: user for user in await repository.users_by_ids(session, user_ids)}

@@ -17,6 +17,8 @@ REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]
 class TokenVerifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
 
+    async def aclose(self) -> None: ...
+
 
 def issue_access_token(
     ring: KeyRing,
@@ -82,3 +84,6 @@ class LocalTokenVerifier:
             email=str(claims.get("email", "")),
             token_id=str(claims["jti"]),
         )
+
+    async def aclose(self) -> None:
+        """Nothing to release: the key store shares the app's database pool."""

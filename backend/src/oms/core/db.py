@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from oms.core.database_url import async_url
+from oms.core.errors import ProblemError
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,10 +65,19 @@ async def transaction(request: Request) -> AsyncIterator[AsyncSession]:
 
     Bound with `scope="function"` so the commit happens before the response is sent: a
     failed commit becomes an error response, never a 2xx for data that was not stored.
+    A `ProblemError` with `keeps_writes` is answered after its transaction commits.
     """
     sessions: async_sessionmaker[AsyncSession] = request.app.state.sessions
+    refusal: ProblemError | None = None
     async with sessions() as session, session.begin():
-        yield session
+        try:
+            yield session
+        except ProblemError as error:
+            if not error.keeps_writes:
+                raise
+            refusal = error
+    if refusal is not None:
+        raise refusal
 
 
 Session = Annotated[AsyncSession, Depends(transaction, scope="function")]

@@ -31,6 +31,10 @@ class ProblemError(Exception):
     status: int = 400
     slug: str = "bad-request"
     title: str = "Bad Request"
+    # True for refusals whose record must outlive them (a failed login counted, a stolen
+    # refresh token's family revoked): the request's transaction commits, then the error is
+    # answered. Everything else rolls back.
+    keeps_writes: bool = False
 
     def __init__(
         self,

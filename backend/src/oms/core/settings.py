@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
@@ -49,12 +49,47 @@ class Settings(BaseSettings):
     access_token_ttl: int = Field(default=300, ge=30, le=3600, description="Seconds.")
     refresh_token_ttl: int = Field(default=14 * 24 * 3600, ge=300, description="Seconds.")
     registration_enabled: bool = True
-    oidc_issuer: str | None = None
+    oidc_issuer: str | None = Field(
+        default=None,
+        validate_default=True,
+        description="The OpenID provider's issuer URL (e.g. https://sso.example.com/realms/oms).",
+    )
     oidc_audience: str | None = None
     oidc_roles_claim: str = Field(
         default="realm_access.roles", description="Dotted path to the roles list in a token."
     )
     demo_password: str | None = None
+    # Brute-force protection of the built-in login (state in PostgreSQL, shared by replicas).
+    login_max_failures: int = Field(
+        default=5, ge=1, description="Failed logins for one account before it is locked."
+    )
+    login_max_failures_per_address: int = Field(
+        default=30, ge=1, description="Failed logins from one client address before it is locked."
+    )
+    login_failure_window: int = Field(
+        default=900, ge=1, description="Seconds within which failures are counted."
+    )
+    login_lockout: int = Field(default=900, ge=1, description="Seconds a lock lasts.")
+    oidc_jwks_min_refresh_interval: float = Field(
+        default=30.0,
+        ge=0,
+        description="Seconds between JWKS refetches caused by an unknown key id.",
+    )
+    oidc_user_cache_ttl: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds a token's user is trusted without re-reading the database.",
+    )
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_needs_an_issuer(cls, value: str | None, info: ValidationInfo) -> str | None:
+        value = value or None
+        if info.data.get("auth_mode") == "oidc" and value is None:
+            raise ValueError("required when OMS_AUTH_MODE=oidc")
+        if value is not None and not value.startswith(("https://", "http://")):
+            raise ValueError("must be an http(s) URL")
+        return value
 
     # Events: RabbitMQ when `amqp_url` is set, else the embedded PostgreSQL-backed queue.
     amqp_url: str | None = Field(default=None, description="amqp:// URL of RabbitMQ.")

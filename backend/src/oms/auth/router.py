@@ -1,0 +1,159 @@
+"""OMS's own identity provider: sign-in, refresh, sign-out, registration and its JWKS.
+
+All of it answers 404 when OMS trusts an external OpenID provider (`OMS_AUTH_MODE=oidc`).
+"""
+
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.exceptions import RequestValidationError
+from pydantic import ValidationError
+
+from oms.auth import service as auth
+from oms.auth.keys import KeyStore
+from oms.auth.schemas import Credentials, RefreshRequest, Registration, TokenRead, UserRead
+from oms.core.db import Session
+from oms.core.settings import Settings
+
+FORM = "application/x-www-form-urlencoded"
+NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    auth.ensure_built_in_identity(settings)
+    return settings
+
+
+def _keys(request: Request) -> KeyStore:
+    keys: KeyStore = request.app.state.keys
+    return keys
+
+
+BuiltInSettings = Annotated[Settings, Depends(_settings)]
+Keys = Annotated[KeyStore, Depends(_keys)]
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+well_known_router = APIRouter(tags=["auth"])
+
+
+def _invalid(error: ValidationError) -> RequestValidationError:
+    return RequestValidationError(
+        [{**item, "loc": ("body", *item["loc"])} for item in error.errors(include_url=False)]
+    )
+
+
+async def _credentials(request: Request) -> Credentials:
+    """A JSON `{email, password}` body, or the OAuth2 password grant's form (what the API
+    docs' Authorize button sends)."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    body = await request.body()
+    try:
+        if content_type == FORM:
+            form = {key: values[0] for key, values in parse_qs(body.decode()).items()}
+            if form.get("grant_type", "password") != "password":
+                raise RequestValidationError(
+                    [
+                        {
+                            "loc": ("body", "grant_type"),
+                            "msg": "only the password grant is supported here",
+                            "type": "value_error",
+                        }
+                    ]
+                )
+            return Credentials.model_validate(
+                {"email": form.get("username", ""), "password": form.get("password", "")}
+            )
+        return Credentials.model_validate_json(body)
+    except ValidationError as error:
+        raise _invalid(error) from error
+    except UnicodeDecodeError as error:
+        raise RequestValidationError(
+            [{"loc": ("body",), "msg": "not UTF-8", "type": "value_error"}]
+        ) from error
+
+
+_TOKEN_REQUEST_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": Credentials.model_json_schema()},
+            FORM: {
+                "schema": {
+                    "type": "object",
+                    "required": ["username", "password"],
+                    "properties": {
+                        "grant_type": {"type": "string", "enum": ["password"]},
+                        "username": {"type": "string", "description": "The email."},
+                        "password": {"type": "string", "format": "password"},
+                    },
+                }
+            },
+        },
+    }
+}
+
+
+@router.post(
+    "/token",
+    openapi_extra=_TOKEN_REQUEST_BODY,
+    responses={401: {"description": "Wrong email or password, or sign-in paused"}},
+)
+async def issue_token(
+    request: Request, response: Response, session: Session, settings: BuiltInSettings, keys: Keys
+) -> TokenRead:
+    """Sign in with email and password: an access token and a refresh token."""
+    credentials = await _credentials(request)
+    pair = await auth.sign_in(
+        session,
+        email=credentials.email,
+        password=credentials.password,
+        client_address=request.client.host if request.client else "unknown",
+        ring=await keys.ring(),
+        settings=settings,
+    )
+    response.headers.update(NO_STORE)
+    return TokenRead(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
+    )
+
+
+@router.post("/refresh", responses={401: {"description": "Invalid, expired or revoked"}})
+async def refresh_token(
+    body: RefreshRequest,
+    response: Response,
+    session: Session,
+    settings: BuiltInSettings,
+    keys: Keys,
+) -> TokenRead:
+    """Trade a refresh token for new tokens; the presented one cannot be used again."""
+    pair = await auth.refresh(
+        session, body.refresh_token, ring=await keys.ring(), settings=settings
+    )
+    response.headers.update(NO_STORE)
+    return TokenRead(
+        access_token=pair.access_token, expires_in=pair.expires_in, refresh_token=pair.refresh_token
+    )
+
+
+@router.post("/logout", status_code=204)
+async def logout(body: RefreshRequest, session: Session, settings: BuiltInSettings) -> None:
+    """End the sign-in the refresh token belongs to (its access tokens expire on their own)."""
+    await auth.sign_out(session, body.refresh_token)
+
+
+@router.post("/register", status_code=201)
+async def register(body: Registration, session: Session, settings: BuiltInSettings) -> UserRead:
+    """Sign up as a customer (when the installation allows it)."""
+    user = await auth.register_customer(
+        session, settings, email=body.email, password=body.password, full_name=body.full_name
+    )
+    return UserRead.model_validate(user)
+
+
+@well_known_router.get("/.well-known/jwks.json")
+async def jwks(response: Response, settings: BuiltInSettings, keys: Keys) -> dict[str, Any]:
+    """The public keys that verify OMS's access tokens."""
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return (await keys.ring()).jwks()

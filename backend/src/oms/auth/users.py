@@ -1,0 +1,145 @@
+"""Users: creation, registration, admin management and one's own profile."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.auth import repository
+from oms.auth.errors import (
+    EmailTaken,
+    LastActiveAdmin,
+    ManagedByIdentityProvider,
+    RegistrationDisabled,
+    UserNotFound,
+    WrongCurrentPassword,
+)
+from oms.auth.models import User
+from oms.auth.passwords import hash_password, verify_password
+from oms.auth.permissions import Role
+from oms.auth.principal import Principal
+from oms.auth.repository import UserFilter
+from oms.auth.sign_in import normalize_email
+from oms.core.settings import Settings
+
+
+async def create_user(
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str | None,
+    full_name: str = "",
+    roles: frozenset[Role] = frozenset({Role.CUSTOMER}),
+) -> User:
+    email = normalize_email(email)
+    if await repository.user_by_email(session, email) is not None:
+        raise EmailTaken()
+    user = User(
+        email=email,
+        full_name=full_name,
+        roles=sorted(role.value for role in roles),
+        password_hash=await hash_password(password) if password is not None else None,
+    )
+    return await repository.add_user(session, user)
+
+
+async def register_customer(
+    session: AsyncSession, settings: Settings, *, email: str, password: str, full_name: str
+) -> User:
+    """Self-service sign-up: always a customer, whatever the caller asks for."""
+    if not settings.registration_enabled:
+        raise RegistrationDisabled()
+    return await create_user(
+        session,
+        email=email,
+        password=password,
+        full_name=full_name,
+        roles=frozenset({Role.CUSTOMER}),
+    )
+
+
+async def require_user(session: AsyncSession, user_id: uuid.UUID) -> User:
+    user = await repository.user_by_id(session, user_id)
+    if user is None:
+        raise UserNotFound()
+    return user
+
+
+async def list_users(
+    session: AsyncSession,
+    *,
+    role: Role | None = None,
+    active: bool | None = None,
+    search: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[Sequence[User], int]:
+    where = UserFilter(role=role.value if role else None, active=active, search=search)
+    return await repository.list_users(session, where, limit=limit, offset=offset)
+
+
+@dataclass(frozen=True)
+class UserChanges:
+    """What an admin may change; None leaves a field as it is."""
+
+    full_name: str | None = None
+    roles: frozenset[Role] | None = None
+    is_active: bool | None = None
+    password: str | None = None
+
+
+def _is_active_admin(roles: Sequence[str], active: bool) -> bool:
+    return active and Role.ADMIN.value in roles
+
+
+async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserChanges) -> User:
+    """Applies an admin's changes. Deactivating a user or setting a password ends their
+    sign-ins (refresh fails at once); OMS always keeps at least one active admin."""
+    if changes.roles is not None or changes.is_active is not None:
+        await repository.lock_admin_set(session)
+    user = await require_user(session, user_id)
+    new_roles = (
+        sorted(role.value for role in changes.roles) if changes.roles is not None else user.roles
+    )
+    new_active = changes.is_active if changes.is_active is not None else user.is_active
+    loses_admin = _is_active_admin(user.roles, user.is_active) and not _is_active_admin(
+        new_roles, new_active
+    )
+    if loses_admin and await repository.count_active_admins(session, excluding=user.id) == 0:
+        raise LastActiveAdmin()
+    if changes.full_name is not None:
+        user.full_name = changes.full_name
+    user.roles = list(new_roles)
+    if user.is_active and not new_active:
+        await repository.revoke_families_of_user(session, user.id, "deactivated")
+    user.is_active = new_active
+    if changes.password is not None:
+        user.password_hash = await hash_password(changes.password)
+        await repository.revoke_families_of_user(session, user.id, "password-set")
+    return await repository.save_user(session, user)
+
+
+async def update_profile(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    full_name: str | None = None,
+    current_password: str | None = None,
+    new_password: str | None = None,
+) -> User:
+    """One's own profile: the name, and the password given the current one. Never roles or
+    the active flag."""
+    user = await require_user(session, principal.user_id)
+    if full_name is not None:
+        user.full_name = full_name
+    if new_password is not None:
+        if user.external_subject is not None:
+            raise ManagedByIdentityProvider()
+        if current_password is None or not await verify_password(
+            current_password, user.password_hash
+        ):
+            raise WrongCurrentPassword()
+        user.password_hash = await hash_password(new_password)
+        await repository.revoke_families_of_user(session, user.id, "password-changed")
+    return await repository.save_user(session, user)

@@ -1,0 +1,87 @@
+"""Admin user management (`/users`) and one's own profile (`/me`)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from oms.auth import service as auth
+from oms.auth.dependencies import Requires
+from oms.auth.permissions import Permission, Role
+from oms.auth.principal import Principal
+from oms.auth.schemas import ProfileUpdate, UserCreate, UserPage, UserRead, UserUpdate
+from oms.core.db import Session
+
+Admin = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
+Member = Annotated[Principal, Requires(Permission.PROFILE)]
+
+router = APIRouter(tags=["users"])
+
+
+@router.get("/users")
+async def list_users(
+    _: Admin,
+    session: Session,
+    role: Role | None = None,
+    active: bool | None = None,
+    q: Annotated[str | None, Query(max_length=320, description="Part of email or name.")] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> UserPage:
+    users, total = await auth.list_users(
+        session, role=role, active=active, search=q, limit=limit, offset=offset
+    )
+    return UserPage(
+        items=[UserRead.model_validate(user) for user in users],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.post("/users", status_code=201)
+async def create_user(body: UserCreate, _: Admin, session: Session) -> UserRead:
+    """Create a user with any roles (staff, usually)."""
+    user = await auth.create_user(
+        session,
+        email=body.email,
+        password=body.password,
+        full_name=body.full_name,
+        roles=frozenset(body.roles),
+    )
+    return UserRead.model_validate(user)
+
+
+@router.get("/users/{user_id}")
+async def get_user(user_id: uuid.UUID, _: Admin, session: Session) -> UserRead:
+    return UserRead.model_validate(await auth.require_user(session, user_id))
+
+
+@router.patch("/users/{user_id}")
+async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: Session) -> UserRead:
+    """Change name, roles, active flag or password. Deactivating ends the user's sign-ins at
+    once; OMS keeps at least one active admin (409 otherwise)."""
+    changes = auth.UserChanges(
+        full_name=body.full_name,
+        roles=frozenset(body.roles) if body.roles is not None else None,
+        is_active=body.is_active,
+        password=body.password,
+    )
+    return UserRead.model_validate(await auth.update_user(session, user_id, changes))
+
+
+@router.get("/me")
+async def read_me(me: Member, session: Session) -> UserRead:
+    return UserRead.model_validate(await auth.require_user(session, me.user_id))
+
+
+@router.patch("/me")
+async def update_me(body: ProfileUpdate, me: Member, session: Session) -> UserRead:
+    user = await auth.update_profile(
+        session,
+        me,
+        full_name=body.full_name,
+        current_password=body.current_password,
+        new_password=body.new_password,
+    )
+    return UserRead.model_validate(user)

@@ -112,7 +112,8 @@ async def event_settings(
 
 @pytest.fixture
 async def pipeline_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
-    engine = create_engine(database_url, pool_size=30, max_overflow=10)
+    # Modest: the PostgreSQL server is shared with other test runs.
+    engine = create_engine(database_url, pool_size=8, max_overflow=12)
     yield engine
     await engine.dispose()
 
@@ -121,7 +122,7 @@ async def pipeline_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
 async def pipeline(
     event_settings: Settings, pipeline_engine: AsyncEngine, clean_database: None
 ) -> AsyncIterator[Pipeline]:
-    running = Pipeline(event_settings, pipeline_engine)
+    running = Pipeline(event_settings, pipeline_engine, concurrency=4)
     await running.start()
     yield running
     await running.stop()

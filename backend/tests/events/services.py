@@ -234,7 +234,7 @@ def unique_vhost_name(tag: str) -> str:
 
 
 async def eventually(
-    check: Callable[[], Awaitable[bool]], *, within: float = 15.0, interval: float = 0.05
+    check: Callable[[], Awaitable[bool]], *, within: float = 30.0, interval: float = 0.05
 ) -> None:
     """Polls `check` until true; fails the test after `within` seconds."""
     deadline = time.monotonic() + within

@@ -449,3 +449,58 @@ async def test_a_configured_local_release_moves_stock_once_even_after_a_failed_a
     ]
     assert len(receiver.at("/warehouse")) == 2
     assert len(receiver.at("/warehouse-only")) == 1
+
+
+@pytest.mark.parametrize("mode", ["embedded"], indirect=True)
+async def test_internal_targets_are_refused_and_disabled_configurations_do_nothing(
+    event_settings: Any,
+    pipeline_engine: Any,
+    clean_database: None,
+    client: AsyncClient,
+    admin: Actor,
+    receiver: HttpReceiver,
+    smtp: SmtpServer,
+    sessions: async_sessionmaker[AsyncSession],
+) -> None:
+    # Loopback is not in the allowed networks here, as in a default deployment.
+    settings = event_settings.model_copy(
+        update={"webhook_allowed_networks": [], "retry_delays": [0.1]}
+    )
+    refused = await create_configuration(
+        client,
+        admin,
+        {"worker_type": "webhook", "name": "Internal", "settings": {"url": receiver.url()}},
+    )
+    disabled = await create_configuration(
+        client,
+        admin,
+        {
+            "worker_type": "webhook",
+            "name": "Off",
+            "enabled": False,
+            "settings": {"url": "https://erp.example.com/hook"},
+        },
+    )
+    nobody = await create_configuration(
+        client,
+        admin,
+        {"worker_type": "email", "name": "To the customer", "settings": {"send_to_customer": True}},
+    )
+    pipeline = Pipeline(settings, pipeline_engine, concurrency=2)
+    await pipeline.start()
+    try:
+        event_id = await record_created(sessions, uuid.uuid4(), email=None)
+
+        async def both_dead() -> bool:
+            return len(await deliveries(sessions, status="dead")) == 2
+
+        await eventually(both_dead)
+    finally:
+        await pipeline.stop()
+    log = await deliveries(sessions, event_id=event_id)
+    by_configuration = {str(d.configuration_id): d for d in log if d.status == "dead"}
+    assert "internal address" in (by_configuration[refused].error or "")
+    assert "no recipient" in (by_configuration[nobody].error or "")
+    assert all(str(d.configuration_id) != disabled for d in log)
+    assert receiver.requests == []
+    assert smtp.mails == []

@@ -3,6 +3,7 @@ once (deduplicated on event id and configuration id), log every attempt, then ac
 a retry or dead-letter. The same code runs on either transport."""
 
 import asyncio
+import logging
 import time
 import uuid
 from collections.abc import Mapping
@@ -135,14 +136,15 @@ class Dispatcher:
                     "finished_at": datetime.now(UTC),
                 },
             )
-        log.info(
-            "delivery",
-            worker=self.worker,
-            event_id=str(envelope.id),
-            configuration=str(configuration.id),
-            status=status,
-            attempt=attempts + 1,
-        )
+        if log.isEnabledFor(logging.INFO):  # skip building a line nobody will see
+            log.info(
+                "delivery",
+                worker=self.worker,
+                event_id=str(envelope.id),
+                configuration=str(configuration.id),
+                status=status,
+                attempt=attempts + 1,
+            )
         return result
 
     async def _perform(self, context: ActionContext) -> ActionResult:

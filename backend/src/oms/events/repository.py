@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.events.envelope import EventEnvelope
@@ -129,14 +129,25 @@ async def find_configuration_by_name(
 # --- deliveries ---
 
 
+# The hot path of every message: fixed statements, built once.
+_LOCK_ACTION = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
+_ATTEMPTS = text(
+    "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded') FROM deliveries "
+    "WHERE event_id = :event_id AND configuration_id = :configuration_id"
+)
+_ADD_DELIVERY = text(
+    "INSERT INTO deliveries (id, event_id, event_type, order_id, configuration_id, worker, "
+    "attempt, status, response, error, duration_ms, started_at, finished_at) VALUES "
+    "(:id, :event_id, :event_type, :order_id, :configuration_id, :worker, :attempt, :status, "
+    ":response, :error, :duration_ms, :started_at, :finished_at)"
+)
+
+
 async def lock_action(
     session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
 ) -> None:
     """Serialises concurrent deliveries of one (event, configuration) until commit."""
-    await session.execute(
-        text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))"),
-        {"key": f"{event_id}:{configuration_id}"},
-    )
+    await session.execute(_LOCK_ACTION, {"key": f"{event_id}:{configuration_id}"})
 
 
 async def attempts_so_far(
@@ -145,13 +156,14 @@ async def attempts_so_far(
     """How many attempts were recorded, and whether one succeeded."""
     row = (
         await session.execute(
-            select(
-                func.count(),
-                func.count().filter(Delivery.status == "succeeded"),
-            ).where(Delivery.event_id == event_id, Delivery.configuration_id == configuration_id)
+            _ATTEMPTS, {"event_id": event_id, "configuration_id": configuration_id}
         )
     ).one()
     return int(row[0]), bool(row[1])
+
+
+async def add_delivery(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(_ADD_DELIVERY, values)
 
 
 async def get_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery | None:
@@ -214,7 +226,3 @@ async def event_counters(session: AsyncSession) -> dict[str, Any]:
 async def list_sent_emails(session: AsyncSession, limit: int) -> list[SentEmail]:
     query = select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id).limit(limit)
     return list((await session.scalars(query)).all())
-
-
-async def add_delivery(session: AsyncSession, values: dict[str, Any]) -> None:
-    await session.execute(insert(Delivery).values(**values))

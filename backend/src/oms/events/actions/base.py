@@ -26,7 +26,11 @@ class WorkerServices:
     def create(cls, settings: Settings, mailer: Mailer) -> "WorkerServices":
         return cls(
             settings=settings,
-            http=httpx.AsyncClient(follow_redirects=False, trust_env=False),
+            http=httpx.AsyncClient(
+                follow_redirects=False,
+                trust_env=False,
+                limits=httpx.Limits(max_connections=32, max_keepalive_connections=32),
+            ),
             mailer=mailer,
             allowed_networks=parse_networks(settings.webhook_allowed_networks),
         )

@@ -136,7 +136,7 @@ class Dispatcher:
                     "finished_at": datetime.now(UTC),
                 },
             )
-        if log.isEnabledFor(logging.INFO):  # skip building a line nobody will see
+        if logging.getLogger("oms.events").isEnabledFor(logging.INFO):  # else nobody sees it
             log.info(
                 "delivery",
                 worker=self.worker,

@@ -13,11 +13,14 @@ from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
 from oms.core.health import router as health_router
+from oms.core.idempotency import install_idempotency
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.events import router as events_router
 from oms.events import service as events
+from oms.orders.router import router as orders_router
 from oms.products.router import router as products_router
+from oms.workflow.router import router as workflow_router
 
 API_PREFIX = "/api/v1"
 
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_idempotency(app)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)
@@ -74,4 +78,6 @@ def _api_router() -> APIRouter:
     router.include_router(users_router.router)
     router.include_router(products_router)
     router.include_router(events_router.router)
+    router.include_router(workflow_router)
+    router.include_router(orders_router)
     return router

@@ -4,8 +4,11 @@ import importlib
 
 MODEL_MODULES: tuple[str, ...] = (
     "oms.auth.models",
+    "oms.core.idempotency",
     "oms.events.models",
     "oms.products.models",
+    "oms.workflow.models",
+    "oms.orders.models",
 )
 
 

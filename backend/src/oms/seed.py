@@ -7,7 +7,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
 from oms.events import service as events
+from oms.orders import service as orders
 from oms.products import service as products
+from oms.workflow import service as workflow
 
 log = structlog.get_logger("oms.seed")
 
@@ -17,6 +19,8 @@ DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
     auth.seed_demo_users,  # first: the other modules' demo data refers to these users
     products.seed_demo_catalogue,
+    workflow.seed_demo_workflow,
+    orders.seed_demo_orders,  # after users, catalogue and workflow
     events.seed_demo_worker_configurations,
 )
 

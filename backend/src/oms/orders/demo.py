@@ -1,0 +1,66 @@
+"""Demo orders for `oms seed --demo`: a few orders of the demo customer, in several statuses.
+
+Added only when the demo customer and an admin exist and the customer has no orders yet;
+an order whose products or statuses an admin has since changed is skipped.
+"""
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.auth import service as auth
+from oms.core.errors import ProblemError
+from oms.core.settings import get_settings
+from oms.orders import repository
+from oms.orders.schemas import OrderCreate, StatusChange
+
+DEMO_CUSTOMER = "customer@example.com"
+DEMO_ADDRESS = {
+    "name": "Demo Customer",
+    "line1": "Musterstraße 1",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+    "phone": "+49 30 1234567",
+}
+# Items by SKU (the demo catalogue's), then the statuses staff move the order through.
+DEMO_ORDERS: tuple[tuple[list[tuple[str, int]], list[str]], ...] = (
+    ([("FUR-CHAIR-OAK", 4), ("FUR-TABLE-WAL", 1)], ["confirmed", "processing", "shipped"]),
+    ([("ELE-LAMP-LED", 2), ("ELE-CHARGER-65", 1)], ["confirmed"]),
+    ([("FUR-SHELF-PINE", 1)], ["cancelled"]),
+    ([("ELE-SPK-BT", 1)], []),
+)
+
+
+async def seed_demo_orders(session: AsyncSession) -> None:
+    # Imported here: the service imports this module to export the seeder.
+    from oms.orders import service
+
+    customer = await _user(session, DEMO_CUSTOMER, auth.Role.CUSTOMER)
+    admins, _ = await auth.list_users(session, role=auth.Role.ADMIN, active=True, limit=1)
+    if customer is None or not admins or await repository.has_orders(session, customer[0]):
+        return
+    buyer = auth.Principal(customer[0], frozenset({auth.Role.CUSTOMER}), email=customer[1])
+    staff = auth.Principal(admins[0].id, frozenset({auth.Role.ADMIN}), email=admins[0].email)
+    currency = get_settings().currency
+    for items, path in DEMO_ORDERS:
+        body = OrderCreate.model_validate(
+            {
+                "items": [{"sku": sku, "quantity": quantity} for sku, quantity in items],
+                "shipping_address": DEMO_ADDRESS,
+            }
+        )
+        try:
+            async with session.begin_nested():
+                order = await service.create_order(session, body, buyer, currency=currency)
+                for status in path:
+                    await service.change_status(
+                        session, order.id, StatusChange(status=status), staff
+                    )
+        except ProblemError:
+            continue
+
+
+async def _user(session: AsyncSession, email: str, role: auth.Role) -> tuple[uuid.UUID, str] | None:
+    found, _ = await auth.list_users(session, role=role, search=email, limit=5)
+    return next(((user.id, user.email) for user in found if user.email == email), None)

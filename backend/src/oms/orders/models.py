@@ -1,0 +1,83 @@
+"""Tables of the orders module: orders and the items they were sold with.
+
+Products and statuses belong to other modules: an item copies the SKU, name and price it was
+sold at and refers to its product by id only. `status` has a foreign key to the workflow's
+statuses (ON DELETE/UPDATE RESTRICT) so that a status in use can be neither deleted nor
+renamed; the workflow module learns of it from the database's refusal, not from this code.
+"""
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    Sequence,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from oms.core.db import Base
+
+ORDER_NUMBER_SEQUENCE = Sequence("order_number_seq", metadata=Base.metadata)
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_customer_id_number", "customer_id", "number"),
+        Index("ix_orders_status_number", "status", "number"),
+        Index("ix_orders_created_at", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    # Drawn from ORDER_NUMBER_SEQUENCE by the service; shown as OMS-000123.
+    number: Mapped[int] = mapped_column(BigInteger, unique=True)
+    customer_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    customer_email: Mapped[str] = mapped_column(String(320))
+    status: Mapped[str] = mapped_column(
+        String(50),
+        ForeignKey("order_statuses.code", ondelete="RESTRICT", onupdate="RESTRICT"),
+    )
+    currency: Mapped[str] = mapped_column(String(3))
+    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    shipping_address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    note: Mapped[str | None] = mapped_column(Text)
+    status_history: Mapped[list[dict[str, Any]]] = mapped_column(JSONB)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    items: Mapped[list["OrderItem"]] = relationship(
+        lazy="raise", order_by="OrderItem.position", cascade="all, delete-orphan"
+    )
+
+
+class OrderItem(Base):
+    __tablename__ = "order_items"
+    __table_args__ = (UniqueConstraint("order_id", "position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(SmallInteger)
+    product_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), index=True)
+    sku: Mapped[str] = mapped_column(Text)
+    name: Mapped[str] = mapped_column(Text)
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    quantity: Mapped[int] = mapped_column(Integer)
+    line_total: Mapped[Decimal] = mapped_column(Numeric(14, 2))

@@ -1,0 +1,157 @@
+"""HTTP endpoints of orders: place, list, read, move through the workflow."""
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+
+from oms.auth.dependencies import CurrentUser, Requires
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.core.db import Session
+from oms.core.etags import etag, if_none_match_passes
+from oms.core.idempotency import IdempotentRequest, idempotency
+from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
+from oms.orders import service
+from oms.orders.repository import OrderFilter
+from oms.orders.schemas import (
+    OrderCreate,
+    OrderRead,
+    OrderSummary,
+    StatusChange,
+    TargetStatus,
+)
+
+router = APIRouter(prefix="/orders", tags=["orders"])
+
+Creator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
+Reader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
+Mover = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
+
+
+async def caller_id(user: CurrentUser) -> uuid.UUID:
+    return user.user_id
+
+
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency(caller_id))]
+
+
+async def _currency(request: Request) -> str:
+    # async: a plain `def` dependency would cost a thread-pool hop on every request.
+    currency: str = request.app.state.settings.currency
+    return currency
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=OrderRead,
+    responses={
+        201: {"headers": {"Location": {"schema": {"type": "string"}}}},
+        409: {"description": "Insufficient stock, or the Idempotency-Key is in flight."},
+        422: {"description": "The Idempotency-Key was used with another body."},
+    },
+)
+async def create_order(
+    body: OrderCreate,
+    session: Session,
+    user: Creator,
+    idempotent: Idempotent,
+    currency: Annotated[str, Depends(_currency)],
+    request: Request,
+) -> Response:
+    order = await service.create_order(session, body, user, currency=currency)
+    location = str(request.url_for("get_order", order_id=order.id))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        OrderRead.model_validate(order),
+        headers={"Location": location, "ETag": etag(order.version)},
+    )
+
+
+@router.get("")
+async def list_orders(
+    session: Session,
+    user: Reader,
+    status_codes: Annotated[
+        list[str] | None, Query(alias="status", description="Any of these statuses.")
+    ] = None,
+    customer_id: Annotated[uuid.UUID | None, Query(description="Staff: one customer's.")] = None,
+    created_from: Annotated[datetime | None, Query(description="Created at or after.")] = None,
+    created_to: Annotated[datetime | None, Query(description="Created before.")] = None,
+    q: Annotated[
+        str | None, Query(max_length=200, description="Order number, or part of an email.")
+    ] = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+    cursor: PageCursor = None,
+) -> Page[OrderSummary]:
+    """Newest first. Customers see their own orders only."""
+    return await service.list_orders(
+        session,
+        user,
+        OrderFilter(
+            statuses=tuple(status_codes or ()),
+            customer_id=customer_id,
+            created_from=created_from,
+            created_to=created_to,
+            text=q,
+        ),
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.get(
+    "/{order_id}",
+    response_model=OrderRead,
+    responses={304: {"description": "If-None-Match matched: your copy is current."}},
+)
+async def get_order(
+    order_id: uuid.UUID,
+    session: Session,
+    user: Reader,
+    if_none_match: Annotated[
+        str | None, Header(alias="If-None-Match", description="An ETag you hold: 304 if current.")
+    ] = None,
+) -> Response:
+    order = await service.get_order(session, order_id, user)
+    tag = etag(order.version)
+    if not if_none_match_passes(if_none_match, order.version):
+        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
+    body = OrderRead.model_validate(order).model_dump_json()
+    return Response(body, media_type="application/json", headers={"ETag": tag})
+
+
+@router.patch(
+    "/{order_id}/status",
+    response_model=OrderRead,
+    responses={
+        409: {"description": "Transition not allowed; `allowed_targets` lists the options."},
+        412: {"description": "If-Match does not match the order's current ETag."},
+    },
+)
+async def change_status(
+    order_id: uuid.UUID,
+    body: StatusChange,
+    session: Session,
+    user: Mover,
+    if_match: Annotated[
+        str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
+    ] = None,
+) -> Response:
+    order = await service.change_status(session, order_id, body, user, if_match=if_match)
+    payload = OrderRead.model_validate(order).model_dump_json()
+    return Response(payload, media_type="application/json", headers={"ETag": etag(order.version)})
+
+
+@router.get("/{order_id}/transitions")
+async def allowed_transitions(
+    order_id: uuid.UUID, session: Session, user: Reader
+) -> list[TargetStatus]:
+    targets = await service.allowed_targets(session, order_id, user)
+    return [
+        TargetStatus(code=t.code, name=t.name, colour=t.colour, is_terminal=t.is_terminal)
+        for t in targets
+    ]

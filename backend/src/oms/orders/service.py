@@ -1,0 +1,232 @@
+"""The orders module's public interface: place an order, change its status, read orders.
+
+Each use case runs inside the caller's transaction (the request's): stock, the order, its
+history and its outbox event are written together or not at all.
+"""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.auth import service as auth
+from oms.auth.permissions import Permission
+from oms.core.etags import etag, if_match_passes
+from oms.core.pagination import Page, decode_cursor, page_of
+from oms.events import service as events
+from oms.orders import pricing, repository
+from oms.orders.demo import seed_demo_orders
+from oms.orders.errors import (
+    CustomerChoiceNotAllowed,
+    OrderNotFound,
+    StaleOrder,
+    UnknownCustomer,
+)
+from oms.orders.models import Order, OrderItem
+from oms.orders.repository import OrderFilter
+from oms.orders.schemas import (
+    OrderCreate,
+    OrderRead,
+    OrderSummary,
+    StatusChange,
+)
+from oms.products import service as products
+from oms.workflow import service as workflow
+
+__all__ = [
+    "OrderFilter",
+    "allowed_targets",
+    "change_status",
+    "create_order",
+    "get_order",
+    "list_orders",
+    "seed_demo_orders",
+]
+
+ORDER_CREATED = "order.created"
+ORDER_STATUS_CHANGED = "order.status_changed"
+
+
+async def create_order(
+    session: AsyncSession, data: OrderCreate, principal: auth.Principal, *, currency: str
+) -> Order:
+    """Place an order: reserve stock (row locks, no overselling), price it from the
+    catalogue, give it the workflow's initial status and record `order.created`."""
+    customer_id, customer_email = await _customer(session, data.customer_id, principal)
+    lines = pricing.merge_lines(
+        [pricing.RequestedLine(item.quantity, item.product_id, item.sku) for item in data.items]
+    )
+    snapshots = await products.reserve_stock(
+        session,
+        [
+            products.StockLine(quantity=line.quantity, product_id=line.product_id, sku=line.sku)
+            for line in lines
+        ],
+    )
+    initial = await workflow.initial_status(session)
+    priced = pricing.price_lines(
+        lines,
+        [pricing.CatalogueProduct(s.id, s.sku, s.name, s.price) for s in snapshots],
+    )
+    now = datetime.now(UTC)
+    order_id = uuid.uuid4()
+    order = Order(
+        id=order_id,
+        customer_id=customer_id,
+        customer_email=customer_email,
+        status=initial.code,
+        currency=currency,
+        total=pricing.order_total(priced),
+        shipping_address=data.shipping_address.model_dump(mode="json"),
+        note=data.note,
+        status_history=[
+            _history_entry(
+                initial.code,
+                now,
+                principal,
+                data.note,
+                email=customer_email if customer_id == principal.user_id else None,
+            )
+        ],
+        version=0,
+        created_at=now,
+        updated_at=now,
+        items=[
+            OrderItem(
+                id=uuid.uuid4(),
+                order_id=order_id,
+                position=position,
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
+                line_total=line.line_total,
+            )
+            for position, line in enumerate(priced, start=1)
+        ],
+    )
+    await repository.insert_order(session, order)
+    await events.record_event(session, type=ORDER_CREATED, order_id=order.id, data=_snapshot(order))
+    return order
+
+
+async def get_order(session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal) -> Order:
+    """The order with its items; 404 when it does not exist or is another customer's."""
+    order = await repository.order_with_items(session, order_id, principal)
+    if order is None:
+        raise OrderNotFound(order_id)
+    return order
+
+
+async def allowed_targets(
+    session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal
+) -> list[workflow.StatusInfo]:
+    order = await get_order(session, order_id, principal)
+    return await workflow.allowed_targets(session, order.status, principal)
+
+
+async def change_status(
+    session: AsyncSession,
+    order_id: uuid.UUID,
+    change: StatusChange,
+    principal: auth.Principal,
+    *,
+    if_match: str | None = None,
+) -> Order:
+    """Move the order to `change.status` if the workflow lets `principal` do it.
+
+    The order's row lock serialises concurrent changes; each appends one history entry,
+    bumps the version and records one `order.status_changed` event. Entering a status
+    that releases stock gives it back; leaving one for a status that does not takes it
+    again (and fails if it is gone).
+    """
+    order = await repository.order_with_items(session, order_id, principal, lock=True)
+    if order is None:
+        raise OrderNotFound(order_id)
+    if not if_match_passes(if_match, order.version):
+        raise StaleOrder(etag(order.version))
+    move = await workflow.check_transition(session, order.status, change.status, principal)
+    stock = [(item.product_id, item.quantity) for item in order.items]
+    if move.target.releases_stock and not move.source.releases_stock:
+        await products.release_stock(session, stock)
+    elif move.source.releases_stock and not move.target.releases_stock:
+        await products.reserve_stock(
+            session, [products.StockLine(quantity=q, product_id=p) for p, q in stock]
+        )
+    now = datetime.now(UTC)
+    entry = _history_entry(move.target.code, now, principal, change.note)
+    previous = order.status
+    order.status = move.target.code
+    order.status_history = [*order.status_history, entry]
+    order.version += 1
+    order.updated_at = now
+    await session.flush()
+    # The order as it is now (what consumers of `order.created` get) and what changed.
+    await events.record_event(
+        session,
+        type=ORDER_STATUS_CHANGED,
+        order_id=order.id,
+        data={
+            **_snapshot(order),
+            "old_status": previous,
+            "new_status": order.status,
+            "actor": entry["actor"],
+            "note": change.note,
+        },
+    )
+    return order
+
+
+async def list_orders(
+    session: AsyncSession,
+    principal: auth.Principal,
+    filters: OrderFilter,
+    *,
+    cursor: str | None,
+    limit: int,
+) -> Page[OrderSummary]:
+    """Newest first (by order number, a unique key, so pages are stable)."""
+    after = decode_cursor(cursor, int)[0] if cursor else None
+    rows = await repository.list_orders(
+        session, principal, filters, before_number=after, limit=limit + 1
+    )
+    return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
+
+
+async def _customer(
+    session: AsyncSession, requested: uuid.UUID | None, principal: auth.Principal
+) -> tuple[uuid.UUID, str]:
+    """Whom the order is for: the caller, or (staff only) the customer they name."""
+    if requested is None or requested == principal.user_id:
+        if principal.email:
+            return principal.user_id, principal.email
+        requested = principal.user_id
+    elif not principal.can(Permission.ORDERS_CREATE_FOR_CUSTOMER):
+        raise CustomerChoiceNotAllowed()
+    user = await auth.get_user(session, requested)
+    if user is None or not user.is_active:
+        raise UnknownCustomer(requested)
+    return user.id, user.email
+
+
+def _history_entry(
+    status: str,
+    at: datetime,
+    principal: auth.Principal,
+    note: str | None,
+    *,
+    email: str | None = None,
+) -> dict[str, Any]:
+    """`email` stands in for the actor's when their token carries none."""
+    return {
+        "status": status,
+        "at": at.isoformat(),
+        "actor": {"id": str(principal.user_id), "email": principal.email or email or ""},
+        "note": note,
+    }
+
+
+def _snapshot(order: Order) -> dict[str, Any]:
+    return OrderRead.model_validate(order).model_dump(mode="json")

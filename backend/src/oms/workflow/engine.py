@@ -1,0 +1,54 @@
+"""The workflow rules as pure functions over plain data: no database, no framework.
+
+A transition may be performed by a caller holding at least one of its roles. The service
+loads the transitions and passes them here; these functions decide.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from oms.workflow.errors import TransitionNotAllowed
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    from_status: str
+    to_status: str
+    roles: frozenset[str]
+
+
+def allowed_targets(
+    current: str, roles: Iterable[str], transitions: Iterable[Transition]
+) -> list[str]:
+    """The statuses a caller with `roles` may move an order in `current` to, in the order
+    the transitions are given, without duplicates."""
+    held = frozenset(roles)
+    targets: list[str] = []
+    for transition in transitions:
+        if (
+            transition.from_status == current
+            and transition.roles & held
+            and transition.to_status not in targets
+        ):
+            targets.append(transition.to_status)
+    return targets
+
+
+def check_transition(
+    current: str, target: str, roles: Iterable[str], transitions: Iterable[Transition]
+) -> None:
+    """Raise `TransitionNotAllowed` (naming the allowed targets) unless the move is allowed."""
+    allowed = allowed_targets(current, roles, transitions)
+    if target not in allowed:
+        raise TransitionNotAllowed(current, target, allowed)
+
+
+def is_valid_path(path: Iterable[str], initial: str, transitions: Iterable[Transition]) -> bool:
+    """Whether `path` starts at `initial` and each step follows a configured transition
+    (whoever performed it)."""
+    edges = {(t.from_status, t.to_status) for t in transitions}
+    steps = list(path)
+    if not steps or steps[0] != initial:
+        return False
+    return all((a, b) in edges for a, b in pairwise(steps))

@@ -1,0 +1,111 @@
+"""HTTP endpoints of the workflow configuration: statuses and transitions (admins write)."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from oms.auth.dependencies import CurrentUser, Requires
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.core.db import Session
+from oms.core.idempotency import IdempotentRequest, idempotency
+from oms.workflow import service
+from oms.workflow.schemas import (
+    StatusCreate,
+    StatusRead,
+    StatusUpdate,
+    TransitionCreate,
+    TransitionRead,
+    TransitionUpdate,
+)
+
+router = APIRouter(prefix="/workflow", tags=["workflow"])
+
+Reader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
+Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+
+
+async def caller_id(user: CurrentUser) -> uuid.UUID:
+    return user.user_id
+
+
+Idempotent = Annotated[IdempotentRequest, Depends(idempotency(caller_id))]
+
+
+@router.get("/statuses")
+async def list_statuses(session: Session, _: Reader) -> list[StatusRead]:
+    return [StatusRead.model_validate(row) for row in await service.list_statuses(session)]
+
+
+@router.post("/statuses", status_code=status.HTTP_201_CREATED, response_model=StatusRead)
+async def create_status(
+    body: StatusCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+) -> Response:
+    row = await service.create_status(session, body)
+    location = str(request.url_for("get_status", code=row.code))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        StatusRead.model_validate(row),
+        headers={"Location": location},
+    )
+
+
+@router.get("/statuses/{code}")
+async def get_status(code: str, session: Session, _: Reader) -> StatusRead:
+    return StatusRead.model_validate(await service.get_status(session, code))
+
+
+@router.patch("/statuses/{code}")
+async def update_status(code: str, body: StatusUpdate, session: Session, _: Writer) -> StatusRead:
+    return StatusRead.model_validate(await service.update_status(session, code, body))
+
+
+@router.delete("/statuses/{code}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_status(code: str, session: Session, _: Writer) -> None:
+    await service.delete_status(session, code)
+
+
+@router.get("/transitions")
+async def list_transitions(
+    session: Session,
+    _: Reader,
+    status_code: Annotated[
+        str | None, Query(alias="status", description="Only transitions from or to it.")
+    ] = None,
+) -> list[TransitionRead]:
+    rows = await service.list_transitions(session, status_code)
+    return [TransitionRead.model_validate(row) for row in rows]
+
+
+@router.post("/transitions", status_code=status.HTTP_201_CREATED, response_model=TransitionRead)
+async def create_transition(
+    body: TransitionCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+) -> Response:
+    row = await service.create_transition(session, body)
+    location = str(request.url_for("get_transition", transition_id=row.id))
+    return await idempotent.respond(
+        session,
+        status.HTTP_201_CREATED,
+        TransitionRead.model_validate(row),
+        headers={"Location": location},
+    )
+
+
+@router.get("/transitions/{transition_id}")
+async def get_transition(transition_id: uuid.UUID, session: Session, _: Reader) -> TransitionRead:
+    return TransitionRead.model_validate(await service.get_transition(session, transition_id))
+
+
+@router.patch("/transitions/{transition_id}")
+async def update_transition(
+    transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: Writer
+) -> TransitionRead:
+    row = await service.update_transition(session, transition_id, body)
+    return TransitionRead.model_validate(row)
+
+
+@router.delete("/transitions/{transition_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_transition(transition_id: uuid.UUID, session: Session, _: Writer) -> None:
+    await service.delete_transition(session, transition_id)

@@ -1,0 +1,294 @@
+"""The workflow module's public interface.
+
+Other modules call `initial_status`, `allowed_targets` and `check_transition`; the rules
+themselves live in `oms.workflow.engine`. The rest configures statuses and transitions.
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.auth import service as auth
+from oms.core.errors import Conflict, Unprocessable
+from oms.workflow import engine, repository
+from oms.workflow.errors import (
+    InitialStatusRequired,
+    StatusCodeTaken,
+    StatusInUse,
+    StatusNotFound,
+    TerminalStatusHasNoExit,
+    TransitionExists,
+    TransitionNotFound,
+    WorkflowNotConfigured,
+)
+from oms.workflow.models import OrderStatus, OrderStatusTransition
+from oms.workflow.schemas import StatusCreate, StatusUpdate, TransitionCreate, TransitionUpdate
+from oms.workflow.seed import seed_demo_workflow
+
+__all__ = [
+    "StatusInfo",
+    "TransitionCheck",
+    "allowed_targets",
+    "check_transition",
+    "initial_status",
+    "seed_demo_workflow",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusInfo:
+    """What other modules may know of a status."""
+
+    code: str
+    name: str
+    colour: str
+    is_terminal: bool
+    releases_stock: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionCheck:
+    """An allowed move: where the order is and where it goes."""
+
+    source: StatusInfo
+    target: StatusInfo
+
+
+def _info(row: OrderStatus) -> StatusInfo:
+    return StatusInfo(
+        code=row.code,
+        name=row.name,
+        colour=row.colour,
+        is_terminal=row.is_terminal,
+        releases_stock=row.releases_stock,
+    )
+
+
+def _rule(row: OrderStatusTransition) -> engine.Transition:
+    return engine.Transition(row.from_status, row.to_status, frozenset(row.roles))
+
+
+# --- used by the orders module ---------------------------------------------------------
+
+
+async def initial_status(session: AsyncSession) -> StatusInfo:
+    row = await repository.initial_status(session)
+    if row is None:
+        raise WorkflowNotConfigured()
+    return _info(row)
+
+
+async def allowed_targets(
+    session: AsyncSession, status: str, principal: auth.Principal
+) -> list[StatusInfo]:
+    """The statuses `principal` may move an order in `status` to, by position."""
+    exits = await repository.exits(session, status)
+    allowed = set(engine.allowed_targets(status, principal.roles, (_rule(t) for t, _ in exits)))
+    return [_info(target) for _, target in exits if target.code in allowed]
+
+
+async def check_transition(
+    session: AsyncSession, current: str, target: str, principal: auth.Principal
+) -> TransitionCheck:
+    """Raise `TransitionNotAllowed` (409, naming the allowed targets) unless `principal`
+    may move an order from `current` to `target`."""
+    exits = await repository.exits(session, current)
+    engine.check_transition(current, target, principal.roles, (_rule(t) for t, _ in exits))
+    source = await repository.status(session, current)
+    if source is None:  # the FK from orders keeps this from happening
+        raise StatusNotFound(current)
+    destination = next(row for _, row in exits if row.code == target)
+    return TransitionCheck(source=_info(source), target=_info(destination))
+
+
+# --- statuses ---------------------------------------------------------------------------
+
+
+async def list_statuses(session: AsyncSession) -> Sequence[OrderStatus]:
+    return await repository.statuses(session)
+
+
+async def get_status(session: AsyncSession, code: str, *, lock: bool = False) -> OrderStatus:
+    row = await repository.status(session, code, lock=lock)
+    if row is None:
+        raise StatusNotFound(code)
+    return row
+
+
+async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatus:
+    if await repository.status(session, data.code) is not None:
+        raise StatusCodeTaken(data.code)
+    current_initial = await repository.initial_status(session)
+    is_initial = data.is_initial or current_initial is None
+    if is_initial and data.is_terminal:
+        raise _initial_terminal(data.code)
+    if is_initial:
+        await repository.clear_initial_flag(session, except_code=data.code)
+    position = (
+        data.position if data.position is not None else await repository.next_position(session)
+    )
+    row = OrderStatus(
+        code=data.code,
+        name=data.name,
+        colour=data.colour,
+        is_initial=is_initial,
+        is_terminal=data.is_terminal,
+        releases_stock=data.releases_stock,
+        position=position,
+    )
+    await _flush_or_conflict(session, lambda: repository.add(session, row), code=data.code)
+    return row
+
+
+async def update_status(session: AsyncSession, code: str, data: StatusUpdate) -> OrderStatus:
+    row = await get_status(session, code, lock=True)
+    changes = data.model_dump(exclude_unset=True)
+    for field in (
+        "code",
+        "name",
+        "colour",
+        "is_initial",
+        "is_terminal",
+        "releases_stock",
+        "position",
+    ):
+        if field in changes and changes[field] is None:
+            del changes[field]  # null means "leave as is" for these non-nullable fields
+    new_code = changes.pop("code", code)
+    is_initial = changes.get("is_initial", row.is_initial)
+    is_terminal = changes.get("is_terminal", row.is_terminal)
+    if row.is_initial and not is_initial:
+        raise InitialStatusRequired(
+            f"{code!r} is the initial status; make another status initial instead."
+        )
+    if is_initial and is_terminal:
+        raise _initial_terminal(code)
+    if is_terminal and not row.is_terminal:
+        leaving = [
+            t for t in await repository.transitions(session, touching=code) if t.from_status == code
+        ]
+        if leaving:
+            raise TerminalStatusHasNoExit(code)
+    if new_code != code:
+        await _ensure_code_unused(session, code)
+        if await repository.status(session, new_code) is not None:
+            raise StatusCodeTaken(new_code)
+
+    async def apply() -> None:
+        # Orders refer to the code ON UPDATE RESTRICT: renaming one in use fails here.
+        row.code = new_code
+        await session.flush()
+        if is_initial and not row.is_initial:
+            await repository.clear_initial_flag(session, except_code=row.code)
+        for field, value in changes.items():
+            setattr(row, field, value)
+        await session.flush()
+
+    await _flush_or_conflict(session, apply, code=code)
+    return row
+
+
+async def delete_status(session: AsyncSession, code: str) -> None:
+    row = await get_status(session, code, lock=True)
+    await _ensure_not_in_transitions(session, code)
+    if row.is_initial and len(await repository.statuses(session)) > 1:
+        raise InitialStatusRequired(
+            f"{code!r} is the initial status; make another status initial before deleting it."
+        )
+    await _flush_or_conflict(session, lambda: repository.delete(session, row), code=code)
+
+
+async def _ensure_code_unused(session: AsyncSession, code: str) -> None:
+    await _ensure_not_in_transitions(session, code)
+
+
+async def _ensure_not_in_transitions(session: AsyncSession, code: str) -> None:
+    if await repository.transitions(session, touching=code):
+        raise StatusInUse(code, "transitions lead to or from it")
+
+
+def _initial_terminal(code: str) -> Conflict:
+    return Conflict(
+        f"{code!r} cannot be both initial and terminal: orders would never move.",
+        slug="initial-terminal",
+    )
+
+
+async def _flush_or_conflict(
+    session: AsyncSession, write: Callable[[], Awaitable[None]], *, code: str
+) -> None:
+    """Run `write` in a savepoint, turning the database's refusals into 409s."""
+    try:
+        async with session.begin_nested():
+            await write()
+    except IntegrityError as error:
+        constraint = repository.violated_constraint(error)
+        if constraint == "pk_order_statuses":
+            raise StatusCodeTaken(code) from None
+        if constraint == "uq_order_statuses_initial":
+            raise Conflict(
+                "Another initial status was set at the same time; try again.",
+                slug="initial-status-changed",
+            ) from None
+        if constraint.startswith("fk_"):
+            raise StatusInUse(code, "orders or transitions refer to it") from None
+        raise
+
+
+# --- transitions ------------------------------------------------------------------------
+
+
+async def list_transitions(
+    session: AsyncSession, status: str | None = None
+) -> Sequence[OrderStatusTransition]:
+    return await repository.transitions(session, touching=status)
+
+
+async def get_transition(session: AsyncSession, transition_id: uuid.UUID) -> OrderStatusTransition:
+    row = await repository.transition(session, transition_id)
+    if row is None:
+        raise TransitionNotFound()
+    return row
+
+
+async def create_transition(session: AsyncSession, data: TransitionCreate) -> OrderStatusTransition:
+    # Locking the source serialises this with a concurrent "make it terminal".
+    source = await repository.status(session, data.from_status, lock=True)
+    for code, known in ((data.from_status, source), (data.to_status, None)):
+        if known is None and await repository.status(session, code) is None:
+            raise Unprocessable(
+                f"There is no order status {code!r}.", slug="unknown-status", status_code=code
+            )
+    assert source is not None
+    if source.is_terminal:
+        raise TerminalStatusHasNoExit(source.code)
+    if await repository.transition_between(session, data.from_status, data.to_status):
+        raise TransitionExists(data.from_status, data.to_status)
+    row = OrderStatusTransition(
+        from_status=data.from_status,
+        to_status=data.to_status,
+        roles=sorted(role.value for role in set(data.roles)),
+    )
+    try:
+        async with session.begin_nested():
+            await repository.add(session, row)
+    except IntegrityError:
+        raise TransitionExists(data.from_status, data.to_status) from None
+    return row
+
+
+async def update_transition(
+    session: AsyncSession, transition_id: uuid.UUID, data: TransitionUpdate
+) -> OrderStatusTransition:
+    row = await get_transition(session, transition_id)
+    row.roles = sorted(role.value for role in set(data.roles))
+    await session.flush()
+    return row
+
+
+async def delete_transition(session: AsyncSession, transition_id: uuid.UUID) -> None:
+    row = await get_transition(session, transition_id)
+    await repository.delete(session, row)

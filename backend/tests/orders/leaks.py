@@ -1,0 +1,73 @@
+"""The orders module's ids for the no-leak walk: another customer's order."""
+
+from typing import Any
+
+from httpx import ASGITransport, AsyncClient
+
+from oms.workflow.seed import seed_demo_workflow
+from tests.leak_registry import LeakWorld, owned, sample_body, victim_data
+
+_ORDERS: dict[int, dict[str, Any]] = {}
+
+
+async def _victims_order(world: LeakWorld) -> dict[str, Any]:
+    """One order of the other customer per world, placed through the API."""
+    if id(world) in _ORDERS:
+        return _ORDERS[id(world)]
+    async with world.app.state.sessions() as session, session.begin():
+        await seed_demo_workflow(session)
+    transport = ASGITransport(app=world.app)
+    async with AsyncClient(transport=transport, base_url="http://leaks") as client:
+        category = await client.post(
+            "/api/v1/categories",
+            json={"code": "leak-goods", "name": "Leak goods", "attribute_schema": {}},
+            headers=world.staff.headers,
+        )
+        assert category.status_code == 201, category.text
+        product = await client.post(
+            "/api/v1/products",
+            json={
+                "sku": "LEAK-1",
+                "name": "Leak lamp",
+                "category_id": category.json()["id"],
+                "price": "12.34",
+                "stock": 10,
+            },
+            headers=world.staff.headers,
+        )
+        assert product.status_code == 201, product.text
+        placed = await client.post(
+            "/api/v1/orders",
+            json={
+                "items": [{"sku": "LEAK-1", "quantity": 1}],
+                "shipping_address": {
+                    "name": "Vera's Secret Address",
+                    "line1": "7 Hidden Lane",
+                    "city": "Nowhere",
+                    "postal_code": "99999",
+                    "country": "NO",
+                },
+                "note": "victim's private note",
+            },
+            headers=world.victim.headers,
+        )
+        assert placed.status_code == 201, placed.text
+    order: dict[str, Any] = placed.json()
+    world.remember(
+        order["number"], "Vera's Secret Address", "7 Hidden Lane", "victim's private note"
+    )
+    _ORDERS[id(world)] = order
+    return order
+
+
+@victim_data
+async def other_customers_orders(world: LeakWorld) -> None:
+    await _victims_order(world)
+
+
+@owned("order_id", prefix="/api/v1/orders")
+async def other_customers_order(world: LeakWorld) -> str:
+    return str((await _victims_order(world))["id"])
+
+
+sample_body("PATCH", "/api/v1/orders/{order_id}/status", {"status": "cancelled"})

@@ -1,0 +1,12 @@
+"""Fixtures of the workflow tests."""
+
+import pytest
+from fastapi import FastAPI
+
+from oms.workflow.seed import seed_demo_workflow
+
+
+@pytest.fixture
+async def demo_workflow(app: FastAPI) -> None:
+    async with app.state.sessions() as session, session.begin():
+        await seed_demo_workflow(session)

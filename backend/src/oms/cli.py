@@ -2,6 +2,7 @@
 
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from functools import wraps
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -101,6 +102,50 @@ def seed(
     from oms.commands import run_seed_demo
 
     run_seed_demo()
+
+
+class WorkerKind(StrEnum):
+    EMAIL = "email"
+    WEBHOOK = "webhook"
+    INVENTORY = "inventory"
+
+
+@app.command()
+@_reports_startup_errors
+def relay() -> None:
+    """Publish outbox events to the broker (or the embedded queue) until stopped.
+
+    Several may run at once. Needs OMS_DATABASE_URL.
+    """
+    from oms.commands import run_relay
+
+    run_relay()
+
+
+@app.command()
+@_reports_startup_errors
+def worker(
+    kind: Annotated[WorkerKind, typer.Argument(help="Which worker to run.")],
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Messages handled at the same time.")
+    ] = 8,
+) -> None:
+    """Run one worker (email, webhook or inventory) until stopped; N instances may run."""
+    from oms.commands import run_worker
+
+    run_worker(kind.value, concurrency)
+
+
+@app.command()
+def asyncapi(
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+    ] = None,
+) -> None:
+    """Print (or write) the AsyncAPI document of OMS's events."""
+    from oms.commands import write_asyncapi
+
+    write_asyncapi(output)
 
 
 user_app = typer.Typer(help="Manage users of OMS's built-in sign-in.", no_args_is_help=True)

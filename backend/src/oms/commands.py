@@ -10,6 +10,7 @@ from oms.core.logging import configure_logging
 from oms.core.runtime import check_database, database, load_settings
 from oms.core.server import serve
 from oms.core.settings import Settings
+from oms.events.background import run_pipeline_in_app
 from oms.seed import seed_demo
 
 log = structlog.get_logger("oms")
@@ -29,8 +30,10 @@ def run_all_in_one(*, seed_demo: bool) -> None:
         if seed_demo:
             asyncio.run(_seed(url))
         log.info("serving", url=f"http://{settings.host}:{settings.port}")
+        app = create_app(settings, database_url=url)
+        run_pipeline_in_app(app, settings)
         serve(
-            create_app(settings, database_url=url),
+            app,
             host=settings.host,
             port=settings.port,
             shutdown_timeout=settings.shutdown_timeout,
@@ -74,6 +77,32 @@ async def _seed(url: str) -> None:
             await seed_demo(session)
     finally:
         await engine.dispose()
+
+
+def run_relay() -> None:
+    from oms.events.standalone import run_standalone
+
+    settings = _prepare()
+    run_standalone(settings, relay=True, workers=())
+
+
+def run_worker(worker: str, concurrency: int) -> None:
+    from oms.events.standalone import run_standalone
+
+    settings = _prepare()
+    run_standalone(settings, relay=False, workers=(worker,), concurrency=concurrency)
+
+
+def write_asyncapi(path: str | None) -> None:
+    from oms.events.asyncapi import asyncapi_json
+
+    document = asyncapi_json()
+    if path is None or path == "-":
+        print(document, end="")
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(document)
+    log.info("asyncapi written", path=path)
 
 
 def create_user_command(*, email: str, roles: list[str], full_name: str, password: str) -> None:

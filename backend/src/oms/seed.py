@@ -6,6 +6,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
+from oms.events import service as events
 from oms.orders import service as orders
 from oms.products import service as products
 from oms.workflow import service as workflow
@@ -20,6 +21,7 @@ DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
     products.seed_demo_catalogue,
     workflow.seed_demo_workflow,
     orders.seed_demo_orders,  # after users, catalogue and workflow
+    events.seed_demo_worker_configurations,
 )
 
 

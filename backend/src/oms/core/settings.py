@@ -1,11 +1,12 @@
 """Deployment settings, read from `OMS_*` environment variables and an optional `.env` file."""
 
+import ipaddress
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 
 class Settings(BaseSettings):
@@ -88,6 +89,73 @@ class Settings(BaseSettings):
             raise ValueError("required when OMS_AUTH_MODE=oidc")
         if value is not None and not value.startswith(("https://", "http://")):
             raise ValueError("must be an http(s) URL")
+        return value
+
+    # Events: RabbitMQ when `amqp_url` is set, else the embedded PostgreSQL-backed queue.
+    amqp_url: str | None = Field(default=None, description="amqp:// URL of RabbitMQ.")
+    retry_delays: Annotated[list[float], NoDecode] = Field(
+        default=[10.0, 60.0, 300.0],
+        description="Seconds before each retry of a failed worker action (comma-separated).",
+    )
+    queue_visibility_timeout: float = Field(
+        default=60.0, gt=0, description="Seconds a taken embedded-queue message stays hidden."
+    )
+    relay_poll_interval: float = Field(
+        default=2.0, gt=0, description="Seconds between outbox polls when no NOTIFY arrives."
+    )
+    smtp_url: str | None = Field(
+        default=None,
+        description="smtp://user:pass@host:port?starttls=true or smtps://; unset keeps mail in "
+        "the database (sent-mail view).",
+    )
+    smtp_from: str = "OMS <no-reply@localhost>"
+    webhook_timeout: float = Field(default=10.0, gt=0, le=120)
+    webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(
+        default=[], description="CIDRs webhooks may reach despite being private or loopback."
+    )
+    shop_name: str = "OMS Shop"
+    shop_logo_url: str | None = None
+    shop_primary_color: str = Field(default="#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
+    shop_accent_color: str = Field(default="#f39c12", pattern=r"^#[0-9a-fA-F]{6}$")
+
+    @field_validator("retry_delays", "webhook_allowed_networks", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("retry_delays")
+    @classmethod
+    def _delays_are_positive(cls, value: list[float]) -> list[float]:
+        if any(delay <= 0 for delay in value):
+            raise ValueError("delays must be positive seconds")
+        return value
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _networks_are_cidrs(cls, value: list[str]) -> list[str]:
+        for item in value:
+            ipaddress.ip_network(item, strict=False)
+        return value
+
+    @field_validator("amqp_url", "smtp_url")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value or None
+
+    @field_validator("amqp_url")
+    @classmethod
+    def _amqp_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("amqp://", "amqps://")):
+            raise ValueError("must be an amqp:// or amqps:// URL")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_scheme(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must be an smtp:// or smtps:// URL")
         return value
 
     @field_validator("database_url")

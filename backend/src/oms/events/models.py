@@ -1,14 +1,27 @@
-"""The outbox: events written in the same transaction as the change they describe."""
+"""The events module's tables: the outbox, worker configurations, deliveries, the embedded
+queue and the sent-mail log of the development mail sink."""
 
 import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Identity, Index, String, func, text
-from sqlalchemy.dialects.postgresql import JSONB, UUID
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Identity,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
-from oms.core.db import Base
+from oms.core.db import Base, Timestamped
 
 
 class OutboxEvent(Base):
@@ -20,11 +33,19 @@ class OutboxEvent(Base):
             postgresql_where=text("published_at IS NULL"),
         ),
         Index("ix_outbox_events_order_id", "order_id"),
+        # A domain event is recorded once; replays and test fires re-use its id on a row of
+        # their own that names the one worker (and configuration) it is meant for.
+        Index(
+            "uq_outbox_events_id",
+            "id",
+            unique=True,
+            postgresql_where=text("target_worker IS NULL"),
+        ),
     )
 
     # `position` orders events as they were committed-ish; the relay publishes in this order.
     position: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), unique=True)
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
     type: Mapped[str] = mapped_column(String(100))
     order_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     occurred_at: Mapped[datetime] = mapped_column(
@@ -32,3 +53,103 @@ class OutboxEvent(Base):
     )
     data: Mapped[dict[str, Any]] = mapped_column(JSONB)
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set only on rows that re-send an event to one worker (replay, test fire).
+    target_worker: Mapped[str | None] = mapped_column(String(20))
+    target_configuration_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class WorkerConfiguration(Timestamped, Base):
+    __tablename__ = "worker_configurations"
+    __table_args__ = (Index("ix_worker_configurations_worker_type", "worker_type", "enabled"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    worker_type: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200))
+    enabled: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
+    trigger_events: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), server_default=text("'{}'::text[]")
+    )
+    trigger_statuses: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), server_default=text("'{}'::text[]")
+    )
+    settings: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+
+
+class Delivery(Base):
+    """One attempt of one configuration's action for one event."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (
+        Index("ix_deliveries_event_configuration", "event_id", "configuration_id"),
+        Index("ix_deliveries_order_id", "order_id"),
+        Index("ix_deliveries_status", "status", "worker"),
+        # At most one success per (event, configuration): the idempotency guard.
+        Index(
+            "uq_deliveries_success",
+            "event_id",
+            "configuration_id",
+            unique=True,
+            postgresql_where=text("status = 'succeeded'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    event_type: Mapped[str] = mapped_column(String(100))
+    order_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    configuration_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("worker_configurations.id", ondelete="SET NULL")
+    )
+    worker: Mapped[str] = mapped_column(String(20))
+    attempt: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20))
+    response: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    duration_ms: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class QueueMessage(Base):
+    """The embedded transport: a durable per-worker queue in PostgreSQL."""
+
+    __tablename__ = "queue_messages"
+    __table_args__ = (
+        Index(
+            "ix_queue_messages_ready",
+            "worker",
+            "available_at",
+            postgresql_where=text("state = 'ready'"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    worker: Mapped[str] = mapped_column(String(20))
+    event_id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True))
+    body: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    configuration_ids: Mapped[list[uuid.UUID] | None] = mapped_column(ARRAY(UUID(as_uuid=True)))
+    attempt: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    # Times handed to a consumer, including ones that died holding it.
+    deliveries: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    state: Mapped[str] = mapped_column(String(10), server_default=text("'ready'"))
+    available_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SentEmail(Base):
+    """Mail kept by the development sink when no SMTP server is configured."""
+
+    __tablename__ = "sent_emails"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    event_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    configuration_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    sender: Mapped[str] = mapped_column(Text)
+    recipients: Mapped[list[str]] = mapped_column(ARRAY(Text))
+    subject: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    text_body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

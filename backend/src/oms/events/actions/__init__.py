@@ -1,0 +1,1 @@
+"""What each worker type does for one configuration and one event."""

@@ -1,0 +1,228 @@
+"""All SQL of the events module."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.events.envelope import EventEnvelope
+from oms.events.models import Delivery, OutboxEvent, SentEmail, WorkerConfiguration
+from oms.events.transport.base import Outgoing
+
+# The first unpublished rows nobody else holds, minus any whose order has an earlier
+# unpublished event held by another relay: that relay publishes it first, then this one
+# (or another) takes the later ones, so each order's events leave in order.
+_LOCK_PENDING = text(
+    """
+    WITH locked AS (
+        SELECT position FROM outbox_events
+        WHERE published_at IS NULL
+        ORDER BY position
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED
+    )
+    SELECT e.position, e.id, e.type, e.order_id, e.occurred_at, e.data,
+           e.target_worker, e.target_configuration_id,
+           (SELECT count(*) FROM locked) AS locked_count
+    FROM outbox_events e JOIN locked USING (position)
+    WHERE e.order_id IS NULL OR NOT EXISTS (
+        SELECT 1 FROM outbox_events earlier
+        WHERE earlier.order_id = e.order_id
+          AND earlier.published_at IS NULL
+          AND earlier.position < e.position
+          AND earlier.position NOT IN (SELECT position FROM locked)
+    )
+    ORDER BY e.position
+    """
+)
+
+
+async def lock_pending_events(
+    session: AsyncSession, limit: int
+) -> tuple[list[tuple[int, Outgoing]], int]:
+    """(position, message) of the rows this relay may publish now, and how many it locked."""
+    rows = (await session.execute(_LOCK_PENDING, {"limit": limit})).all()
+    batch = []
+    for row in rows:
+        envelope = EventEnvelope(
+            id=row.id,
+            type=row.type,
+            occurred_at=row.occurred_at,
+            order_id=row.order_id,
+            data=row.data,
+        )
+        ids = (row.target_configuration_id,) if row.target_configuration_id else None
+        batch.append(
+            (
+                row.position,
+                Outgoing(envelope=envelope, target_worker=row.target_worker, configuration_ids=ids),
+            )
+        )
+    locked = rows[0].locked_count if rows else 0
+    return batch, locked
+
+
+async def mark_published(session: AsyncSession, positions: Sequence[int]) -> None:
+    await session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.position.in_(positions))
+        .values(published_at=func.now())
+    )
+
+
+async def find_event(session: AsyncSession, event_id: uuid.UUID) -> OutboxEvent | None:
+    return await session.scalar(
+        select(OutboxEvent)
+        .where(OutboxEvent.id == event_id)
+        .order_by(OutboxEvent.position)
+        .limit(1)
+    )
+
+
+# --- worker configurations ---
+
+
+async def configurations_for(
+    session: AsyncSession, worker: str, ids: Sequence[uuid.UUID] | None, *, enabled_only: bool
+) -> list[WorkerConfiguration]:
+    query = select(WorkerConfiguration).where(WorkerConfiguration.worker_type == worker)
+    if ids is not None:
+        query = query.where(WorkerConfiguration.id.in_(ids))
+    if enabled_only:
+        query = query.where(WorkerConfiguration.enabled.is_(True))
+    return list((await session.scalars(query.order_by(WorkerConfiguration.created_at))).all())
+
+
+async def list_configurations(
+    session: AsyncSession, worker_type: str | None
+) -> list[WorkerConfiguration]:
+    query = select(WorkerConfiguration).order_by(
+        WorkerConfiguration.worker_type, WorkerConfiguration.name
+    )
+    if worker_type:
+        query = query.where(WorkerConfiguration.worker_type == worker_type)
+    return list((await session.scalars(query)).all())
+
+
+async def get_configuration(
+    session: AsyncSession, configuration_id: uuid.UUID, *, for_update: bool = False
+) -> WorkerConfiguration | None:
+    query = select(WorkerConfiguration).where(WorkerConfiguration.id == configuration_id)
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def find_configuration_by_name(
+    session: AsyncSession, worker_type: str, name: str
+) -> WorkerConfiguration | None:
+    return await session.scalar(
+        select(WorkerConfiguration).where(
+            WorkerConfiguration.worker_type == worker_type, WorkerConfiguration.name == name
+        )
+    )
+
+
+# --- deliveries ---
+
+
+# The hot path of every message: fixed statements, built once.
+_LOCK_ACTION = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 7))")
+_ATTEMPTS = text(
+    "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded') FROM deliveries "
+    "WHERE event_id = :event_id AND configuration_id = :configuration_id"
+)
+_ADD_DELIVERY = text(
+    "INSERT INTO deliveries (id, event_id, event_type, order_id, configuration_id, worker, "
+    "attempt, status, response, error, duration_ms, started_at, finished_at) VALUES "
+    "(:id, :event_id, :event_type, :order_id, :configuration_id, :worker, :attempt, :status, "
+    ":response, :error, :duration_ms, :started_at, :finished_at)"
+)
+
+
+async def lock_action(
+    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
+) -> None:
+    """Serialises concurrent deliveries of one (event, configuration) until commit."""
+    await session.execute(_LOCK_ACTION, {"key": f"{event_id}:{configuration_id}"})
+
+
+async def attempts_so_far(
+    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
+) -> tuple[int, bool]:
+    """How many attempts were recorded, and whether one succeeded."""
+    row = (
+        await session.execute(
+            _ATTEMPTS, {"event_id": event_id, "configuration_id": configuration_id}
+        )
+    ).one()
+    return int(row[0]), bool(row[1])
+
+
+async def add_delivery(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(_ADD_DELIVERY, values)
+
+
+async def get_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery | None:
+    return await session.get(Delivery, delivery_id)
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    *,
+    status: str | None,
+    worker: str | None,
+    order_id: uuid.UUID | None,
+    event_id: uuid.UUID | None,
+    configuration_id: uuid.UUID | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Delivery]:
+    query = select(Delivery)
+    if status:
+        query = query.where(Delivery.status == status)
+    if worker:
+        query = query.where(Delivery.worker == worker)
+    if order_id:
+        query = query.where(Delivery.order_id == order_id)
+    if event_id:
+        query = query.where(Delivery.event_id == event_id)
+    if configuration_id:
+        query = query.where(Delivery.configuration_id == configuration_id)
+    if after is not None:
+        # Newest first; the cursor is the last row seen.
+        query = query.where(
+            func.row(Delivery.started_at, Delivery.id) < func.row(after[0], after[1])
+        )
+    query = query.order_by(Delivery.started_at.desc(), Delivery.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def event_counters(session: AsyncSession) -> dict[str, Any]:
+    published, pending = (
+        await session.execute(
+            select(
+                func.count().filter(OutboxEvent.published_at.is_not(None)),
+                func.count().filter(OutboxEvent.published_at.is_(None)),
+            )
+        )
+    ).one()
+    rows = (
+        await session.execute(
+            select(Delivery.worker, Delivery.status, func.count()).group_by(
+                Delivery.worker, Delivery.status
+            )
+        )
+    ).all()
+    by_worker: dict[str, dict[str, int]] = {}
+    for worker, status, count in rows:
+        by_worker.setdefault(worker, {})[status] = int(count)
+    return {"published": int(published), "pending": int(pending), "by_worker": by_worker}
+
+
+async def list_sent_emails(session: AsyncSession, limit: int) -> list[SentEmail]:
+    query = select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id).limit(limit)
+    return list((await session.scalars(query)).all())

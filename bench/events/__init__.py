@@ -1,0 +1,1 @@
+"""Event pipeline benchmark: outbox commit → webhook received, on RabbitMQ and embedded."""

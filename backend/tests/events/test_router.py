@@ -298,3 +298,19 @@ async def test_the_demo_seeder_adds_its_configurations_once(
     ]
     inventory = next(c for c in listed if c["worker_type"] == "inventory")
     assert inventory["settings"]["apply_locally"] is False
+
+
+async def test_a_retried_configuration_creation_creates_one_configuration(
+    client: AsyncClient, admin: Actor
+) -> None:
+    headers = {**admin.headers, "Idempotency-Key": "erp-hook"}
+
+    first = await client.post(URL, json=WEBHOOK, headers=headers)
+    retry = await client.post(URL, json=WEBHOOK, headers=headers)
+    listed = await client.get(URL, headers=admin.headers)
+
+    assert first.status_code == 201
+    assert first.headers["location"].endswith(f"{URL}/{first.json()['id']}")
+    assert retry.headers["idempotent-replayed"] == "true"
+    assert retry.json() == first.json()
+    assert [item["id"] for item in listed.json()] == [first.json()["id"]]

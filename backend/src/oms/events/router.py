@@ -4,9 +4,9 @@ and the AsyncAPI document of the messages."""
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
-from oms.auth.dependencies import Requires
+from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
@@ -45,9 +45,17 @@ async def list_worker_configurations(
     status_code=status.HTTP_201_CREATED,
 )
 async def create_worker_configuration(
-    session: Session, _: Writer, body: Annotated[WorkerConfigurationCreate, Body()]
-) -> WorkerConfigurationRead:
-    return await service.create_configuration(session, body)
+    session: Session,
+    _: Writer,
+    body: Annotated[WorkerConfigurationCreate, Body()],
+    request: Request,
+    idempotent: Idempotent,
+) -> Response:
+    created = await service.create_configuration(session, body)
+    location = str(request.url_for("get_worker_configuration", configuration_id=created.id))
+    return await idempotent.respond(
+        session, status.HTTP_201_CREATED, created, headers={"Location": location}
+    )
 
 
 @router.get("/worker-configurations/{configuration_id}", response_model=WorkerConfigurationRead)

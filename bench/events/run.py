@@ -31,6 +31,7 @@ from typing import Any
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from bench.memory import RssSampler
 from oms.core import migrations
 from oms.core.db import create_engine, create_sessionmaker
 from oms.events import service as events
@@ -135,7 +136,9 @@ def scratch_vhost() -> Iterator[str | None]:
 
 
 @contextmanager
-def pipeline_processes(database_url: str, amqp_url: str | None) -> Iterator[None]:
+def pipeline_processes(
+    database_url: str, amqp_url: str | None
+) -> Iterator[list[subprocess.Popen[bytes]]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
     env.update(
         OMS_DATABASE_URL=database_url,
@@ -151,7 +154,7 @@ def pipeline_processes(database_url: str, amqp_url: str | None) -> Iterator[None
         for _ in range(WORKERS)
     ]
     try:
-        yield
+        yield processes
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
@@ -280,9 +283,14 @@ async def measure(database_url: str) -> dict[str, float]:
 
 
 def run_mode(label: str, amqp_url: str | None) -> dict[str, float]:
-    with scratch_database() as url, pipeline_processes(url, amqp_url):
+    with scratch_database() as url, pipeline_processes(url, amqp_url) as processes:
         time.sleep(2)  # let the processes connect and declare their queues
-        return asyncio.run(measure(url))
+        relay, *workers = processes
+        with RssSampler(relay.pid) as relay_memory, RssSampler(workers[0].pid) as worker_memory:
+            figures = asyncio.run(measure(url))
+        print(f"events [{label}]: {relay_memory.summary('relay')}")
+        print(f"events [{label}]: {worker_memory.summary('webhook worker')}")
+        return figures
 
 
 def main() -> int:

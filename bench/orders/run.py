@@ -43,6 +43,7 @@ import httpx
 import psutil
 from sqlalchemy.engine import make_url
 
+from bench.memory import RssSampler
 from bench.orders.load import LoadResult, post, run_load
 from bench.orders.pgbench import PgbenchResult, run_pgbench
 from oms.auth import service as auth
@@ -396,7 +397,10 @@ def main(argv: list[str] | None = None) -> int:
             warm = asyncio.run(_count_orders(url))
             api = psutil.Process(process.pid)
             before = api.cpu_times()
-            with _profiler(process.pid, args.profile, args.duration):
+            with (
+                _profiler(process.pid, args.profile, args.duration),
+                RssSampler(process.pid) as memory,
+            ):
                 http = asyncio.run(
                     run_load(
                         "127.0.0.1",
@@ -421,6 +425,7 @@ def main(argv: list[str] | None = None) -> int:
             keyed=keyed,
         )
         _report(http, pg, args)
+        print(memory.summary("MEM   API process"))
         for problem in problems:
             print(f"PROBLEM: {problem}")
         return 1 if problems else 0

@@ -2,6 +2,7 @@
 
 import logging
 import sys
+from typing import TextIO
 
 import structlog
 
@@ -37,7 +38,7 @@ def configure_logging(level: str = "info", fmt: str = "json") -> None:
             renderer,
         ],
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(formatter)
     root = logging.getLogger()
     root.handlers[:] = [handler]
@@ -54,3 +55,16 @@ def _keep(
     logger: structlog.types.WrappedLogger, name: str, event: structlog.types.EventDict
 ) -> structlog.types.EventDict:
     return event
+
+
+class _StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever `sys.stderr` is when a line is logged, not when logging was set up
+    (a test runner or daemoniser may swap and close the earlier one)."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass

@@ -30,12 +30,13 @@ run: env
 	OMS_LOG_FORMAT=$${OMS_LOG_FORMAT:-console} $(UV) run --project $(BACKEND) --frozen oms run --seed-demo
 
 lint: env
-	$(UV_RUN) ruff check .
-	$(UV_RUN) ruff format --check .
+	$(UV_RUN) ruff check . ../bench
+	$(UV_RUN) ruff format --check . ../bench
 	$(UV_RUN) lint-imports
 
 typecheck: env
 	$(UV_RUN) mypy
+	cd $(BACKEND) && MYPYPATH=src:.. $(UV) run --frozen mypy ../bench
 
 pytest: env
 	$(UV_RUN) pytest $(PYTEST_ARGS)

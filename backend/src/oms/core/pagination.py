@@ -22,6 +22,7 @@ from typing import Annotated, Any, Generic, TypeVar
 from fastapi import Query
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, tuple_
+from sqlalchemy.orm import QueryableAttribute
 
 from oms.core.errors import ProblemError
 
@@ -133,7 +134,10 @@ def decode_cursor(cursor: str, *types: type) -> tuple[Any, ...]:
 
 
 def keyset_after(
-    columns: Sequence[ColumnElement[Any]], values: Sequence[Any], *, descending: bool = False
+    columns: Sequence[ColumnElement[Any] | QueryableAttribute[Any]],
+    values: Sequence[Any],
+    *,
+    descending: bool = False,
 ) -> ColumnElement[bool]:
     """`(columns) > (values)` (or `<` when descending): the rows after a cursor.
 

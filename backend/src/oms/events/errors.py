@@ -35,10 +35,3 @@ class InvalidSettings(ProblemError):
 
 class NotReplayable(Conflict):
     slug = "delivery-not-replayable"
-
-
-class InvalidCursor(ProblemError):
-    status, slug, title = 400, "invalid-cursor", "Invalid cursor"
-
-    def __init__(self) -> None:
-        super().__init__("The cursor is not one this API returned.")

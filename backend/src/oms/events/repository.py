@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.core.pagination import keyset_after
 from oms.events.envelope import EventEnvelope
 from oms.events.models import Delivery, OutboxEvent, SentEmail, WorkerConfiguration
 from oms.events.transport.base import Outgoing
@@ -195,7 +196,7 @@ async def list_deliveries(
     if after is not None:
         # Newest first; the cursor is the last row seen.
         query = query.where(
-            func.row(Delivery.started_at, Delivery.id) < func.row(after[0], after[1])
+            keyset_after((Delivery.started_at, Delivery.id), after, descending=True)
         )
     query = query.order_by(Delivery.started_at.desc(), Delivery.id.desc()).limit(limit)
     return list((await session.scalars(query)).all())

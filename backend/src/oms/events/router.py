@@ -10,10 +10,11 @@ from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.pagination import Page
 from oms.events import service
 from oms.events.asyncapi import asyncapi_document
 from oms.events.schemas import (
-    DeliveryPage,
+    DeliveryRead,
     EventCounters,
     ReplayRead,
     SentEmailRead,
@@ -94,7 +95,7 @@ async def fire_test_event(
     return await service.fire_test_event(session, configuration_id, body or TestFireRequest())
 
 
-@router.get("/deliveries", response_model=DeliveryPage)
+@router.get("/deliveries", response_model=Page[DeliveryRead])
 async def list_deliveries(
     session: Session,
     _: Reader,
@@ -105,7 +106,7 @@ async def list_deliveries(
     configuration_id: uuid.UUID | None = None,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> DeliveryPage:
+) -> Page[DeliveryRead]:
     return await service.list_deliveries(
         session,
         status=status,

@@ -208,11 +208,6 @@ class DeliveryRead(BaseModel):
     finished_at: datetime
 
 
-class DeliveryPage(BaseModel):
-    items: list[DeliveryRead]
-    next_cursor: str | None = Field(description="Pass as `cursor` for the next page.")
-
-
 class ReplayRead(BaseModel):
     event_id: uuid.UUID
     configuration_id: uuid.UUID

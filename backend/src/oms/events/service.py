@@ -1,7 +1,6 @@
 """The events module's public interface: record an event in the caller's transaction, and
 the use cases behind the admin API (worker configurations, deliveries, replay)."""
 
-import base64
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.health import HealthCheck
+from oms.core.pagination import Page, decode_cursor, page_of
 from oms.core.settings import Settings
 from oms.events import repository
 from oms.events.envelope import ENVELOPE_VERSION, EventType
@@ -18,13 +18,11 @@ from oms.events.errors import (
     ConfigurationNotFound,
     DeliveryNotFound,
     DuplicateConfigurationName,
-    InvalidCursor,
     InvalidSettings,
     NotReplayable,
 )
 from oms.events.models import Delivery, OutboxEvent, SentEmail, WorkerConfiguration
 from oms.events.schemas import (
-    DeliveryPage,
     DeliveryRead,
     EventCounters,
     TestFireRead,
@@ -248,19 +246,6 @@ async def fire_test_event(
 # --- deliveries ---
 
 
-def _encode_cursor(delivery: Delivery) -> str:
-    raw = f"{delivery.started_at.isoformat()}|{delivery.id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode()
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
-    try:
-        started, delivery_id = base64.urlsafe_b64decode(cursor.encode()).decode().split("|")
-        return datetime.fromisoformat(started), uuid.UUID(delivery_id)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise InvalidCursor() from error
-
-
 async def list_deliveries(
     session: AsyncSession,
     *,
@@ -271,7 +256,7 @@ async def list_deliveries(
     configuration_id: uuid.UUID | None = None,
     cursor: str | None = None,
     limit: int = 50,
-) -> DeliveryPage:
+) -> Page[DeliveryRead]:
     rows = await repository.list_deliveries(
         session,
         status=status,
@@ -279,14 +264,10 @@ async def list_deliveries(
         order_id=order_id,
         event_id=event_id,
         configuration_id=configuration_id,
-        after=_decode_cursor(cursor) if cursor else None,
+        after=decode_cursor(cursor, datetime, uuid.UUID) if cursor else None,
         limit=limit + 1,
     )
-    page = rows[:limit]
-    return DeliveryPage(
-        items=[DeliveryRead.model_validate(row) for row in page],
-        next_cursor=_encode_cursor(page[-1]) if len(rows) > limit else None,
-    )
+    return page_of(rows, limit, lambda row: (row.started_at, row.id), DeliveryRead.model_validate)
 
 
 async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery:

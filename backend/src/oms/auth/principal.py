@@ -19,7 +19,3 @@ class Principal:
 
     def can(self, permission: Permission) -> bool:
         return permission in self.permissions
-
-    @property
-    def is_staff(self) -> bool:
-        return bool(self.roles & {Role.ADMIN, Role.MANAGER})

@@ -1,6 +1,5 @@
 """Running Alembic from code: `oms migrate`, `oms run` and the tests all come through here."""
 
-import asyncio
 from importlib.resources import files
 
 from alembic import command
@@ -28,8 +27,3 @@ def upgrade(database_url: str, revision: str = "heads") -> None:
 
 def downgrade(database_url: str, revision: str) -> None:
     command.downgrade(alembic_config(database_url), revision)
-
-
-async def upgrade_async(database_url: str, revision: str = "heads") -> None:
-    """Alembic's env runs its own event loop, so from async code it runs in a thread."""
-    await asyncio.to_thread(upgrade, database_url, revision)

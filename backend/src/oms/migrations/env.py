@@ -36,10 +36,6 @@ def _configure(connection: Connection) -> None:
 
 
 async def _run_online() -> None:
-    existing = config.attributes.get("connection")
-    if existing is not None:
-        _configure(existing)
-        return
     engine = create_async_engine(async_url(_url()))
     try:
         async with engine.connect() as connection:

@@ -93,7 +93,9 @@ async def manager(app: FastAPI) -> Actor:
 
 @pytest.fixture
 async def customer(app: FastAPI) -> Actor:
-    return await sign_in_as(app, "customer@example.test", frozenset({Role.CUSTOMER}))
+    return await sign_in_as(
+        app, "customer@example.test", frozenset({Role.CUSTOMER}), full_name="Cora Customer"
+    )
 
 
 @pytest.fixture

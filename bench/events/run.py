@@ -25,6 +25,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ from sqlalchemy.engine import make_url
 from bench.memory import RssSampler
 from oms.core import migrations
 from oms.core.db import create_engine, create_sessionmaker
-from oms.events import service as events
+from oms.integrations import service as integrations
+from oms.integrations.samples import SAMPLE_ACTOR, sample_order
+from oms.outbox import service as outbox
 
 OMS = str(Path(sys.executable).parent / "oms")
 SERVER = os.environ.get("OMS_BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -165,25 +168,23 @@ def pipeline_processes(
                 process.kill()
 
 
-def _event_data(order_id: uuid.UUID) -> dict[str, Any]:
-    return {
-        "id": str(order_id),
-        "number": "B-1",
-        "status": "pending",
-        "items": [{"sku": "X", "quantity": 1}],
-        "totals": {"total": "1.00"},
-        "currency": "EUR",
-    }
+def _event_data(order_id: uuid.UUID) -> outbox.OrderCreatedData:
+    """The sample order of "send test", as a distinct order (each order's events are ordered)."""
+    now = datetime.now(UTC)
+    order = sample_order(outbox.StatusRef(code="new", name="New"), currency="EUR", at=now)
+    return outbox.OrderCreatedData(
+        order=order.model_copy(update={"id": order_id}), actor=SAMPLE_ACTOR
+    )
 
 
 @asynccontextmanager
 async def configured(database_url: str, receiver: Receiver) -> AsyncIterator[Any]:
     engine = create_engine(database_url, pool_size=8)
     sessions = create_sessionmaker(engine)
-    from oms.events.schemas import WebhookConfigurationCreate, WebhookSettings
+    from oms.integrations.schemas import WebhookConfigurationCreate, WebhookSettings
 
     async with sessions() as session, session.begin():
-        await events.create_configuration(
+        await integrations.create_configuration(
             session,
             WebhookConfigurationCreate(
                 worker_type="webhook",
@@ -202,8 +203,8 @@ async def configured(database_url: str, receiver: Receiver) -> AsyncIterator[Any
 async def _record(sessions: Any) -> tuple[str, float]:
     order_id = uuid.uuid4()
     async with sessions() as session, session.begin():
-        event_id = await events.record_event(
-            session, type="order.created", order_id=order_id, data=_event_data(order_id)
+        event_id = await outbox.record_event(
+            session, _event_data(order_id), occurred_at=datetime.now(UTC)
         )
     return str(event_id), time.perf_counter()
 
@@ -257,11 +258,8 @@ async def measure(database_url: str) -> dict[str, float]:
                     order_id = uuid.uuid4()
                     burst_ids.append(
                         str(
-                            await events.record_event(
-                                session,
-                                type="order.created",
-                                order_id=order_id,
-                                data=_event_data(order_id),
+                            await outbox.record_event(
+                                session, _event_data(order_id), occurred_at=datetime.now(UTC)
                             )
                         )
                     )

@@ -50,7 +50,7 @@ from oms.auth import service as auth
 from oms.auth.permissions import Role
 from oms.core import migrations
 from oms.core.db import create_engine, create_sessionmaker
-from oms.workflow.seed import seed_demo_workflow
+from oms.workflow.demo import seed_demo_workflow
 
 DEFAULT_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 ADDRESS = {

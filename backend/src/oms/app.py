@@ -16,9 +16,10 @@ from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.settings import Settings, get_settings
-from oms.events import router as events_router
-from oms.events import service as events
+from oms.integrations.router import router as integrations_router
 from oms.orders.router import router as orders_router
+from oms.outbox import router as outbox_router
+from oms.outbox import service as outbox
 from oms.products.router import router as products_router
 from oms.workflow.router import router as workflow_router
 
@@ -43,7 +44,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
         app.state.health_checks = {"database": database_check(engine)}
-        app.state.health_checks.update(events.health_checks(settings))
+        app.state.health_checks.update(outbox.health_checks(settings))
         app.state.keys = auth.KeyStore(app.state.sessions)
         app.state.token_verifier = auth.token_verifier(settings, app.state.keys, app.state.sessions)
         try:
@@ -67,7 +68,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)
-    app.include_router(events_router.public_router)
+    app.include_router(outbox_router.public_router)
     app.include_router(_api_router())
     return app
 
@@ -77,7 +78,7 @@ def _api_router() -> APIRouter:
     router.include_router(auth_router.router)
     router.include_router(users_router.router)
     router.include_router(products_router)
-    router.include_router(events_router.router)
+    router.include_router(integrations_router)
     router.include_router(workflow_router)
     router.include_router(orders_router)
     return router

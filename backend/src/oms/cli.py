@@ -2,7 +2,6 @@
 
 import sys
 from collections.abc import Callable
-from enum import StrEnum
 from functools import wraps
 from typing import Annotated, ParamSpec, TypeVar
 
@@ -10,6 +9,7 @@ import typer
 
 from oms import __version__
 from oms.core.startup_errors import StartupError
+from oms.outbox.events import WorkerType
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -104,12 +104,6 @@ def seed(
     run_seed_demo()
 
 
-class WorkerKind(StrEnum):
-    EMAIL = "email"
-    WEBHOOK = "webhook"
-    INVENTORY = "inventory"
-
-
 @app.command()
 @_reports_startup_errors
 def relay() -> None:
@@ -125,7 +119,7 @@ def relay() -> None:
 @app.command()
 @_reports_startup_errors
 def worker(
-    kind: Annotated[WorkerKind, typer.Argument(help="Which worker to run.")],
+    kind: Annotated[WorkerType, typer.Argument(help="Which worker to run.")],
     concurrency: Annotated[
         int, typer.Option(min=1, max=64, help="Messages handled at the same time.")
     ] = 8,
@@ -133,7 +127,7 @@ def worker(
     """Run one worker (email, webhook or inventory) until stopped; N instances may run."""
     from oms.commands import run_worker
 
-    run_worker(kind.value, concurrency)
+    run_worker(kind, concurrency)
 
 
 @app.command()

@@ -10,7 +10,8 @@ from oms.core.logging import configure_logging
 from oms.core.runtime import check_database, database, load_settings
 from oms.core.server import serve
 from oms.core.settings import Settings
-from oms.events.background import run_pipeline_in_app
+from oms.outbox.events import WorkerType
+from oms.pipeline import run_pipeline_in_app
 from oms.seed import seed_demo
 
 log = structlog.get_logger("oms")
@@ -80,21 +81,21 @@ async def _seed(url: str) -> None:
 
 
 def run_relay() -> None:
-    from oms.events.standalone import run_standalone
+    from oms.pipeline import run_standalone
 
     settings = _prepare()
     run_standalone(settings, relay=True, workers=())
 
 
-def run_worker(worker: str, concurrency: int) -> None:
-    from oms.events.standalone import run_standalone
+def run_worker(worker: WorkerType, concurrency: int) -> None:
+    from oms.pipeline import run_standalone
 
     settings = _prepare()
     run_standalone(settings, relay=False, workers=(worker,), concurrency=concurrency)
 
 
 def write_asyncapi(path: str | None) -> None:
-    from oms.events.asyncapi import asyncapi_json
+    from oms.outbox.asyncapi import asyncapi_json
 
     document = asyncapi_json()
     if path is None or path == "-":

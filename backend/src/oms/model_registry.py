@@ -5,7 +5,8 @@ import importlib
 MODEL_MODULES: tuple[str, ...] = (
     "oms.auth.models",
     "oms.core.idempotency",
-    "oms.events.models",
+    "oms.outbox.models",
+    "oms.integrations.models",
     "oms.products.models",
     "oms.workflow.models",
     "oms.orders.models",

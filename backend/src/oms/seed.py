@@ -1,15 +1,16 @@
-"""Demo data for `oms seed --demo` and the first `make run`: each module adds what is missing."""
+"""Demo data for `oms seed --demo` and the first `make run`: each module's `demo` adds what is
+missing."""
 
 from collections.abc import Awaitable, Callable
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.auth import service as auth
-from oms.events import service as events
-from oms.orders import service as orders
-from oms.products import service as products
-from oms.workflow import service as workflow
+from oms.auth import demo as auth_demo
+from oms.integrations import demo as integrations_demo
+from oms.orders import demo as orders_demo
+from oms.products import demo as products_demo
+from oms.workflow import demo as workflow_demo
 
 log = structlog.get_logger("oms.seed")
 
@@ -17,11 +18,11 @@ DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
 DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
-    auth.seed_demo_users,  # first: the other modules' demo data refers to these users
-    products.seed_demo_catalogue,
-    workflow.seed_demo_workflow,
-    orders.seed_demo_orders,  # after users, catalogue and workflow
-    events.seed_demo_worker_configurations,
+    auth_demo.seed_demo_users,  # first: the other modules' demo data refers to these users
+    products_demo.seed_demo_catalogue,
+    workflow_demo.seed_demo_workflow,
+    orders_demo.seed_demo_orders,  # after users, catalogue and workflow
+    integrations_demo.seed_demo_worker_configurations,  # after workflow: triggers name statuses
 )
 
 

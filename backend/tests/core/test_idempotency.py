@@ -11,18 +11,17 @@ from fastapi.responses import Response
 from httpx import AsyncClient
 from pydantic import BaseModel
 from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from oms.app import create_app
 from oms.core.db import Session
 from oms.core.errors import Conflict
 from oms.core.idempotency import (
-    LOCK_NAMESPACE,
     IdempotentRequest,
     fingerprint,
     idempotency,
-    purge_expired_keys,
 )
+from oms.core.locks import Lock
 from oms.core.settings import Settings
 from tests.conftest_helpers import serving
 
@@ -143,7 +142,7 @@ async def test_a_key_in_flight_is_409(notes: AsyncClient, engine: AsyncEngine) -
     async with engine.connect() as other:
         await other.execute(
             text("SELECT pg_advisory_xact_lock(:ns, hashtext(:subject))"),
-            {"ns": LOCK_NAMESPACE, "subject": f"{OWNER}:slow"},
+            {"ns": int(Lock.IDEMPOTENCY_KEY), "subject": f"{OWNER}:slow"},
         )
         concurrent = await notes.post("/probe/notes", json={"id": 1, "text": "a"}, headers=headers)
         await other.rollback()
@@ -217,25 +216,6 @@ async def test_an_expired_key_runs_again_and_expired_keys_are_purged(
         keys = (await connection.execute(text("SELECT key FROM idempotency_keys"))).scalars().all()
     # The other user's expired key went in the same write; the reused one is fresh.
     assert keys == ["old"]
-
-
-async def test_purging_removes_only_expired_keys(notes: AsyncClient, engine: AsyncEngine) -> None:
-    for key in ("a", "b"):
-        await notes.post(
-            "/probe/notes", json={"id": ord(key), "text": key}, headers={"Idempotency-Key": key}
-        )
-    async with engine.begin() as connection:
-        await connection.execute(
-            text(
-                "UPDATE idempotency_keys SET created_at = now() - interval '25 hours'"
-                " WHERE key = 'a'"
-            )
-        )
-    async with AsyncSession(engine) as session, session.begin():
-        assert await purge_expired_keys(session) == 1
-    async with engine.connect() as connection:
-        keys = (await connection.execute(text("SELECT key FROM idempotency_keys"))).scalars().all()
-    assert keys == ["b"]
 
 
 async def test_an_invalid_key_is_400(notes: AsyncClient, engine: AsyncEngine) -> None:

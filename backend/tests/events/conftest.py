@@ -4,6 +4,8 @@ real SMTP server, an HTTP receiver, and the relay plus workers running in the te
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,10 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from oms.core.db import create_engine
 from oms.core.settings import Settings
-from oms.events import service as events
-from oms.events.envelope import WorkerType
-from oms.events.pipeline import Pipeline
-from oms.events.transport.amqp import dead_queue, declare_topology, retry_queue, worker_queue
+from oms.outbox import service as outbox
+from oms.outbox.events import WorkerType
+from oms.outbox.transport.amqp import dead_queue, declare_topology, retry_queue, worker_queue
+from oms.pipeline import Pipeline
+from oms.workflow import demo as workflow_demo
+from oms.workflow.models import OrderStatus
 from tests.database import checkout_tag, in_ci
 from tests.events.services import (
     DEFAULT_AMQP_URL,
@@ -133,51 +137,70 @@ def sessions(pipeline_engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(pipeline_engine, expire_on_commit=False)
 
 
+KETTLE_ID = uuid.UUID(int=1)
+
+
 def snapshot(
     order_id: uuid.UUID,
     status: str,
     *,
-    number: str = "ORD-1001",
-    email: str | None = "buyer@example.test",
-) -> dict[str, Any]:
-    return {
-        "id": str(order_id),
-        "number": number,
-        "customer_id": str(uuid.uuid4()),
-        "customer_email": email,
-        "status": status,
-        "items": [
-            {
-                "product_id": str(uuid.UUID(int=1)),
-                "sku": "KET-1",
-                "name": "Kettle <Deluxe>",
-                "quantity": 2,
-                "unit_price": "19.99",
-                "line_total": "39.98",
-            }
+    number: str = "OMS-001001",
+    email: str = "buyer@example.test",
+    product_id: uuid.UUID = KETTLE_ID,
+) -> outbox.OrderSnapshot:
+    """An order as events carry it, in `status` (its display name: the code, capitalised)."""
+    at = datetime.now(UTC)
+    return outbox.OrderSnapshot(
+        id=order_id,
+        number=number,
+        status=outbox.StatusRef(code=status, name=status.capitalize()),
+        customer=outbox.CustomerRef(id=uuid.UUID(int=7), email=email, name="B. Uyer"),
+        items=[
+            outbox.OrderItemSnapshot(
+                product_id=product_id,
+                sku="KET-1",
+                name="Kettle <Deluxe>",
+                quantity=2,
+                unit_price=Decimal("19.99"),
+                line_total=Decimal("39.98"),
+            )
         ],
-        "totals": {"subtotal": "39.98", "total": "39.98"},
-        "currency": "EUR",
-        "shipping_address": {"name": "B. Uyer", "city": "Berlin", "country": "DE"},
-    }
+        totals=outbox.OrderTotals(items=Decimal("39.98"), total=Decimal("39.98")),
+        currency="EUR",
+        shipping_address=outbox.AddressSnapshot(
+            name="B. Uyer", line1="Hauptstr. 1", city="Berlin", postal_code="10115", country="DE"
+        ),
+        note=None,
+        version=0,
+        created_at=at,
+        updated_at=at,
+    )
 
 
-async def record(
-    sessions: async_sessionmaker[AsyncSession],
-    event_type: str,
-    order_id: uuid.UUID,
-    data: dict[str, Any],
-) -> uuid.UUID:
+ACTOR = outbox.Actor(id=uuid.UUID(int=8), email="manager@example.test")
+
+
+def status_changed(
+    order_id: uuid.UUID, old: str, new: str, *, note: str | None = None, **options: Any
+) -> outbox.OrderStatusChangedData:
+    return outbox.OrderStatusChangedData(
+        order=snapshot(order_id, new, **options),
+        previous_status=outbox.StatusRef(code=old, name=old.capitalize()),
+        actor=ACTOR,
+        note=note,
+    )
+
+
+async def record(sessions: async_sessionmaker[AsyncSession], data: outbox.EventData) -> uuid.UUID:
     async with sessions() as session, session.begin():
-        return await events.record_event(session, type=event_type, order_id=order_id, data=data)
+        return await outbox.record_event(session, data, occurred_at=datetime.now(UTC))
 
 
 async def record_created(
     sessions: async_sessionmaker[AsyncSession], order_id: uuid.UUID, **options: Any
 ) -> uuid.UUID:
-    return await record(
-        sessions, "order.created", order_id, snapshot(order_id, "pending", **options)
-    )
+    data = outbox.OrderCreatedData(order=snapshot(order_id, "pending", **options), actor=ACTOR)
+    return await record(sessions, data)
 
 
 async def record_status(
@@ -189,6 +212,21 @@ async def record_status(
     note: str | None = None,
     **options: Any,
 ) -> uuid.UUID:
-    data = snapshot(order_id, new, **options)
-    data.update(old_status=old, new_status=new, actor={"role": "manager"}, note=note)
-    return await record(sessions, "order.status_changed", order_id, data)
+    return await record(sessions, status_changed(order_id, old, new, note=note, **options))
+
+
+# Statuses the event tests trigger on, besides the demo workflow's.
+EXTRA_STATUSES = ("pending", "parcel_lost", "on_hold")
+
+
+@pytest.fixture(autouse=True)
+async def workflow_statuses(request: pytest.FixtureRequest, pipeline_engine: AsyncEngine) -> None:
+    """Triggers must name statuses the workflow has: tests that use the database get the
+    demo workflow and a few more."""
+    if "clean_database" not in request.fixturenames:
+        return
+    sessions = async_sessionmaker(pipeline_engine, expire_on_commit=False)
+    async with sessions() as session, session.begin():
+        await workflow_demo.seed_demo_workflow(session)
+        for position, code in enumerate(EXTRA_STATUSES, start=100):
+            session.add(OrderStatus(code=code, name=code.capitalize(), position=position))

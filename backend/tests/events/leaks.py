@@ -1,19 +1,19 @@
-"""The events module's ids for the no-leak walk: worker configurations belong to nobody;
+"""The integrations module's ids for the no-leak walk: worker configurations belong to nobody;
 a delivery is about the other customer's order (customers may not use these routes)."""
 
 import uuid
 from datetime import UTC, datetime
 
-from oms.events import service as events
-from oms.events.models import Delivery
-from oms.events.schemas import EmailConfigurationCreate, EmailSettings
+from oms.integrations import service as integrations
+from oms.integrations.models import Delivery
+from oms.integrations.schemas import EmailConfigurationCreate, EmailSettings
 from tests.leak_registry import LeakWorld, owned, shared
 
 
 @shared("configuration_id")
 async def any_configuration(world: LeakWorld) -> str:
     async with world.app.state.sessions() as session, session.begin():
-        configuration = await events.create_configuration(
+        configuration = await integrations.create_configuration(
             session,
             EmailConfigurationCreate(
                 worker_type="email",

@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.app import create_app
 from oms.core.settings import Settings
-from oms.events.asyncapi import asyncapi_json
-from oms.events.background import run_pipeline_in_app
+from oms.outbox.asyncapi import asyncapi_json
+from oms.pipeline import run_pipeline_in_app
 from tests.conftest_helpers import running_app, serving
 from tests.events.conftest import record_created
 from tests.events.services import HttpReceiver, eventually, free_port

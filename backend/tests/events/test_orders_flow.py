@@ -11,10 +11,10 @@ from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from standardwebhooks import Webhook
 
-from oms.events.pipeline import Pipeline
+from oms.pipeline import Pipeline
 from oms.products import service as products
 from oms.products.schemas import CategoryCreate, ProductCreate
-from oms.workflow import service as workflow
+from oms.workflow import demo as workflow_demo
 from tests.actors import Actor
 from tests.events.services import HttpReceiver, SmtpServer, eventually
 from tests.events.test_pipeline import create_configuration, deliveries, webhook_secret
@@ -30,7 +30,7 @@ ADDRESS: dict[str, str] = {
 
 async def _shop(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
     async with sessions() as session, session.begin():
-        await workflow.seed_demo_workflow(session)
+        await workflow_demo.seed_demo_workflow(session)
         category = await products.create_category(
             session, CategoryCreate(code="kettles", name="Kettles")
         )
@@ -135,7 +135,11 @@ async def test_orders_through_the_api_reach_every_worker_exactly_once(
     seen = [verifier.verify(hook.body, hook.headers) for hook in hooks]
     assert len({event["id"] for event in seen}) == len(seen) == 6
     changes = sorted(
-        (event["order_id"], event["data"]["old_status"], event["data"]["new_status"])
+        (
+            event["order_id"],
+            event["data"]["previous_status"]["code"],
+            event["data"]["order"]["status"]["code"],
+        )
         for event in seen
         if event["type"] == "order.status_changed"
     )

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -15,12 +16,15 @@ from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from oms.core.settings import Settings
-from oms.events.models import Delivery, OutboxEvent, QueueMessage
-from oms.events.pipeline import Pipeline
-from oms.events.relay import relay_pending_events
-from oms.events.transport.embedded import EmbeddedTransport
+from oms.integrations.models import Delivery
+from oms.outbox import service as outbox
+from oms.outbox.events import WorkerType
+from oms.outbox.models import OutboxEvent, QueueMessage
+from oms.outbox.relay import relay_pending_events
+from oms.outbox.transport.embedded import EmbeddedTransport
+from oms.pipeline import Pipeline
 from tests.actors import Actor
-from tests.events.conftest import record_created, record_status, snapshot
+from tests.events.conftest import record_created, record_status, status_changed
 from tests.events.services import HttpReceiver, TcpProxy, eventually
 from tests.events.test_pipeline import create_configuration, deliveries, unpublished
 from tests.processes import OMS, oms_env
@@ -69,7 +73,7 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
         event_settings.model_copy(update={"amqp_url": through(proxy, event_settings.amqp_url)}),
         pipeline_engine,
         relay=False,
-        workers=["webhook"],
+        workers=[WorkerType.WEBHOOK],
     )
     await relay.start()
     await workers.start()
@@ -214,15 +218,10 @@ async def test_several_relays_publish_each_orders_events_in_order(
     orders = [uuid.uuid4() for _ in range(8)]
     statuses = ["confirmed", "packed", "shipped", "delivered", "returned"]
     async with sessions() as session, session.begin():
-        from oms.events import service as events
-
         for step, status in enumerate(statuses):
             for order_id in orders:
-                data = snapshot(order_id, status)
-                data.update(old_status=statuses[step - 1] if step else "pending", new_status=status)
-                await events.record_event(
-                    session, type="order.status_changed", order_id=order_id, data=data
-                )
+                data = status_changed(order_id, statuses[step - 1] if step else "pending", status)
+                await outbox.record_event(session, data, occurred_at=datetime.now(UTC))
     transport = EmbeddedTransport(event_settings, pipeline_engine)
 
     async def relay_until_empty() -> None:
@@ -243,7 +242,7 @@ async def test_several_relays_publish_each_orders_events_in_order(
             await session.execute(
                 select(
                     QueueMessage.body["envelope"]["order_id"].astext,
-                    QueueMessage.body["envelope"]["data"]["new_status"].astext,
+                    QueueMessage.body["envelope"]["data"]["order"]["status"]["code"].astext,
                 )
                 .where(QueueMessage.worker == "webhook")
                 .order_by(QueueMessage.id)

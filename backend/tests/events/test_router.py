@@ -7,7 +7,7 @@ import pytest
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from oms.events.pipeline import Pipeline
+from oms.pipeline import Pipeline
 from tests.actors import Actor
 from tests.events.conftest import record_created
 from tests.events.services import HttpReceiver, eventually
@@ -58,7 +58,11 @@ async def test_a_given_secret_is_kept_and_a_patch_with_the_masked_value_keeps_it
     config_id = created.json()["id"]
     patched = await client.patch(
         f"{URL}/{config_id}",
-        json={"settings": {**masked, "url": "https://erp.example.com/v2"}, "enabled": False},
+        json={
+            "worker_type": "webhook",
+            "settings": {**masked, "url": "https://erp.example.com/v2"},
+            "enabled": False,
+        },
         headers=admin.headers,
     )
     assert patched.status_code == 200, patched.text
@@ -70,23 +74,23 @@ async def test_a_given_secret_is_kept_and_a_patch_with_the_masked_value_keeps_it
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({**WEBHOOK, "settings": {"url": "ftp://erp.example.com/x"}}, "webhook.settings.url"),
-        ({**WEBHOOK, "settings": {}}, "webhook.settings.url"),
+        ({**WEBHOOK, "settings": {"url": "ftp://erp.example.com/x"}}, "settings.url"),
+        ({**WEBHOOK, "settings": {}}, "settings.url"),
         ({**WEBHOOK, "settings": {"url": "https://x.example.com", "secret": "nope"}}, "secret"),
         ({**WEBHOOK, "worker_type": "fax"}, "body"),
         ({**WEBHOOK, "trigger_events": ["order.deleted"]}, "trigger_events"),
         (
             {"worker_type": "email", "name": "M", "settings": {"send_to_customer": False}},
-            "email.settings",
+            "settings",
         ),
-        ({"worker_type": "inventory", "name": "I", "settings": {}}, "inventory.settings"),
+        ({"worker_type": "inventory", "name": "I", "settings": {}}, "settings"),
         (
             {
                 "worker_type": "inventory",
                 "name": "I",
                 "settings": {"apply_locally": True, "direction": "out"},
             },
-            "inventory.settings",
+            "settings",
         ),
     ],
 )
@@ -106,7 +110,7 @@ async def test_patching_invalid_settings_is_a_problem_and_changes_nothing(
     created = (await client.post(URL, json=WEBHOOK, headers=admin.headers)).json()
     response = await client.patch(
         f"{URL}/{created['id']}",
-        json={"name": "Renamed", "settings": {"url": "gopher://x"}},
+        json={"worker_type": "webhook", "name": "Renamed", "settings": {"url": "gopher://x"}},
         headers=admin.headers,
     )
     assert response.status_code == 400
@@ -144,7 +148,9 @@ async def test_managers_read_but_do_not_write_and_customers_do_neither(
     assert (await client.get("/api/v1/deliveries", headers=manager.headers)).status_code == 200
     assert (await client.post(URL, json=WEBHOOK, headers=manager.headers)).status_code == 403
     patch = await client.patch(
-        f"{URL}/{created['id']}", json={"enabled": False}, headers=manager.headers
+        f"{URL}/{created['id']}",
+        json={"worker_type": "webhook", "enabled": False},
+        headers=manager.headers,
     )
     assert patch.status_code == 403
     assert (await client.get(URL, headers=customer.headers)).status_code == 403
@@ -231,7 +237,7 @@ async def test_without_smtp_mail_lands_in_the_sent_mail_view(
     mails = (await client.get("/api/v1/sent-emails", headers=admin.headers)).json()
     assert len(mails) == 1
     assert mails[0]["recipients"] == ["buyer@example.com", "a@example.com"]
-    assert mails[0]["subject"] == "Thank you for your order ORD-1001"
+    assert mails[0]["subject"] == "Thank you for your order OMS-001001"
     assert "Kettle &amp; Co" in mails[0]["html"]
     [delivery] = await deliveries(sessions)
     assert "sent_emails" in (delivery.response or "")
@@ -285,11 +291,11 @@ async def test_deliveries_page_newest_first_and_counters_add_up(
 async def test_the_demo_seeder_adds_its_configurations_once(
     client: AsyncClient, admin: Actor, sessions: async_sessionmaker[AsyncSession]
 ) -> None:
-    from oms.events import service as events
+    from oms.integrations import demo
 
     for _ in range(2):
         async with sessions() as session, session.begin():
-            await events.seed_demo_worker_configurations(session)
+            await demo.seed_demo_worker_configurations(session)
     listed = (await client.get(URL, headers=admin.headers)).json()
     assert sorted((c["worker_type"], c["enabled"]) for c in listed) == [
         ("email", True),

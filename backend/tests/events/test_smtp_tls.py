@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.events.mailer import OutgoingEmail, SmtpMailer, parse_smtp_url
+from oms.integrations.mailer import OutgoingEmail, SmtpMailer, parse_smtp_url
 from tests.events.services import _Collector, free_port
 
 

@@ -1,25 +1,30 @@
-"""Pure pieces of the events module: the outbound guard, SMTP URLs, triggers, templates."""
+"""Pure pieces of the event pipeline: the event contract, the outbound guard, SMTP URLs,
+triggers and templates."""
 
 import ipaddress
+import json
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 import httpx
 import pytest
+from pydantic import ValidationError
 
-from oms.events.actions.email import render, template_name
-from oms.events.branding import Branding
-from oms.events.dispatcher import triggered_by
-from oms.events.envelope import EventEnvelope, order_status
-from oms.events.mailer import parse_smtp_url
-from oms.events.models import WorkerConfiguration
-from oms.events.outbound import (
+from oms.integrations.actions.email import render, template_name, template_variables
+from oms.integrations.branding import Branding
+from oms.integrations.dispatcher import triggered_by
+from oms.integrations.http import (
     TargetRefused,
     address_allowed,
     parse_networks,
     post_json,
     resolve_checked,
 )
+from oms.integrations.mailer import parse_smtp_url
+from oms.integrations.models import WorkerConfiguration
+from oms.outbox import service as outbox
+from tests.events.conftest import ACTOR, snapshot, status_changed
 from tests.events.services import HttpReceiver
 
 
@@ -118,13 +123,19 @@ def test_smtp_urls() -> None:
         parse_smtp_url("http://mail.example.com")
 
 
-def _envelope(event_type: str, data: dict[str, object]) -> EventEnvelope:
-    return EventEnvelope(
+def _created(status: str = "pending") -> outbox.OrderCreatedEvent:
+    return outbox.OrderCreatedEvent(
         id=uuid.uuid4(),
-        type=event_type,
         occurred_at=datetime.now(UTC),
         order_id=uuid.uuid4(),
-        data=data,
+        data=outbox.OrderCreatedData(order=snapshot(uuid.uuid4(), status), actor=ACTOR),
+    )
+
+
+def _changed(old: str, new: str, **options: Any) -> outbox.OrderStatusChangedEvent:
+    data = status_changed(uuid.uuid4(), old, new, **options)
+    return outbox.OrderStatusChangedEvent(
+        id=uuid.uuid4(), occurred_at=datetime.now(UTC), order_id=data.order.id, data=data
     )
 
 
@@ -141,51 +152,57 @@ def _configuration(events: list[str], statuses: list[str]) -> WorkerConfiguratio
 
 
 def test_triggers_match_event_type_and_the_status_after_the_event() -> None:
-    shipped = _envelope("order.status_changed", {"old_status": "paid", "new_status": "shipped"})
-    created = _envelope("order.created", {"status": "pending"})
+    shipped = _changed("paid", "shipped")
+    created = _created("pending")
     assert triggered_by(_configuration([], []), shipped)
     assert triggered_by(_configuration(["order.status_changed"], ["shipped"]), shipped)
     assert not triggered_by(_configuration(["order.created"], []), shipped)
     assert not triggered_by(_configuration([], ["paid"]), shipped)
     assert triggered_by(_configuration([], ["pending"]), created)
-    nested = _envelope("order.created", {"order": {"status": "pending"}})
-    assert order_status(nested) == "pending"
 
 
 def test_templates_follow_the_status_and_fall_back_to_a_generic_one() -> None:
-    assert template_name(_envelope("order.created", {"status": "pending"}), None) == "order_created"
-    shipped = _envelope("order.status_changed", {"new_status": "shipped"})
-    assert template_name(shipped, None) == "shipped"
-    odd = _envelope("order.status_changed", {"new_status": "on_hold", "old_status": "paid"})
+    assert template_name(_created(), None) == "order_created"
+    assert template_name(_changed("confirmed", "shipped"), None) == "shipped"
+    odd = _changed("paid", "on_hold")
     assert template_name(odd, None) == "status_changed"
     assert template_name(odd, "cancelled") == "cancelled"
 
 
 def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
     brand = Branding("A & B <Shop>", "https://cdn.example.com/logo.png", "#112233", "#445566")
-    envelope = _envelope(
-        "order.status_changed",
-        {"new_status": "on_hold", "old_status": "paid", "number": "N<1>"},
-    )
-    subject, html, text = render(
-        envelope,
-        {
-            "brand": brand,
-            "order": {"number": "N<1>", "items": [], "total": None, "currency": "EUR"},
-            "old_status": "paid",
-            "new_status": "on_hold",
-            "note": "<b>x</b>",
-        },
-        "status_changed",
-    )
-    assert subject == "Your order N<1> is now on_hold"
+    event = _changed("paid", "on_hold", number="N<1>", note="<b>x</b>")
+    subject, html, text = render(template_variables(event, brand), "status_changed")
+    assert subject == "Your order N<1> is now On_hold"
     assert "A &amp; B &lt;Shop&gt;" in html
     assert "#112233" in html
     assert "https://cdn.example.com/logo.png" in html
     assert "N&lt;1&gt;" in html
     assert "&lt;b&gt;x&lt;/b&gt;" in html
+    assert "Kettle &lt;Deluxe&gt;" in html
+    assert "39.98 EUR" in html
     assert "A & B <Shop>" in text
     assert "Note: <b>x</b>" in text
+    assert "changed from Paid to On_hold" in text
+
+
+def test_every_published_field_of_an_event_survives_the_round_trip() -> None:
+    event = _changed("confirmed", "shipped", note="left the warehouse")
+    raw = json.loads(event.to_json())
+    assert raw["version"] == outbox.ENVELOPE_VERSION
+    assert outbox.parse_event(raw) == event
+
+
+def test_an_event_of_another_shape_is_refused_by_the_contract() -> None:
+    raw = json.loads(_created().to_json())
+    for broken in (
+        {**raw, "version": 1},
+        {**raw, "type": "order.deleted"},
+        {**raw, "data": {**raw["data"], "order": {**raw["data"]["order"], "status": "new"}}},
+        {**raw, "data": {**raw["data"], "extra": 1}},
+    ):
+        with pytest.raises(ValidationError):
+            outbox.parse_event(broken)
 
 
 @pytest.mark.parametrize(
@@ -201,8 +218,6 @@ def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
 def test_bad_event_settings_stop_oms_at_start(
     name: str, value: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from pydantic import ValidationError
-
     from oms.core.settings import Settings
 
     monkeypatch.setenv(name, value)

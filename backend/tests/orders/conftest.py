@@ -118,3 +118,30 @@ async def outbox(engine: AsyncEngine, event_type: str) -> list[dict[str, Any]]:
             {"t": event_type},
         )
         return [{"order_id": row.order_id, **row.data} for row in rows]
+
+
+SNAPSHOT_ITEM_FIELDS = ("product_id", "sku", "name", "quantity", "unit_price", "line_total")
+
+
+def assert_snapshot_of(snapshot: dict[str, Any], order: dict[str, Any]) -> None:
+    """The event's order snapshot says what the API's order says."""
+    assert snapshot["id"] == order["id"]
+    assert snapshot["number"] == order["number"]
+    assert snapshot["status"]["code"] == order["status"]
+    assert snapshot["customer"]["id"] == order["customer_id"]
+    assert snapshot["customer"]["email"] == order["customer_email"]
+    assert snapshot["customer"]["name"] == order["customer_name"]
+    assert snapshot["items"] == [
+        {
+            key: item[key]
+            for key in ("product_id", "sku", "name", "quantity", "unit_price", "line_total")
+        }
+        for item in order["items"]
+    ]
+    assert snapshot["totals"] == {"items": order["total"], "total": order["total"]}
+    assert snapshot["currency"] == order["currency"]
+    assert snapshot["shipping_address"] == order["shipping_address"]
+    assert snapshot["note"] == order["note"]
+    assert snapshot["version"] == order["version"]
+    assert snapshot["created_at"] == order["created_at"]
+    assert snapshot["updated_at"] == order["updated_at"]

@@ -4,7 +4,7 @@ from typing import Any
 
 from httpx import ASGITransport, AsyncClient
 
-from oms.workflow.seed import seed_demo_workflow
+from oms.workflow.demo import seed_demo_workflow
 from tests.leak_registry import LeakWorld, owned, sample_body, victim_data
 
 _ORDERS: dict[int, dict[str, Any]] = {}

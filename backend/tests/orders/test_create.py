@@ -12,6 +12,7 @@ from tests.orders.conftest import (
     ORDERS,
     Catalogue,
     Product,
+    assert_snapshot_of,
     count,
     outbox,
     place,
@@ -73,8 +74,11 @@ async def test_a_customer_places_an_order_priced_by_the_catalogue(
     assert await stock_of(engine, desk) == 1
     assert await stock_of(engine, ebook) is None
     [event] = await outbox(engine, "order.created")
-    assert str(event.pop("order_id")) == order["id"]
-    assert event == order
+    assert str(event["order_id"]) == order["id"]
+    assert_snapshot_of(event["order"], order)
+    assert event["order"]["status"] == {"code": "new", "name": "New"}
+    assert event["order"]["customer"]["name"] == "Cora Customer"
+    assert event["actor"] == order["status_history"][0]["actor"]
 
     fetched = await client.get(response.headers["location"], headers=customer.headers)
     assert fetched.json() == order

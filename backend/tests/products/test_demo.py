@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from oms.core.db import create_sessionmaker
-from oms.products import service as products
+from oms.products import demo as products_demo
 from oms.products.models import Category, Product
 from oms.seed import DEMO_SEEDERS
 from tests.actors import Actor
@@ -24,9 +24,9 @@ async def test_the_demo_catalogue_is_seeded_once(
     sessions = create_sessionmaker(engine)
     for _ in range(2):
         async with sessions() as session, session.begin():
-            await products.seed_demo_catalogue(session)
+            await products_demo.seed_demo_catalogue(session)
 
-    assert products.seed_demo_catalogue in DEMO_SEEDERS
+    assert products_demo.seed_demo_catalogue in DEMO_SEEDERS
     assert await _counts(engine) == (2, 10)
     listing = await client.get(
         "/api/v1/products", params={"category": "furniture", "limit": 100}, headers=customer.headers
@@ -46,7 +46,7 @@ async def test_seeding_keeps_what_staff_changed(
 ) -> None:
     sessions = create_sessionmaker(engine)
     async with sessions() as session, session.begin():
-        await products.seed_demo_catalogue(session)
+        await products_demo.seed_demo_catalogue(session)
     lamp = (
         await client.get("/api/v1/products", params={"q": "ELE-LAMP"}, headers=admin.headers)
     ).json()["items"][0]
@@ -55,7 +55,7 @@ async def test_seeding_keeps_what_staff_changed(
     )
 
     async with sessions() as session, session.begin():
-        await products.seed_demo_catalogue(session)
+        await products_demo.seed_demo_catalogue(session)
 
     again = await client.get(f"/api/v1/products/{lamp['id']}", headers=admin.headers)
     assert again.json()["price"] == "42.00"

@@ -3,7 +3,7 @@
 import pytest
 from fastapi import FastAPI
 
-from oms.workflow.seed import seed_demo_workflow
+from oms.workflow.demo import seed_demo_workflow
 
 
 @pytest.fixture

@@ -1,7 +1,7 @@
 """The workflow module's ids for the no-leak walk: statuses and transitions are nobody's."""
 
 from oms.workflow import repository
-from oms.workflow.seed import seed_demo_workflow
+from oms.workflow.demo import seed_demo_workflow
 from tests.leak_registry import LeakWorld, shared
 
 

@@ -62,7 +62,7 @@ async def test_demo_workflow_is_listed_by_position(
 async def test_demo_seed_is_idempotent(
     client: AsyncClient, admin: Actor, demo_workflow: None, app: Any
 ) -> None:
-    from oms.workflow.seed import seed_demo_workflow
+    from oms.workflow.demo import seed_demo_workflow
 
     async with app.state.sessions() as session, session.begin():
         await seed_demo_workflow(session)
@@ -283,7 +283,7 @@ async def test_creating_a_status_or_transition_is_idempotent_with_a_key(
 async def test_the_demo_seed_adds_no_exit_to_a_status_made_terminal(
     client: AsyncClient, admin: Actor, app: Any
 ) -> None:
-    from oms.workflow.seed import seed_demo_workflow
+    from oms.workflow.demo import seed_demo_workflow
 
     await _create_status(client, admin, code="new", name="New")
     await _create_status(client, admin, code="delivered", name="Delivered", is_terminal=True)

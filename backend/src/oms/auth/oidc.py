@@ -260,6 +260,7 @@ class OidcTokenVerifier:
             user_id=user_id,
             roles=identity.roles,
             email=identity.email,
+            name=identity.full_name,
             token_id=str(claims.get("jti", "")),
         )
 

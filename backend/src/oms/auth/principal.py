@@ -11,6 +11,7 @@ class Principal:
     user_id: uuid.UUID
     roles: frozenset[Role]
     email: str = ""
+    name: str = ""
     token_id: str = ""
     permissions: frozenset[Permission] = field(init=False)
 

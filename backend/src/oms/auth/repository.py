@@ -23,14 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth.errors import EmailTaken
 from oms.auth.models import RefreshToken, RefreshTokenFamily, SigningKey, User
-
-# Constants shared by all OMS processes for transaction-scoped advisory locks.
-_SIGNING_KEY_LOCK = 7_301_001
-_ADMIN_SET_LOCK = 7_301_002
+from oms.core.locks import Lock, xact_lock
 
 
 async def lock_signing_keys(session: AsyncSession) -> None:
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SIGNING_KEY_LOCK})
+    await xact_lock(session, Lock.SIGNING_KEYS)
 
 
 async def active_signing_keys(session: AsyncSession) -> Sequence[SigningKey]:
@@ -126,7 +123,7 @@ async def list_users(
 async def lock_admin_set(session: AsyncSession) -> None:
     """Serialises changes that could remove an active admin, so two cannot race past the
     "at least one active admin" check."""
-    await session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _ADMIN_SET_LOCK})
+    await xact_lock(session, Lock.ADMIN_SET)
 
 
 async def count_active_admins(session: AsyncSession, *, excluding: uuid.UUID) -> int:

@@ -5,7 +5,6 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.auth import repository
-from oms.auth.demo import seed_demo_users
 from oms.auth.errors import BuiltInIdentityOff
 from oms.auth.keys import KeyRing, KeyStore
 from oms.auth.models import User
@@ -52,7 +51,6 @@ __all__ = [
     "refresh",
     "register_customer",
     "require_user",
-    "seed_demo_users",
     "sign_in",
     "sign_out",
     "token_verifier",

@@ -43,6 +43,7 @@ def access_token_for(user: User, ring: KeyRing, settings: Settings) -> str:
         ring,
         user_id=user.id,
         email=user.email,
+        name=user.full_name,
         roles=known_roles(user.roles),
         issuer=settings.public_url,
         audience=settings.jwt_audience,

@@ -25,6 +25,7 @@ def issue_access_token(
     *,
     user_id: uuid.UUID,
     email: str,
+    name: str = "",
     roles: frozenset[Role] | list[str],
     issuer: str,
     audience: str,
@@ -40,6 +41,7 @@ def issue_access_token(
         "exp": now + ttl_seconds,
         "jti": uuid.uuid4().hex,
         "email": email,
+        "name": name,
         "roles": sorted(str(role) for role in roles),
     }
     return jwt.encode(
@@ -82,6 +84,7 @@ class LocalTokenVerifier:
             user_id=user_id,
             roles=known_roles(roles if isinstance(roles, list) else []),
             email=str(claims.get("email", "")),
+            name=str(claims.get("name", "")),
             token_id=str(claims["jti"]),
         )
 

@@ -82,6 +82,21 @@ class Unprocessable(ProblemError):
     status, slug, title = 422, "unprocessable", "Unprocessable Content"
 
 
+class InvalidFields(ProblemError):
+    """400 with one entry per bad field, shaped like the request validation's `errors`."""
+
+    status, slug, title = 400, "validation", "Invalid request"
+
+    def __init__(self, errors: list[dict[str, str]], detail: str | None = None) -> None:
+        super().__init__(detail or "The request is not valid; see `errors`.", errors=errors)
+
+
+def field_error(
+    field: str, message: str, *, type_: str = "value_error", in_: str = "body"
+) -> dict[str, str]:
+    return {"field": field, "in": in_, "message": message, "type": type_}
+
+
 def problem_response(
     request: Request,
     status: int,
@@ -104,14 +119,41 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def _without_union_tags(location: list[Any], document: Any) -> list[str]:
+    """The field path of `location` in `document`: pydantic puts a discriminated union's tag
+    (e.g. `webhook`) into the location, though no field is named so."""
+    path: list[str] = []
+    current = document
+    for part in location:
+        if (
+            isinstance(current, dict)
+            and isinstance(part, str)
+            and part not in current
+            and part in {value for value in current.values() if isinstance(value, str)}
+        ):
+            continue
+        path.append(str(part))
+        if isinstance(current, dict):
+            current = current.get(part)
+        elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
+            current = current[part]
+        else:
+            current = None
+    return path
+
+
 def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
     fields = []
     for item in error.errors():
-        location = [str(part) for part in item.get("loc", ())]
+        location = list(item.get("loc", ()))
+        where = str(location[0]) if location else "body"
+        path = location[1:]
+        if where == "body":
+            path = _without_union_tags(path, error.body)
         fields.append(
             {
-                "field": ".".join(location[1:]) if len(location) > 1 else ".".join(location),
-                "in": location[0] if location else "body",
+                "field": ".".join(str(part) for part in path) if path else where,
+                "in": where,
                 "message": item.get("msg", "invalid"),
                 "type": item.get("type", "value_error"),
             }

@@ -39,13 +39,12 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from oms.core.db import Base, Session
 from oms.core.errors import Conflict, ProblemError, Unprocessable
+from oms.core.locks import Lock, try_xact_lock
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 RETENTION_HOURS = 24
 MAX_KEY_LENGTH = 255
-# Namespace of OMS's two-integer advisory locks for idempotency keys.
-LOCK_NAMESPACE = 7_301_002
 # Expired keys removed per stored response: cleanup keeps pace without a scheduler.
 _PURGE_BATCH = 100
 
@@ -198,11 +197,7 @@ def _replayed(record: IdempotencyRecord) -> Response:
 
 
 async def _lock(session: AsyncSession, owner: uuid.UUID, key: str) -> bool:
-    locked = await session.scalar(
-        text("SELECT pg_try_advisory_xact_lock(:namespace, hashtext(:subject))"),
-        {"namespace": LOCK_NAMESPACE, "subject": f"{owner}:{key}"},
-    )
-    return bool(locked)
+    return await try_xact_lock(session, Lock.IDEMPOTENCY_KEY, f"{owner}:{key}")
 
 
 async def _stored(session: AsyncSession, owner: uuid.UUID, key: str) -> IdempotencyRecord | None:
@@ -268,14 +263,3 @@ async def _store(
             "batch": _PURGE_BATCH,
         },
     )
-
-
-async def purge_expired_keys(session: AsyncSession) -> int:
-    """Delete every expired key (for a periodic job; stored responses also purge a batch)."""
-    result = await session.execute(
-        text(
-            "DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(hours => :hours)"
-        ),
-        {"hours": RETENTION_HOURS},
-    )
-    return int(getattr(result, "rowcount", 0) or 0)

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.auth import service as auth
 from oms.core.errors import ProblemError
 from oms.core.settings import get_settings
-from oms.orders import repository
+from oms.orders import repository, service
 from oms.orders.schemas import OrderCreate, StatusChange
 
 DEMO_CUSTOMER = "customer@example.com"
@@ -33,9 +33,6 @@ DEMO_ORDERS: tuple[tuple[list[tuple[str, int]], list[str]], ...] = (
 
 
 async def seed_demo_orders(session: AsyncSession) -> None:
-    # Imported here: the service imports this module to export the seeder.
-    from oms.orders import service
-
     customer = await _user(session, DEMO_CUSTOMER, auth.Role.CUSTOMER)
     admins, _ = await auth.list_users(session, role=auth.Role.ADMIN, active=True, limit=1)
     if customer is None or not admins or await repository.has_orders(session, customer[0]):

@@ -48,6 +48,7 @@ class Order(Base):
         UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT")
     )
     customer_email: Mapped[str] = mapped_column(String(320))
+    customer_name: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(
         String(50),
         ForeignKey("order_statuses.code", ondelete="RESTRICT", onupdate="RESTRICT"),

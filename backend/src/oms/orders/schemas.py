@@ -135,6 +135,7 @@ class OrderRead(BaseModel):
     status: str
     customer_id: uuid.UUID
     customer_email: str
+    customer_name: str | None
     currency: str
     total: Money
     items: list[OrderItemRead]
@@ -156,6 +157,7 @@ class OrderSummary(BaseModel):
     status: str
     customer_id: uuid.UUID
     customer_email: str
+    customer_name: str | None
     currency: str
     total: Money
     version: int

@@ -5,6 +5,7 @@ history and its outbox event are written together or not at all.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,9 +15,7 @@ from oms.auth import service as auth
 from oms.auth.permissions import Permission
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import Page, decode_cursor, page_of
-from oms.events import service as events
 from oms.orders import pricing, repository
-from oms.orders.demo import seed_demo_orders
 from oms.orders.errors import (
     CustomerChoiceNotAllowed,
     OrderNotFound,
@@ -25,12 +24,9 @@ from oms.orders.errors import (
 )
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter
-from oms.orders.schemas import (
-    OrderCreate,
-    OrderRead,
-    OrderSummary,
-    StatusChange,
-)
+from oms.orders.schemas import OrderCreate, OrderSummary, StatusChange
+from oms.orders.snapshot import order_snapshot
+from oms.outbox import service as outbox
 from oms.products import service as products
 from oms.workflow import service as workflow
 
@@ -41,11 +37,7 @@ __all__ = [
     "create_order",
     "get_order",
     "list_orders",
-    "seed_demo_orders",
 ]
-
-ORDER_CREATED = "order.created"
-ORDER_STATUS_CHANGED = "order.status_changed"
 
 
 async def create_order(
@@ -53,7 +45,7 @@ async def create_order(
 ) -> Order:
     """Place an order: reserve stock (row locks, no overselling), price it from the
     catalogue, give it the workflow's initial status and record `order.created`."""
-    customer_id, customer_email = await _customer(session, data.customer_id, principal)
+    customer = await _customer(session, data.customer_id, principal)
     lines = pricing.merge_lines(
         [pricing.RequestedLine(item.quantity, item.product_id, item.sku) for item in data.items]
     )
@@ -73,8 +65,9 @@ async def create_order(
     order_id = uuid.uuid4()
     order = Order(
         id=order_id,
-        customer_id=customer_id,
-        customer_email=customer_email,
+        customer_id=customer.id,
+        customer_email=customer.email,
+        customer_name=customer.name,
         status=initial.code,
         currency=currency,
         total=pricing.order_total(priced),
@@ -86,7 +79,7 @@ async def create_order(
                 now,
                 principal,
                 data.note,
-                email=customer_email if customer_id == principal.user_id else None,
+                email=customer.email if customer.id == principal.user_id else None,
             )
         ],
         version=0,
@@ -108,7 +101,15 @@ async def create_order(
         ],
     )
     await repository.insert_order(session, order)
-    await events.record_event(session, type=ORDER_CREATED, order_id=order.id, data=_snapshot(order))
+    entry = order.status_history[0]
+    await outbox.record_event(
+        session,
+        outbox.OrderCreatedData(
+            order=order_snapshot(order, _status_ref(initial)),
+            actor=outbox.Actor.model_validate(entry["actor"]),
+        ),
+        occurred_at=now,
+    )
     return order
 
 
@@ -157,24 +158,20 @@ async def change_status(
         )
     now = datetime.now(UTC)
     entry = _history_entry(move.target.code, now, principal, change.note)
-    previous = order.status
     order.status = move.target.code
     order.status_history = [*order.status_history, entry]
     order.version += 1
     order.updated_at = now
     await session.flush()
-    # The order as it is now (what consumers of `order.created` get) and what changed.
-    await events.record_event(
+    await outbox.record_event(
         session,
-        type=ORDER_STATUS_CHANGED,
-        order_id=order.id,
-        data={
-            **_snapshot(order),
-            "old_status": previous,
-            "new_status": order.status,
-            "actor": entry["actor"],
-            "note": change.note,
-        },
+        outbox.OrderStatusChangedData(
+            order=order_snapshot(order, _status_ref(move.target)),
+            previous_status=_status_ref(move.source),
+            actor=outbox.Actor.model_validate(entry["actor"]),
+            note=change.note,
+        ),
+        occurred_at=now,
     )
     return order
 
@@ -195,20 +192,31 @@ async def list_orders(
     return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
 
 
+@dataclass(frozen=True, slots=True)
+class _Customer:
+    id: uuid.UUID
+    email: str
+    name: str | None
+
+
 async def _customer(
     session: AsyncSession, requested: uuid.UUID | None, principal: auth.Principal
-) -> tuple[uuid.UUID, str]:
+) -> _Customer:
     """Whom the order is for: the caller, or (staff only) the customer they name."""
     if requested is None or requested == principal.user_id:
         if principal.email:
-            return principal.user_id, principal.email
+            return _Customer(principal.user_id, principal.email, principal.name or None)
         requested = principal.user_id
     elif not principal.can(Permission.ORDERS_CREATE_FOR_CUSTOMER):
         raise CustomerChoiceNotAllowed()
     user = await auth.get_user(session, requested)
     if user is None or not user.is_active:
         raise UnknownCustomer(requested)
-    return user.id, user.email
+    return _Customer(user.id, user.email, user.full_name or None)
+
+
+def _status_ref(status: workflow.StatusInfo) -> outbox.StatusRef:
+    return outbox.StatusRef(code=status.code, name=status.name)
 
 
 def _history_entry(
@@ -226,7 +234,3 @@ def _history_entry(
         "actor": {"id": str(principal.user_id), "email": principal.email or email or ""},
         "note": note,
     }
-
-
-def _snapshot(order: Order) -> dict[str, Any]:
-    return OrderRead.model_validate(order).model_dump(mode="json")

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
 from oms.products.attributes import attribute_errors, check_attribute_schema, validate_attributes
-from oms.products.demo import seed_demo_catalogue
 from oms.products.errors import (
     CategoryCodeTaken,
     CategoryInUse,
@@ -61,7 +60,6 @@ __all__ = [
     "list_products",
     "release_stock",
     "reserve_stock",
-    "seed_demo_catalogue",
     "update_category",
     "update_product",
 ]

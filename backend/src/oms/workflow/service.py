@@ -25,16 +25,23 @@ from oms.workflow.errors import (
     WorkflowNotConfigured,
 )
 from oms.workflow.models import OrderStatus, OrderStatusTransition
-from oms.workflow.schemas import StatusCreate, StatusUpdate, TransitionCreate, TransitionUpdate
-from oms.workflow.seed import seed_demo_workflow
+from oms.workflow.schemas import (
+    StatusCode,
+    StatusCreate,
+    StatusUpdate,
+    TransitionCreate,
+    TransitionUpdate,
+)
 
 __all__ = [
+    "StatusCode",
     "StatusInfo",
     "TransitionCheck",
     "allowed_targets",
     "check_transition",
     "initial_status",
-    "seed_demo_workflow",
+    "status_info",
+    "unknown_statuses",
 ]
 
 
@@ -71,7 +78,18 @@ def _rule(row: OrderStatusTransition) -> engine.Transition:
     return engine.Transition(row.from_status, row.to_status, frozenset(row.roles))
 
 
-# --- used by the orders module ---------------------------------------------------------
+# --- used by the orders and integrations modules -------------------------------------
+
+
+async def status_info(session: AsyncSession, code: str) -> StatusInfo | None:
+    row = await repository.status(session, code)
+    return _info(row) if row is not None else None
+
+
+async def unknown_statuses(session: AsyncSession, codes: Sequence[str]) -> list[str]:
+    """Those of `codes` that are not statuses of the workflow, in the order given."""
+    known = {row.code for row in await repository.statuses(session)}
+    return [code for code in dict.fromkeys(codes) if code not in known]
 
 
 async def initial_status(session: AsyncSession) -> StatusInfo:

@@ -1,0 +1,209 @@
+"""A worker's handling of one message: find the configurations it triggers, run each action
+once (deduplicated on event id and configuration id), log every attempt, then ack, schedule
+a retry or dead-letter. The same code runs on either transport."""
+
+import asyncio
+import logging
+import time
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, datetime
+
+import structlog
+from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from oms.integrations import repository
+from oms.integrations.actions.base import Action, ActionContext, ActionResult, Event, WorkerServices
+from oms.integrations.actions.email import send_email
+from oms.integrations.actions.inventory import move_stock
+from oms.integrations.actions.webhook import send_webhook
+from oms.integrations.models import WorkerConfiguration
+from oms.outbox import service as outbox
+
+log = structlog.get_logger("oms.integrations")
+
+ACTIONS: Mapping[outbox.WorkerType, Action] = {
+    outbox.WorkerType.EMAIL: send_email,
+    outbox.WorkerType.WEBHOOK: send_webhook,
+    outbox.WorkerType.INVENTORY: move_stock,
+}
+# A bound on any one action, above the per-request timeouts inside it.
+ACTION_TIMEOUT_SECONDS = 90.0
+CONFIGURATION_TTL = 5.0
+# Only actions that write to the database need their writes undone on failure.
+WRITING_WORKERS = frozenset({outbox.WorkerType.EMAIL, outbox.WorkerType.INVENTORY})
+
+
+def triggered_by(configuration: WorkerConfiguration, event: Event) -> bool:
+    if configuration.trigger_events and event.type not in configuration.trigger_events:
+        return False
+    if configuration.trigger_statuses:
+        return event.data.order.status.code in configuration.trigger_statuses
+    return True
+
+
+class _Failed(Exception):
+    """Rolls back whatever the action wrote when it reports failure."""
+
+    def __init__(self, result: ActionResult):
+        self.result = result
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        worker: outbox.WorkerType,
+        sessions: async_sessionmaker[AsyncSession],
+        services: WorkerServices,
+        actions: Mapping[outbox.WorkerType, Action] = ACTIONS,
+    ):
+        self.worker = worker
+        self.sessions = sessions
+        self.services = services
+        self.action = actions[worker]
+        self.configurations = ConfigurationCache(worker, sessions)
+        self.undo_on_failure = worker in WRITING_WORKERS
+
+    async def __call__(self, incoming: outbox.Incoming, settlement: outbox.Settlement) -> None:
+        try:
+            event = outbox.parse_event(incoming.envelope.model_dump())
+        except ValidationError as invalid:
+            # No attempt can succeed: dead-letter it at once, where it can be inspected.
+            reason = f"not a {incoming.envelope.type} event of envelope version 2: {invalid}"
+            log.warning(
+                "unreadable event dead-lettered",
+                worker=self.worker,
+                event_id=str(incoming.envelope.id),
+                version=incoming.envelope.version,
+            )
+            await settlement.dead((), reason[:1000])
+            return
+        retries = len(self.services.settings.retry_delays)
+        final = incoming.attempt > retries
+        failed: list[tuple[uuid.UUID, str]] = []
+        for configuration in await self._configurations(incoming, event):
+            result = await self._run_once(configuration, incoming, event, final=final)
+            if result is not None and not result.succeeded:
+                failed.append((configuration.id, result.error or "failed"))
+        if not failed:
+            await settlement.ack()
+            return
+        ids = tuple(item[0] for item in failed)
+        error = "; ".join(item[1] for item in failed)[:1000]
+        if final:
+            log.warning("dead-lettered", worker=self.worker, event_id=str(event.id))
+            await settlement.dead(ids, error)
+        else:
+            await settlement.retry(incoming.attempt - 1, ids, error)
+
+    async def _configurations(
+        self, incoming: outbox.Incoming, event: Event
+    ) -> list[WorkerConfiguration]:
+        if incoming.configuration_ids is None:
+            enabled = await self.configurations.enabled()
+            return [item for item in enabled if triggered_by(item, event)]
+        async with self.sessions() as session:
+            return await repository.configurations_for(
+                session,
+                self.worker,
+                incoming.configuration_ids,
+                enabled_only=not incoming.manual,
+            )
+
+    async def _run_once(
+        self,
+        configuration: WorkerConfiguration,
+        incoming: outbox.Incoming,
+        event: Event,
+        *,
+        final: bool,
+    ) -> ActionResult | None:
+        """The action's result, or None when an earlier delivery already succeeded."""
+        async with self.sessions() as session, session.begin():
+            # The lock is taken in a statement of its own: a statement's snapshot predates its
+            # locks, and the count below must see a success committed while we waited.
+            await repository.lock_action(session, event.id, configuration.id)
+            attempts, succeeded = await repository.attempts_so_far(
+                session, event.id, configuration.id
+            )
+            if succeeded:
+                return None
+            started_at = datetime.now(UTC)
+            clock = time.perf_counter()
+            context = ActionContext(session, event, configuration, self.services)
+            try:
+                result = await self._perform(context)
+            except Exception as error:  # noqa: BLE001 - every failure is logged and retried
+                result = ActionResult(succeeded=False, error=f"{type(error).__name__}: {error}")
+            status = "succeeded" if result.succeeded else ("dead" if final else "failed")
+            await repository.add_delivery(
+                session,
+                {
+                    "id": uuid.uuid4(),
+                    "event_id": event.id,
+                    "event_type": event.type,
+                    "order_id": event.order_id,
+                    "configuration_id": configuration.id,
+                    "worker": self.worker,
+                    "attempt": attempts + 1,
+                    "status": status,
+                    "response": result.response,
+                    "error": result.error,
+                    "duration_ms": round((time.perf_counter() - clock) * 1000),
+                    "started_at": started_at,
+                    "finished_at": datetime.now(UTC),
+                },
+            )
+        if logging.getLogger("oms.integrations").isEnabledFor(logging.INFO):  # else unseen
+            log.info(
+                "delivery",
+                worker=self.worker,
+                event_id=str(event.id),
+                configuration=str(configuration.id),
+                status=status,
+                attempt=attempts + 1,
+            )
+        return result
+
+    async def _perform(self, context: ActionContext) -> ActionResult:
+        if not self.undo_on_failure:
+            return await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
+        try:
+            async with context.session.begin_nested():
+                result = await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
+                if not result.succeeded:
+                    raise _Failed(result)
+        except _Failed as failure:
+            return failure.result
+        return result
+
+
+class ConfigurationCache:
+    """A worker's enabled configurations, reloaded when one changes (NOTIFY from a trigger on
+    `worker_configurations`) and at least every `CONFIGURATION_TTL` seconds."""
+
+    def __init__(self, worker: outbox.WorkerType, sessions: async_sessionmaker[AsyncSession]):
+        self.worker = worker
+        self.sessions = sessions
+        self._items: list[WorkerConfiguration] | None = None
+        self._loaded_at = 0.0
+        self._generation = 0
+
+    def invalidate(self) -> None:
+        self._generation += 1
+        self._items = None
+
+    async def enabled(self) -> list[WorkerConfiguration]:
+        items = self._items
+        if items is not None and time.monotonic() - self._loaded_at < CONFIGURATION_TTL:
+            return items
+        generation = self._generation
+        async with self.sessions() as session:
+            items = await repository.configurations_for(
+                session, self.worker, None, enabled_only=True
+            )
+        if generation == self._generation:
+            # Kept only if nothing changed while loading; else the next message reloads.
+            self._items, self._loaded_at = items, time.monotonic()
+        return items

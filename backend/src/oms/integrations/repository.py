@@ -1,0 +1,165 @@
+"""All SQL of the integrations module."""
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.core.locks import Lock, xact_lock
+from oms.core.pagination import keyset_after
+from oms.integrations.models import Delivery, SentEmail, WorkerConfiguration
+
+# --- worker configurations ---
+
+
+async def configurations_for(
+    session: AsyncSession, worker: str, ids: Sequence[uuid.UUID] | None, *, enabled_only: bool
+) -> list[WorkerConfiguration]:
+    query = select(WorkerConfiguration).where(WorkerConfiguration.worker_type == worker)
+    if ids is not None:
+        query = query.where(WorkerConfiguration.id.in_(ids))
+    if enabled_only:
+        query = query.where(WorkerConfiguration.enabled.is_(True))
+    return list((await session.scalars(query.order_by(WorkerConfiguration.created_at))).all())
+
+
+async def list_configurations(
+    session: AsyncSession, worker_type: str | None
+) -> list[WorkerConfiguration]:
+    query = select(WorkerConfiguration).order_by(
+        WorkerConfiguration.worker_type, WorkerConfiguration.name
+    )
+    if worker_type:
+        query = query.where(WorkerConfiguration.worker_type == worker_type)
+    return list((await session.scalars(query)).all())
+
+
+async def add_configuration(session: AsyncSession, configuration: WorkerConfiguration) -> None:
+    session.add(configuration)
+    await session.flush()
+    await session.refresh(configuration)
+
+
+async def save_configuration(session: AsyncSession, configuration: WorkerConfiguration) -> None:
+    await session.flush()
+    await session.refresh(configuration)
+
+
+async def delete_configuration(session: AsyncSession, configuration: WorkerConfiguration) -> None:
+    await session.delete(configuration)
+    await session.flush()
+
+
+async def get_configuration(
+    session: AsyncSession, configuration_id: uuid.UUID, *, for_update: bool = False
+) -> WorkerConfiguration | None:
+    query = select(WorkerConfiguration).where(WorkerConfiguration.id == configuration_id)
+    if for_update:
+        query = query.with_for_update()
+    return await session.scalar(query)
+
+
+async def find_configuration_by_name(
+    session: AsyncSession, worker_type: str, name: str
+) -> WorkerConfiguration | None:
+    return await session.scalar(
+        select(WorkerConfiguration).where(
+            WorkerConfiguration.worker_type == worker_type, WorkerConfiguration.name == name
+        )
+    )
+
+
+# --- deliveries ---
+
+
+# The hot path of every message: fixed statements, built once.
+_ATTEMPTS = text(
+    "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded') FROM deliveries "
+    "WHERE event_id = :event_id AND configuration_id = :configuration_id"
+)
+_ADD_DELIVERY = text(
+    "INSERT INTO deliveries (id, event_id, event_type, order_id, configuration_id, worker, "
+    "attempt, status, response, error, duration_ms, started_at, finished_at) VALUES "
+    "(:id, :event_id, :event_type, :order_id, :configuration_id, :worker, :attempt, :status, "
+    ":response, :error, :duration_ms, :started_at, :finished_at)"
+)
+
+
+async def lock_action(
+    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
+) -> None:
+    """Serialises concurrent deliveries of one (event, configuration) until commit."""
+    await xact_lock(session, Lock.DELIVERY, f"{event_id}:{configuration_id}")
+
+
+async def attempts_so_far(
+    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
+) -> tuple[int, bool]:
+    """How many attempts were recorded, and whether one succeeded."""
+    row = (
+        await session.execute(
+            _ATTEMPTS, {"event_id": event_id, "configuration_id": configuration_id}
+        )
+    ).one()
+    return int(row[0]), bool(row[1])
+
+
+async def add_delivery(session: AsyncSession, values: dict[str, Any]) -> None:
+    await session.execute(_ADD_DELIVERY, values)
+
+
+async def get_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery | None:
+    return await session.get(Delivery, delivery_id)
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    *,
+    status: str | None,
+    worker: str | None,
+    order_id: uuid.UUID | None,
+    event_id: uuid.UUID | None,
+    configuration_id: uuid.UUID | None,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> list[Delivery]:
+    query = select(Delivery)
+    if status:
+        query = query.where(Delivery.status == status)
+    if worker:
+        query = query.where(Delivery.worker == worker)
+    if order_id:
+        query = query.where(Delivery.order_id == order_id)
+    if event_id:
+        query = query.where(Delivery.event_id == event_id)
+    if configuration_id:
+        query = query.where(Delivery.configuration_id == configuration_id)
+    if after is not None:
+        # Newest first; the cursor is the last row seen.
+        query = query.where(
+            keyset_after((Delivery.started_at, Delivery.id), after, descending=True)
+        )
+    query = query.order_by(Delivery.started_at.desc(), Delivery.id.desc()).limit(limit)
+    return list((await session.scalars(query)).all())
+
+
+async def deliveries_by_worker(session: AsyncSession) -> dict[str, dict[str, int]]:
+    rows = (
+        await session.execute(
+            select(Delivery.worker, Delivery.status, func.count()).group_by(
+                Delivery.worker, Delivery.status
+            )
+        )
+    ).all()
+    by_worker: dict[str, dict[str, int]] = {}
+    for worker, status, count in rows:
+        by_worker.setdefault(worker, {})[status] = int(count)
+    return by_worker
+
+
+async def list_sent_emails(session: AsyncSession, limit: int) -> list[SentEmail]:
+    query = select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id).limit(limit)
+    return list((await session.scalars(query)).all())

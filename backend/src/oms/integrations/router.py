@@ -1,0 +1,160 @@
+"""HTTP API of the integrations module: worker configurations, deliveries, sent mail and
+counters."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+
+from oms.auth.dependencies import Idempotent, Requires
+from oms.auth.permissions import Permission
+from oms.auth.principal import Principal
+from oms.core.db import Session
+from oms.core.pagination import Page
+from oms.integrations import service
+from oms.integrations.schemas import (
+    DeliveryRead,
+    DeliveryStatus,
+    EventCounters,
+    ReplayRead,
+    SentEmailRead,
+    TestFireRead,
+    TestFireRequest,
+    WorkerConfigurationCreate,
+    WorkerConfigurationRead,
+    WorkerConfigurationUpdate,
+)
+from oms.outbox import service as outbox
+
+router = APIRouter(tags=["integrations"])
+
+ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
+ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+
+
+async def _currency(request: Request) -> str:
+    currency: str = request.app.state.settings.currency
+    return currency
+
+
+@router.get("/worker-configurations", response_model=list[WorkerConfigurationRead])
+async def list_worker_configurations(
+    session: Session, _: ConfigReader, worker_type: outbox.WorkerType | None = None
+) -> list[WorkerConfigurationRead]:
+    return await service.list_configurations(session, worker_type)
+
+
+@router.post(
+    "/worker-configurations",
+    response_model=WorkerConfigurationRead,
+    status_code=status.HTTP_201_CREATED,
+)
+async def create_worker_configuration(
+    session: Session,
+    _: ConfigWriter,
+    body: Annotated[WorkerConfigurationCreate, Body()],
+    request: Request,
+    idempotent: Idempotent,
+) -> Response:
+    created = await service.create_configuration(session, body)
+    location = str(request.url_for("get_worker_configuration", configuration_id=created.id))
+    return await idempotent.respond(
+        session, status.HTTP_201_CREATED, created, headers={"Location": location}
+    )
+
+
+@router.get("/worker-configurations/{configuration_id}", response_model=WorkerConfigurationRead)
+async def get_worker_configuration(
+    session: Session, _: ConfigReader, configuration_id: uuid.UUID
+) -> WorkerConfigurationRead:
+    return await service.get_configuration(session, configuration_id)
+
+
+@router.patch("/worker-configurations/{configuration_id}", response_model=WorkerConfigurationRead)
+async def update_worker_configuration(
+    session: Session,
+    _: ConfigWriter,
+    configuration_id: uuid.UUID,
+    body: Annotated[WorkerConfigurationUpdate, Body()],
+) -> WorkerConfigurationRead:
+    return await service.update_configuration(session, configuration_id, body)
+
+
+@router.delete("/worker-configurations/{configuration_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_worker_configuration(
+    session: Session, _: ConfigWriter, configuration_id: uuid.UUID
+) -> Response:
+    await service.delete_configuration(session, configuration_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/worker-configurations/{configuration_id}/test",
+    response_model=TestFireRead,
+    status_code=status.HTTP_202_ACCEPTED,
+)
+async def fire_test_event(
+    session: Session,
+    _: ConfigWriter,
+    configuration_id: uuid.UUID,
+    currency: Annotated[str, Depends(_currency)],
+    body: Annotated[TestFireRequest | None, Body()] = None,
+) -> TestFireRead:
+    return await service.fire_test_event(
+        session, configuration_id, body or TestFireRequest(), currency=currency
+    )
+
+
+@router.get("/deliveries", response_model=Page[DeliveryRead])
+async def list_deliveries(
+    session: Session,
+    _: ConfigReader,
+    status: DeliveryStatus | None = None,
+    worker: outbox.WorkerType | None = None,
+    order_id: uuid.UUID | None = None,
+    event_id: uuid.UUID | None = None,
+    configuration_id: uuid.UUID | None = None,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[DeliveryRead]:
+    return await service.list_deliveries(
+        session,
+        status=status,
+        worker=worker,
+        order_id=order_id,
+        event_id=event_id,
+        configuration_id=configuration_id,
+        cursor=cursor,
+        limit=limit,
+    )
+
+
+@router.post(
+    "/deliveries/{delivery_id}/replay",
+    response_model=ReplayRead,
+    status_code=status.HTTP_202_ACCEPTED,
+)
+async def replay_delivery(session: Session, _: ConfigWriter, delivery_id: uuid.UUID) -> ReplayRead:
+    delivery = await service.replay_delivery(session, delivery_id)
+    assert delivery.configuration_id is not None
+    return ReplayRead(
+        event_id=delivery.event_id,
+        configuration_id=delivery.configuration_id,
+        worker=delivery.worker,
+    )
+
+
+@router.get("/sent-emails", response_model=list[SentEmailRead])
+async def list_sent_emails(
+    session: Session, _: ConfigReader, limit: Annotated[int, Query(ge=1, le=200)] = 50
+) -> list[SentEmailRead]:
+    """Mail kept by the development sink (no OMS_SMTP_URL), newest first."""
+    return [
+        SentEmailRead.model_validate(row) for row in await service.list_sent_emails(session, limit)
+    ]
+
+
+@router.get("/metrics/events", response_model=EventCounters)
+async def event_counters(session: Session, _: ConfigReader) -> EventCounters:
+    """Published, delivered, retried and dead-lettered counts (all processes, from the log)."""
+    return await service.event_counters(session)

@@ -1,0 +1,303 @@
+"""API shapes of the integrations module: worker configurations (settings typed per worker
+type), deliveries, sent mail and counters."""
+
+import base64
+import binascii
+import secrets
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    TypeAdapter,
+    field_validator,
+    model_validator,
+)
+
+from oms.outbox import service as outbox
+from oms.workflow import service as workflow
+
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the prefix, not a secret
+MASK = "…"
+DeliveryStatus = Literal["succeeded", "failed", "dead"]
+
+
+def new_webhook_secret() -> str:
+    """A Standard Webhooks secret: `whsec_` and 32 random bytes, base64."""
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def mask_secret(secret: str | None) -> str | None:
+    if not secret:
+        return secret
+    prefix = SECRET_PREFIX if secret.startswith(SECRET_PREFIX) else ""
+    return f"{prefix}{MASK}{secret[-4:]}"
+
+
+def is_masked(secret: str | None) -> bool:
+    return secret is not None and MASK in secret
+
+
+def _check_secret(value: str | None) -> str | None:
+    """A whsec_ secret, or the masked form a read returns (which means: keep the stored one)."""
+    if value is None or (is_masked(value) and len(value) <= 20):
+        return value
+    if not value.startswith(SECRET_PREFIX):
+        raise ValueError("must start with whsec_")
+    try:
+        raw = base64.b64decode(value[len(SECRET_PREFIX) :], validate=True)
+    except binascii.Error as error:
+        raise ValueError("must be whsec_ followed by base64") from error
+    if not 24 <= len(raw) <= 64:
+        raise ValueError("must hold 24 to 64 random bytes")
+    return value
+
+
+class EmailSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    send_to_customer: bool = True
+    recipients: list[EmailStr] = Field(default=[], max_length=20)
+    template: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9_]+$",
+        description="Template name to use instead of the one named after the status.",
+    )
+
+    @model_validator(mode="after")
+    def _someone_receives_it(self) -> "EmailSettings":
+        if not self.send_to_customer and not self.recipients:
+            raise ValueError("set send_to_customer or give recipients")
+        return self
+
+
+class WebhookSettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    url: AnyHttpUrl
+    secret: str | None = Field(
+        default=None,
+        description="whsec_…; generated when absent. Reads show it masked; sending the masked "
+        "value back (or leaving it out) on an update keeps it.",
+    )
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_format(cls, value: str | None) -> str | None:
+        return _check_secret(value)
+
+
+class InventorySettings(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    direction: Literal["in", "out"] = Field(
+        default="in", description="`in`: stock comes back (release); `out`: stock leaves."
+    )
+    apply_locally: bool = Field(
+        default=False,
+        description="Release the stock in OMS's own catalogue too. Off by default: the orders "
+        "module already gives stock back when an order is cancelled or returned.",
+    )
+    warehouse_url: AnyHttpUrl | None = None
+    secret: str | None = Field(
+        default=None, description="whsec_… signing warehouse calls; masked like a webhook's."
+    )
+    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+
+    @field_validator("secret")
+    @classmethod
+    def _secret_format(cls, value: str | None) -> str | None:
+        return _check_secret(value)
+
+    @model_validator(mode="after")
+    def _does_something(self) -> "InventorySettings":
+        if not self.apply_locally and self.warehouse_url is None:
+            raise ValueError("set warehouse_url or apply_locally")
+        if self.apply_locally and self.direction != "in":
+            raise ValueError("apply_locally supports direction `in` (release) only")
+        return self
+
+
+WorkerSettings = EmailSettings | WebhookSettings | InventorySettings
+SETTINGS_BY_TYPE: dict[outbox.WorkerType, type[WorkerSettings]] = {
+    outbox.WorkerType.EMAIL: EmailSettings,
+    outbox.WorkerType.WEBHOOK: WebhookSettings,
+    outbox.WorkerType.INVENTORY: InventorySettings,
+}
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+TriggerEvents = Annotated[
+    list[outbox.EventType],
+    Field(max_length=len(outbox.EventType), description="Event types that trigger it; empty: all."),
+]
+TriggerStatuses = Annotated[
+    list[workflow.StatusCode],
+    Field(
+        max_length=100,
+        description="Order statuses (after the event) that trigger it; empty: all. Each must "
+        "be a status of the workflow.",
+    ),
+]
+
+
+class _ConfigurationBase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    enabled: bool = True
+    trigger_events: TriggerEvents = []
+    trigger_statuses: TriggerStatuses = []
+
+
+class EmailConfigurationCreate(_ConfigurationBase):
+    worker_type: Literal[outbox.WorkerType.EMAIL]
+    settings: EmailSettings
+
+
+class WebhookConfigurationCreate(_ConfigurationBase):
+    worker_type: Literal[outbox.WorkerType.WEBHOOK]
+    settings: WebhookSettings
+
+
+class InventoryConfigurationCreate(_ConfigurationBase):
+    worker_type: Literal[outbox.WorkerType.INVENTORY]
+    settings: InventorySettings
+
+
+WorkerConfigurationCreate = Annotated[
+    EmailConfigurationCreate | WebhookConfigurationCreate | InventoryConfigurationCreate,
+    Field(discriminator="worker_type"),
+]
+
+
+class _ConfigurationChanges(BaseModel):
+    """Fields to change; `worker_type` names the configuration's type (it cannot change) and
+    `settings` replaces the settings as a whole."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    enabled: bool | None = None
+    trigger_events: TriggerEvents | None = None
+    trigger_statuses: TriggerStatuses | None = None
+
+
+class EmailConfigurationUpdate(_ConfigurationChanges):
+    worker_type: Literal[outbox.WorkerType.EMAIL]
+    settings: EmailSettings | None = None
+
+
+class WebhookConfigurationUpdate(_ConfigurationChanges):
+    worker_type: Literal[outbox.WorkerType.WEBHOOK]
+    settings: WebhookSettings | None = None
+
+
+class InventoryConfigurationUpdate(_ConfigurationChanges):
+    worker_type: Literal[outbox.WorkerType.INVENTORY]
+    settings: InventorySettings | None = None
+
+
+WorkerConfigurationUpdate = Annotated[
+    EmailConfigurationUpdate | WebhookConfigurationUpdate | InventoryConfigurationUpdate,
+    Field(discriminator="worker_type"),
+]
+
+
+class _ConfigurationRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    enabled: bool
+    trigger_events: list[outbox.EventType]
+    trigger_statuses: list[str]
+    created_at: datetime
+    updated_at: datetime
+
+
+class EmailConfigurationRead(_ConfigurationRead):
+    worker_type: Literal[outbox.WorkerType.EMAIL]
+    settings: EmailSettings
+
+
+class WebhookConfigurationRead(_ConfigurationRead):
+    worker_type: Literal[outbox.WorkerType.WEBHOOK]
+    settings: WebhookSettings = Field(description="The secret is masked.")
+
+
+class InventoryConfigurationRead(_ConfigurationRead):
+    worker_type: Literal[outbox.WorkerType.INVENTORY]
+    settings: InventorySettings = Field(description="The secret is masked.")
+
+
+WorkerConfigurationRead = Annotated[
+    EmailConfigurationRead | WebhookConfigurationRead | InventoryConfigurationRead,
+    Field(discriminator="worker_type"),
+]
+WORKER_CONFIGURATION_READ: TypeAdapter[
+    EmailConfigurationRead | WebhookConfigurationRead | InventoryConfigurationRead
+] = TypeAdapter(WorkerConfigurationRead)
+
+
+class TestFireRead(BaseModel):
+    event_id: uuid.UUID
+    event_type: outbox.EventType
+
+
+class TestFireRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    event_type: outbox.EventType = outbox.EventType.ORDER_STATUS_CHANGED
+    status: workflow.StatusCode = Field(
+        default="confirmed", description="The sample order's status; a status of the workflow."
+    )
+
+
+class DeliveryRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    event_type: str
+    order_id: uuid.UUID | None
+    configuration_id: uuid.UUID | None
+    worker: outbox.WorkerType
+    attempt: int
+    status: DeliveryStatus
+    response: str | None
+    error: str | None
+    duration_ms: int
+    started_at: datetime
+    finished_at: datetime
+
+
+class ReplayRead(BaseModel):
+    event_id: uuid.UUID
+    configuration_id: uuid.UUID
+    worker: outbox.WorkerType
+
+
+class SentEmailRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    event_id: uuid.UUID | None
+    configuration_id: uuid.UUID | None
+    sender: str
+    recipients: list[str]
+    subject: str
+    html: str
+    text_body: str
+    created_at: datetime
+
+
+class EventCounters(BaseModel):
+    published: int
+    pending: int
+    delivered: int
+    retried: int
+    dead_lettered: int
+    by_worker: dict[str, dict[str, int]]

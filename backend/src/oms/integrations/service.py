@@ -1,0 +1,305 @@
+"""The integrations module's public interface: the use cases behind the admin API (worker
+configurations, deliveries, replay, sent mail, counters)."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.core.errors import InvalidFields, field_error
+from oms.core.pagination import Page, decode_cursor, page_of
+from oms.integrations import repository
+from oms.integrations.errors import (
+    ConfigurationNotFound,
+    DeliveryNotFound,
+    DuplicateConfigurationName,
+    NotReplayable,
+    WorkerTypeMismatch,
+)
+from oms.integrations.models import Delivery, SentEmail, WorkerConfiguration
+from oms.integrations.samples import sample_event_data
+from oms.integrations.schemas import (
+    WORKER_CONFIGURATION_READ,
+    DeliveryRead,
+    DeliveryStatus,
+    EventCounters,
+    TestFireRead,
+    TestFireRequest,
+    WorkerConfigurationCreate,
+    WorkerConfigurationRead,
+    WorkerConfigurationUpdate,
+    is_masked,
+    mask_secret,
+    new_webhook_secret,
+)
+from oms.outbox import service as outbox
+from oms.workflow import service as workflow
+
+__all__ = [
+    "create_configuration",
+    "delete_configuration",
+    "event_counters",
+    "fire_test_event",
+    "get_configuration",
+    "list_configurations",
+    "list_deliveries",
+    "list_sent_emails",
+    "replay_delivery",
+    "update_configuration",
+]
+
+SECRET_FIELDS = ("secret",)
+
+
+# --- worker configurations ---
+
+
+def _with_secret(worker_type: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """Webhooks always sign; warehouse calls sign too once a URL is set."""
+    signs = worker_type == outbox.WorkerType.WEBHOOK or (
+        worker_type == outbox.WorkerType.INVENTORY and bool(settings.get("warehouse_url"))
+    )
+    if signs and not settings.get("secret"):
+        return {**settings, "secret": new_webhook_secret()}
+    return settings
+
+
+def configuration_read(configuration: WorkerConfiguration) -> WorkerConfigurationRead:
+    settings = dict(configuration.settings)
+    for field in SECRET_FIELDS:
+        if isinstance(settings.get(field), str):
+            settings[field] = mask_secret(settings[field])
+    return WORKER_CONFIGURATION_READ.validate_python(
+        {
+            "id": configuration.id,
+            "worker_type": configuration.worker_type,
+            "name": configuration.name,
+            "enabled": configuration.enabled,
+            "trigger_events": configuration.trigger_events,
+            "trigger_statuses": configuration.trigger_statuses,
+            "settings": settings,
+            "created_at": configuration.created_at,
+            "updated_at": configuration.updated_at,
+        }
+    )
+
+
+async def list_configurations(
+    session: AsyncSession, worker_type: outbox.WorkerType | None = None
+) -> list[WorkerConfigurationRead]:
+    return [
+        configuration_read(c) for c in await repository.list_configurations(session, worker_type)
+    ]
+
+
+async def _get(
+    session: AsyncSession, configuration_id: uuid.UUID, *, for_update: bool = False
+) -> WorkerConfiguration:
+    configuration = await repository.get_configuration(
+        session, configuration_id, for_update=for_update
+    )
+    if configuration is None:
+        raise ConfigurationNotFound()
+    return configuration
+
+
+async def get_configuration(
+    session: AsyncSession, configuration_id: uuid.UUID
+) -> WorkerConfigurationRead:
+    return configuration_read(await _get(session, configuration_id))
+
+
+async def _ensure_unique_name(
+    session: AsyncSession, worker_type: str, name: str, own_id: uuid.UUID | None = None
+) -> None:
+    existing = await repository.find_configuration_by_name(session, worker_type, name)
+    if existing is not None and existing.id != own_id:
+        raise DuplicateConfigurationName(name)
+
+
+async def _ensure_statuses_exist(session: AsyncSession, codes: list[str]) -> None:
+    """A trigger on a status the workflow does not have could never fire."""
+    unknown = set(await workflow.unknown_statuses(session, codes))
+    if unknown:
+        raise InvalidFields(
+            [
+                field_error(
+                    f"trigger_statuses.{index}",
+                    f"there is no order status {code!r}",
+                    type_="unknown_status",
+                )
+                for index, code in enumerate(codes)
+                if code in unknown
+            ]
+        )
+
+
+def _refuse_masked_secret(settings: dict[str, Any]) -> None:
+    for field in SECRET_FIELDS:
+        if is_masked(settings.get(field)):
+            raise InvalidFields(
+                [
+                    field_error(
+                        f"settings.{field}",
+                        "a masked secret only keeps a stored one; give a whsec_… secret or "
+                        "leave it out to have one generated",
+                    )
+                ]
+            )
+
+
+async def create_configuration(
+    session: AsyncSession, body: WorkerConfigurationCreate
+) -> WorkerConfigurationRead:
+    await _ensure_statuses_exist(session, body.trigger_statuses)
+    await _ensure_unique_name(session, body.worker_type, body.name)
+    settings = body.settings.model_dump(mode="json")
+    _refuse_masked_secret(settings)
+    configuration = WorkerConfiguration(
+        id=uuid.uuid4(),
+        worker_type=body.worker_type,
+        name=body.name,
+        enabled=body.enabled,
+        trigger_events=[str(event) for event in body.trigger_events],
+        trigger_statuses=list(body.trigger_statuses),
+        settings=_with_secret(body.worker_type, settings),
+    )
+    await repository.add_configuration(session, configuration)
+    return configuration_read(configuration)
+
+
+def _kept_secrets(new: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
+    """A masked or missing secret keeps the stored one; a new whsec_… replaces it."""
+    settings = dict(new)
+    for field in SECRET_FIELDS:
+        if settings.get(field) is None or is_masked(settings[field]):
+            if stored.get(field):
+                settings[field] = stored[field]
+            else:
+                settings.pop(field, None)
+    return settings
+
+
+async def update_configuration(
+    session: AsyncSession, configuration_id: uuid.UUID, body: WorkerConfigurationUpdate
+) -> WorkerConfigurationRead:
+    configuration = await _get(session, configuration_id, for_update=True)
+    if body.worker_type != configuration.worker_type:
+        raise WorkerTypeMismatch(configuration.worker_type, body.worker_type)
+    if body.name is not None:
+        await _ensure_unique_name(session, configuration.worker_type, body.name, configuration.id)
+        configuration.name = body.name
+    if body.enabled is not None:
+        configuration.enabled = body.enabled
+    if body.trigger_events is not None:
+        configuration.trigger_events = [str(event) for event in body.trigger_events]
+    if body.trigger_statuses is not None:
+        await _ensure_statuses_exist(session, body.trigger_statuses)
+        configuration.trigger_statuses = list(body.trigger_statuses)
+    if body.settings is not None:
+        settings = _kept_secrets(body.settings.model_dump(mode="json"), configuration.settings)
+        configuration.settings = _with_secret(configuration.worker_type, settings)
+    configuration.updated_at = datetime.now(UTC)
+    await repository.save_configuration(session, configuration)
+    return configuration_read(configuration)
+
+
+async def delete_configuration(session: AsyncSession, configuration_id: uuid.UUID) -> None:
+    configuration = await _get(session, configuration_id, for_update=True)
+    await repository.delete_configuration(session, configuration)
+
+
+async def fire_test_event(
+    session: AsyncSession, configuration_id: uuid.UUID, request: TestFireRequest, *, currency: str
+) -> TestFireRead:
+    """A sample event for this configuration only, through the whole pipeline."""
+    configuration = await _get(session, configuration_id)
+    status = await workflow.status_info(session, request.status)
+    if status is None:
+        raise InvalidFields([field_error("status", f"there is no order status {request.status!r}")])
+    data = sample_event_data(
+        request.event_type, outbox.StatusRef(code=status.code, name=status.name), currency=currency
+    )
+    event_id = await outbox.record_test_event(
+        session,
+        data,
+        occurred_at=datetime.now(UTC),
+        worker=configuration.worker_type,
+        configuration_id=configuration.id,
+    )
+    return TestFireRead(event_id=event_id, event_type=request.event_type)
+
+
+# --- deliveries ---
+
+
+async def list_deliveries(
+    session: AsyncSession,
+    *,
+    status: DeliveryStatus | None = None,
+    worker: outbox.WorkerType | None = None,
+    order_id: uuid.UUID | None = None,
+    event_id: uuid.UUID | None = None,
+    configuration_id: uuid.UUID | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page[DeliveryRead]:
+    rows = await repository.list_deliveries(
+        session,
+        status=status,
+        worker=worker,
+        order_id=order_id,
+        event_id=event_id,
+        configuration_id=configuration_id,
+        after=decode_cursor(cursor, datetime, uuid.UUID) if cursor else None,
+        limit=limit + 1,
+    )
+    return page_of(rows, limit, lambda row: (row.started_at, row.id), DeliveryRead.model_validate)
+
+
+async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery:
+    """Queue the event again for the delivery's configuration (through the outbox)."""
+    delivery = await repository.get_delivery(session, delivery_id)
+    if delivery is None:
+        raise DeliveryNotFound()
+    if delivery.status not in ("dead", "failed"):
+        raise NotReplayable("Only a dead or failed delivery can be replayed.")
+    if delivery.configuration_id is None:
+        raise NotReplayable("The configuration of this delivery was deleted.")
+    await repository.lock_action(session, delivery.event_id, delivery.configuration_id)
+    _, succeeded = await repository.attempts_so_far(
+        session, delivery.event_id, delivery.configuration_id
+    )
+    if succeeded:
+        raise NotReplayable("A later attempt of this delivery already succeeded.")
+    queued = await outbox.resend_event(
+        session,
+        delivery.event_id,
+        worker=delivery.worker,
+        configuration_id=delivery.configuration_id,
+    )
+    if not queued:
+        raise NotReplayable("The event of this delivery is no longer in the outbox.")
+    return delivery
+
+
+async def event_counters(session: AsyncSession) -> EventCounters:
+    published, pending = await outbox.counts(session)
+    by_worker = await repository.deliveries_by_worker(session)
+
+    def total(status: str) -> int:
+        return sum(counts.get(status, 0) for counts in by_worker.values())
+
+    return EventCounters(
+        published=published,
+        pending=pending,
+        delivered=total("succeeded"),
+        retried=total("failed"),
+        dead_lettered=total("dead"),
+        by_worker=by_worker,
+    )
+
+
+async def list_sent_emails(session: AsyncSession, limit: int = 50) -> list[SentEmail]:
+    return await repository.list_sent_emails(session, limit)

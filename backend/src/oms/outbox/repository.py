@@ -1,0 +1,99 @@
+"""All SQL of the outbox module."""
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import func, select, text, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.outbox.events import Envelope
+from oms.outbox.models import OutboxEvent
+from oms.outbox.transport.base import Outgoing
+
+# The first unpublished rows nobody else holds, minus any whose order has an earlier
+# unpublished event held by another relay: that relay publishes it first, then this one
+# (or another) takes the later ones, so each order's events leave in order.
+_LOCK_PENDING = text(
+    """
+    WITH locked AS (
+        SELECT position FROM outbox_events
+        WHERE published_at IS NULL
+        ORDER BY position
+        LIMIT :limit
+        FOR UPDATE SKIP LOCKED
+    )
+    SELECT e.position, e.id, e.type, e.version, e.order_id, e.occurred_at, e.data, e.test,
+           e.target_worker, e.target_configuration_id,
+           (SELECT count(*) FROM locked) AS locked_count
+    FROM outbox_events e JOIN locked USING (position)
+    WHERE e.order_id IS NULL OR NOT EXISTS (
+        SELECT 1 FROM outbox_events earlier
+        WHERE earlier.order_id = e.order_id
+          AND earlier.published_at IS NULL
+          AND earlier.position < e.position
+          AND earlier.position NOT IN (SELECT position FROM locked)
+    )
+    ORDER BY e.position
+    """
+)
+
+
+async def lock_pending_events(
+    session: AsyncSession, limit: int
+) -> tuple[list[tuple[int, Outgoing]], int]:
+    """(position, message) of the rows this relay may publish now, and how many it locked."""
+    rows = (await session.execute(_LOCK_PENDING, {"limit": limit})).all()
+    batch = []
+    for row in rows:
+        envelope = Envelope(
+            id=row.id,
+            type=row.type,
+            version=row.version,
+            occurred_at=row.occurred_at,
+            order_id=row.order_id,
+            test=row.test,
+            data=row.data,
+        )
+        ids = (row.target_configuration_id,) if row.target_configuration_id else None
+        batch.append(
+            (
+                row.position,
+                Outgoing(envelope=envelope, target_worker=row.target_worker, configuration_ids=ids),
+            )
+        )
+    locked = rows[0].locked_count if rows else 0
+    return batch, locked
+
+
+async def mark_published(session: AsyncSession, positions: Sequence[int]) -> None:
+    await session.execute(
+        update(OutboxEvent)
+        .where(OutboxEvent.position.in_(positions))
+        .values(published_at=func.now())
+    )
+
+
+async def add_event(session: AsyncSession, event: OutboxEvent) -> None:
+    session.add(event)
+    await session.flush()
+
+
+async def find_event(session: AsyncSession, event_id: uuid.UUID) -> OutboxEvent | None:
+    return await session.scalar(
+        select(OutboxEvent)
+        .where(OutboxEvent.id == event_id)
+        .order_by(OutboxEvent.position)
+        .limit(1)
+    )
+
+
+async def published_and_pending(session: AsyncSession) -> tuple[int, int]:
+    published, pending = (
+        await session.execute(
+            select(
+                func.count().filter(OutboxEvent.published_at.is_not(None)),
+                func.count().filter(OutboxEvent.published_at.is_(None)),
+            )
+        )
+    ).one()
+    return int(published), int(pending)

@@ -1,0 +1,154 @@
+"""The outbox module's public interface: record an event in the caller's transaction, send an
+event again to one worker, and what other modules may know of the event contract."""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.core.health import HealthCheck
+from oms.core.settings import Settings
+from oms.outbox import repository
+from oms.outbox.events import (
+    ENVELOPE_VERSION,
+    EVENT_MODELS,
+    EVENT_TYPE_OF,
+    Actor,
+    AddressSnapshot,
+    CustomerRef,
+    Envelope,
+    EventData,
+    EventType,
+    OrderCreatedData,
+    OrderCreatedEvent,
+    OrderItemSnapshot,
+    OrderSnapshot,
+    OrderStatusChangedData,
+    OrderStatusChangedEvent,
+    OrderTotals,
+    StatusRef,
+    WorkerType,
+    parse_event,
+)
+from oms.outbox.models import OutboxEvent
+from oms.outbox.transport.amqp import check_broker
+from oms.outbox.transport.base import Incoming, Settlement
+
+__all__ = [
+    "ENVELOPE_VERSION",
+    "Actor",
+    "AddressSnapshot",
+    "CustomerRef",
+    "Envelope",
+    "EventData",
+    "EventType",
+    "Incoming",
+    "OrderCreatedData",
+    "OrderCreatedEvent",
+    "OrderItemSnapshot",
+    "OrderSnapshot",
+    "OrderStatusChangedData",
+    "OrderStatusChangedEvent",
+    "OrderTotals",
+    "Settlement",
+    "StatusRef",
+    "WorkerType",
+    "counts",
+    "health_checks",
+    "parse_event",
+    "record_event",
+    "record_test_event",
+    "resend_event",
+]
+
+
+async def record_event(
+    session: AsyncSession, data: EventData, *, occurred_at: datetime
+) -> uuid.UUID:
+    """Write an outbox row; it is published only if the caller's transaction commits.
+
+    The envelope is built and validated here, so no row holds an event of the wrong shape.
+    """
+    event = EVENT_MODELS[EVENT_TYPE_OF[type(data)]].model_validate(
+        {"id": uuid.uuid4(), "occurred_at": occurred_at, "order_id": data.order.id, "data": data}
+    )
+    await repository.add_event(session, _row(event))
+    return event.id
+
+
+async def record_test_event(
+    session: AsyncSession,
+    data: EventData,
+    *,
+    occurred_at: datetime,
+    worker: str,
+    configuration_id: uuid.UUID,
+) -> uuid.UUID:
+    """A sample event (`test: true`, no order) for one worker configuration only."""
+    event = EVENT_MODELS[EVENT_TYPE_OF[type(data)]].model_validate(
+        {
+            "id": uuid.uuid4(),
+            "occurred_at": occurred_at,
+            "order_id": None,
+            "data": data,
+            "test": True,
+        }
+    )
+    row = _row(event)
+    row.target_worker, row.target_configuration_id = worker, configuration_id
+    await repository.add_event(session, row)
+    return event.id
+
+
+async def resend_event(
+    session: AsyncSession, event_id: uuid.UUID, *, worker: str, configuration_id: uuid.UUID
+) -> bool:
+    """Queue the recorded event again, for one configuration of one worker; False when the
+    event is no longer in the outbox."""
+    event = await repository.find_event(session, event_id)
+    if event is None:
+        return False
+    await repository.add_event(
+        session,
+        OutboxEvent(
+            id=event.id,
+            type=event.type,
+            version=event.version,
+            order_id=event.order_id,
+            occurred_at=event.occurred_at,
+            data=event.data,
+            test=event.test,
+            target_worker=worker,
+            target_configuration_id=configuration_id,
+        ),
+    )
+    return True
+
+
+async def counts(session: AsyncSession) -> tuple[int, int]:
+    """(published, pending) rows of the outbox."""
+    return await repository.published_and_pending(session)
+
+
+def health_checks(settings: Settings) -> dict[str, HealthCheck]:
+    """`/health` includes the broker when one is configured."""
+    if not settings.amqp_url:
+        return {}
+    url = settings.amqp_url
+
+    async def broker() -> None:
+        await check_broker(url)
+
+    return {"broker": broker}
+
+
+def _row(event: OrderCreatedEvent | OrderStatusChangedEvent) -> OutboxEvent:
+    return OutboxEvent(
+        id=event.id,
+        type=event.type,
+        version=event.version,
+        order_id=event.order_id,
+        occurred_at=event.occurred_at,
+        data=event.data.model_dump(mode="json"),
+        test=event.test,
+    )

@@ -15,6 +15,7 @@ from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
 from oms.core.request_context import RequestContextMiddleware
+from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.integrations.router import router as integrations_router
 from oms.orders.router import router as orders_router
@@ -65,6 +66,8 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.state.settings = settings
     install_error_handlers(app)
     install_idempotency(app)
+    # Added first, so it runs inside the request context: refusals get a request id and a log line.
+    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)

@@ -182,7 +182,8 @@ async def test_an_envelope_of_another_version_is_dead_lettered_without_an_attemp
                         QueueMessage.worker == WorkerType.WEBHOOK,
                     )
                 )
-            assert row is not None and row.attempt == 1
+            assert row is not None
+            assert row.attempt == 1
             assert "envelope version 2" in (row.last_error or "")
     finally:
         await pipeline.stop()

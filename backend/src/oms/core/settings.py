@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     shutdown_timeout: int = Field(
         default=20, gt=0, description="Seconds in-flight requests get to finish on SIGTERM."
     )
+    max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest request body the API reads (bytes)."
+    )
     environment: Literal["development", "production", "test"] = "development"
     public_url: str = Field(
         default="http://localhost:3000",

@@ -19,6 +19,7 @@ from tests.auth.helpers import (
     tokens,
     user_with_password,
 )
+from tests.pagination import all_pages, assert_paging_is_checked
 
 
 async def test_admin_creates_staff_who_can_sign_in(admin: Actor, client: AsyncClient) -> None:
@@ -64,25 +65,51 @@ async def test_creating_a_user_with_a_taken_email_or_no_roles_fails(
     assert bad_role.status_code == 400
 
 
-async def test_list_filters_searches_and_pages(
+async def test_list_filters_and_searches(
     admin: Actor, manager: Actor, customer: Actor, other_customer: Actor, client: AsyncClient
 ) -> None:
     everyone = await client.get(USERS, headers=admin.headers)
     customers = await client.get(USERS, headers=admin.headers, params={"role": "customer"})
     search = await client.get(USERS, headers=admin.headers, params={"q": "OTHER@"})
-    page = await client.get(USERS, headers=admin.headers, params={"limit": 2, "offset": 2})
     wildcard = await client.get(USERS, headers=admin.headers, params={"q": "%"})
 
-    assert everyone.json()["total"] == 4
+    assert [user["email"] for user in everyone.json()["items"]] == [
+        "admin@example.test",
+        "manager@example.test",
+        "customer@example.test",
+        "other@example.test",
+    ], "oldest first"
+    assert everyone.json()["next_cursor"] is None
     assert {user["email"] for user in customers.json()["items"]} == {
         "customer@example.test",
         "other@example.test",
     }
     assert [user["email"] for user in search.json()["items"]] == ["other@example.test"]
-    assert page.json()["total"] == 4
-    assert len(page.json()["items"]) == 2
-    assert page.json()["limit"] == 2
-    assert wildcard.json()["total"] == 0, "% must be searched for literally"
+    assert wildcard.json()["items"] == [], "% must be searched for literally"
+
+
+async def test_the_list_pages_by_cursor_oldest_first(
+    app: FastAPI, admin: Actor, client: AsyncClient
+) -> None:
+    for number in range(4):
+        await user_with_password(app, f"user{number}@example.test")
+
+    pages = await all_pages(client, USERS, admin.headers, limit=2)
+    customers = await all_pages(client, USERS, admin.headers, limit=3, params={"role": "customer"})
+
+    assert [len(page) for page in pages] == [2, 2, 1]
+    assert [user["email"] for page in pages for user in page] == [
+        "admin@example.test",
+        *(f"user{number}@example.test" for number in range(4)),
+    ]
+    assert [len(page) for page in customers] == [3, 1], "the filter holds on every page"
+    assert all(user["roles"] == ["customer"] for page in customers for user in page)
+
+
+async def test_the_list_refuses_foreign_cursors_and_limits_out_of_bounds(
+    admin: Actor, client: AsyncClient
+) -> None:
+    await assert_paging_is_checked(client, USERS, admin.headers)
 
 
 async def test_list_filters_by_active_flag(
@@ -310,4 +337,4 @@ async def test_a_retried_user_creation_creates_one_user(client: AsyncClient, adm
     assert first.headers["location"].endswith(f"/api/v1/users/{first.json()['id']}")
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.json()["id"] == first.json()["id"]
-    assert found.json()["total"] == 1
+    assert len(found.json()["items"]) == 1

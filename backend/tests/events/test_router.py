@@ -36,9 +36,9 @@ async def test_admin_creates_a_webhook_and_its_secret_is_generated_and_masked(
     assert "…" in secret
     assert len(secret) < 20
 
-    listed = await client.get(URL, headers=admin.headers)
-    assert [item["id"] for item in listed.json()] == [body["id"]]
-    assert "…" in listed.json()[0]["settings"]["secret"]
+    listed = (await client.get(URL, headers=admin.headers)).json()
+    assert [item["id"] for item in listed["items"]] == [body["id"]]
+    assert "…" in listed["items"][0]["settings"]["secret"]
 
 
 async def test_a_given_secret_is_kept_and_a_patch_with_the_masked_value_keeps_it(
@@ -101,7 +101,7 @@ async def test_invalid_configurations_are_rejected_as_problems(
     assert response.status_code == 400, response.text
     assert response.headers["content-type"] == "application/problem+json"
     assert any(field in error["field"] for error in response.json()["errors"]), response.json()
-    assert (await client.get(URL, headers=admin.headers)).json() == []
+    assert (await client.get(URL, headers=admin.headers)).json()["items"] == []
 
 
 async def test_patching_invalid_settings_is_a_problem_and_changes_nothing(
@@ -234,7 +234,7 @@ async def test_without_smtp_mail_lands_in_the_sent_mail_view(
         return len(await deliveries(sessions, status="succeeded")) == 1
 
     await eventually(stored)
-    mails = (await client.get("/api/v1/sent-emails", headers=admin.headers)).json()
+    mails = (await client.get("/api/v1/sent-emails", headers=admin.headers)).json()["items"]
     assert len(mails) == 1
     assert mails[0]["recipients"] == ["buyer@example.com", "a@example.com"]
     assert mails[0]["subject"] == "Thank you for your order OMS-001001"
@@ -296,7 +296,7 @@ async def test_the_demo_seeder_adds_its_configurations_once(
     for _ in range(2):
         async with sessions() as session, session.begin():
             await demo.seed_demo_worker_configurations(session)
-    listed = (await client.get(URL, headers=admin.headers)).json()
+    listed = (await client.get(URL, headers=admin.headers)).json()["items"]
     assert sorted((c["worker_type"], c["enabled"]) for c in listed) == [
         ("email", True),
         ("inventory", False),
@@ -319,4 +319,4 @@ async def test_a_retried_configuration_creation_creates_one_configuration(
     assert first.headers["location"].endswith(f"{URL}/{first.json()['id']}")
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.json() == first.json()
-    assert [item["id"] for item in listed.json()] == [first.json()["id"]]
+    assert [item["id"] for item in listed.json()["items"]] == [first.json()["id"]]

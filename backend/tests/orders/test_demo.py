@@ -24,8 +24,10 @@ async def test_the_demo_seed_places_orders_once(
     assert len(await outbox(engine, "order.status_changed")) == 5
     ring = await app.state.keys.ring()
     async with app.state.sessions() as session:
-        users, _ = await auth.list_users(session, search="customer@example.com")
-    actor = Actor(user=users[0], token=auth.access_token_for(users[0], ring, app.state.settings))
+        [found] = (await auth.list_users(session, search="customer@example.com")).items
+        user = await auth.get_user(session, found.id)
+    assert user is not None
+    actor = Actor(user=user, token=auth.access_token_for(user, ring, app.state.settings))
     page = (await client.get(ORDERS, headers=actor.headers)).json()
     assert sorted(order["status"] for order in page["items"]) == [
         "cancelled",

@@ -21,6 +21,8 @@ class User(Timestamped, Base):
             unique=True,
             postgresql_where=text("external_subject IS NOT NULL"),
         ),
+        # The admin listing's keyset order.
+        Index("ix_users_created_at_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.auth.errors import EmailTaken
 from oms.auth.models import RefreshToken, RefreshTokenFamily, SigningKey, User
 from oms.core.locks import Lock, xact_lock
+from oms.core.pagination import keyset_after
 
 
 async def lock_signing_keys(session: AsyncSession) -> None:
@@ -106,18 +107,19 @@ def _conditions(where: UserFilter) -> list[ColumnElement[bool]]:
 
 
 async def list_users(
-    session: AsyncSession, where: UserFilter, *, limit: int, offset: int
-) -> tuple[Sequence[User], int]:
-    conditions = _conditions(where)
-    total = await session.scalar(select(func.count()).select_from(User).where(*conditions))
-    rows = await session.scalars(
-        select(User)
-        .where(*conditions)
-        .order_by(User.created_at, User.id)
-        .limit(limit)
-        .offset(offset)
-    )
-    return rows.all(), int(total or 0)
+    session: AsyncSession,
+    where: UserFilter,
+    *,
+    after: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[User]:
+    """Oldest first on (created_at, id), the `ix_users_created_at_id` index; `after` is the
+    key of the last row of the previous page."""
+    query = select(User).where(*_conditions(where))
+    if after is not None:
+        query = query.where(keyset_after((User.created_at, User.id), after))
+    rows = await session.scalars(query.order_by(User.created_at, User.id).limit(limit))
+    return rows.all()
 
 
 async def lock_admin_set(session: AsyncSession) -> None:

@@ -66,13 +66,6 @@ class UserRead(BaseModel):
     updated_at: datetime
 
 
-class UserPage(BaseModel):
-    items: list[UserRead]
-    total: int
-    limit: int
-    offset: int
-
-
 class UserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +21,9 @@ from oms.auth.passwords import hash_password, verify_password
 from oms.auth.permissions import Role
 from oms.auth.principal import Principal
 from oms.auth.repository import UserFilter
+from oms.auth.schemas import UserRead
 from oms.auth.sign_in import normalize_email
+from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.core.settings import Settings
 
 
@@ -72,11 +75,14 @@ async def list_users(
     role: Role | None = None,
     active: bool | None = None,
     search: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> tuple[Sequence[User], int]:
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> Page[UserRead]:
+    """Oldest first, keyset-paged on (created_at, id)."""
     where = UserFilter(role=role.value if role else None, active=active, search=search)
-    return await repository.list_users(session, where, limit=limit, offset=offset)
+    after = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    rows = await repository.list_users(session, where, after=after, limit=limit + 1)
+    return page_of(rows, limit, lambda row: (row.created_at, row.id), UserRead.model_validate)
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,9 @@ from oms.auth import service as auth
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
-from oms.auth.schemas import ProfileUpdate, UserCreate, UserPage, UserRead, UserUpdate
+from oms.auth.schemas import ProfileUpdate, UserCreate, UserRead, UserUpdate
 from oms.core.db import Session
+from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 
 Admin = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
 Member = Annotated[Principal, Requires(Permission.PROFILE)]
@@ -25,17 +26,12 @@ async def list_users(
     role: Role | None = None,
     active: bool | None = None,
     q: Annotated[str | None, Query(max_length=320, description="Part of email or name.")] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
-) -> UserPage:
-    users, total = await auth.list_users(
-        session, role=role, active=active, search=q, limit=limit, offset=offset
-    )
-    return UserPage(
-        items=[UserRead.model_validate(user) for user in users],
-        total=total,
-        limit=limit,
-        offset=offset,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+) -> Page[UserRead]:
+    """Oldest first (by creation time, then id)."""
+    return await auth.list_users(
+        session, role=role, active=active, search=q, cursor=cursor, limit=limit
     )
 
 

@@ -19,6 +19,8 @@ class Lock(IntEnum):
     """One client's use of one Idempotency-Key (subject: user and key)."""
     DELIVERY = 7_301_004
     """One configuration's action for one event (subject: event and configuration)."""
+    WORKFLOW_SIZE = 7_301_005
+    """Adding order statuses or transitions (subject: which), so two cannot pass the cap."""
 
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:subject))")

@@ -24,7 +24,11 @@ from oms.core.db import Base, Timestamped
 
 class WorkerConfiguration(Timestamped, Base):
     __tablename__ = "worker_configurations"
-    __table_args__ = (Index("ix_worker_configurations_worker_type", "worker_type", "enabled"),)
+    __table_args__ = (
+        Index("ix_worker_configurations_worker_type", "worker_type", "enabled"),
+        # The admin listing's keyset order.
+        Index("ix_worker_configurations_listing", "worker_type", "name", "id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     worker_type: Mapped[str] = mapped_column(String(20))
@@ -47,6 +51,8 @@ class Delivery(Base):
         Index("ix_deliveries_event_configuration", "event_id", "configuration_id"),
         Index("ix_deliveries_order_id", "order_id"),
         Index("ix_deliveries_status", "status", "worker"),
+        # The deliveries listing's keyset order (newest first: the index read backwards).
+        Index("ix_deliveries_started_at_id", "started_at", "id"),
         # At most one success per (event, configuration): the idempotency guard.
         Index(
             "uq_deliveries_success",
@@ -78,6 +84,8 @@ class SentEmail(Base):
     """Mail kept by the development sink when no SMTP server is configured."""
 
     __tablename__ = "sent_emails"
+    # The sent-mail listing's keyset order (newest first: the index read backwards).
+    __table_args__ = (Index("ix_sent_emails_created_at_id", "created_at", "id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
     event_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

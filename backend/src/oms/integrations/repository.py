@@ -27,13 +27,20 @@ async def configurations_for(
 
 
 async def list_configurations(
-    session: AsyncSession, worker_type: str | None
+    session: AsyncSession,
+    worker_type: str | None,
+    *,
+    after: tuple[str, str, uuid.UUID] | None,
+    limit: int,
 ) -> list[WorkerConfiguration]:
-    query = select(WorkerConfiguration).order_by(
-        WorkerConfiguration.worker_type, WorkerConfiguration.name
-    )
+    """By (worker_type, name, id), the `ix_worker_configurations_listing` index; `after` is
+    the key of the last row of the previous page."""
+    key = (WorkerConfiguration.worker_type, WorkerConfiguration.name, WorkerConfiguration.id)
+    query = select(WorkerConfiguration).order_by(*key).limit(limit)
     if worker_type:
         query = query.where(WorkerConfiguration.worker_type == worker_type)
+    if after is not None:
+        query = query.where(keyset_after(key, after))
     return list((await session.scalars(query)).all())
 
 
@@ -160,6 +167,13 @@ async def deliveries_by_worker(session: AsyncSession) -> dict[str, dict[str, int
     return by_worker
 
 
-async def list_sent_emails(session: AsyncSession, limit: int) -> list[SentEmail]:
-    query = select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id).limit(limit)
-    return list((await session.scalars(query)).all())
+async def list_sent_emails(
+    session: AsyncSession, *, after: tuple[datetime, uuid.UUID] | None, limit: int
+) -> list[SentEmail]:
+    """Newest first on (created_at, id), the `ix_sent_emails_created_at_id` index read
+    backwards; `after` is the key of the last row of the previous page."""
+    key = (SentEmail.created_at, SentEmail.id)
+    query = select(SentEmail).order_by(SentEmail.created_at.desc(), SentEmail.id.desc())
+    if after is not None:
+        query = query.where(keyset_after(key, after, descending=True))
+    return list((await session.scalars(query.limit(limit))).all())

@@ -4,13 +4,13 @@ counters."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Body, Depends, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
-from oms.core.pagination import Page
+from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
 from oms.integrations.schemas import (
     DeliveryRead,
@@ -21,6 +21,7 @@ from oms.integrations.schemas import (
     TestFireRead,
     TestFireRequest,
     WorkerConfigurationCreate,
+    WorkerConfigurationPage,
     WorkerConfigurationRead,
     WorkerConfigurationUpdate,
 )
@@ -37,11 +38,16 @@ async def _currency(request: Request) -> str:
     return currency
 
 
-@router.get("/worker-configurations", response_model=list[WorkerConfigurationRead])
+@router.get("/worker-configurations", response_model=WorkerConfigurationPage)
 async def list_worker_configurations(
-    session: Session, _: ConfigReader, worker_type: outbox.WorkerType | None = None
-) -> list[WorkerConfigurationRead]:
-    return await service.list_configurations(session, worker_type)
+    session: Session,
+    _: ConfigReader,
+    worker_type: outbox.WorkerType | None = None,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
+) -> WorkerConfigurationPage:
+    """By worker type, then name, then id."""
+    return await service.list_configurations(session, worker_type, cursor=cursor, limit=limit)
 
 
 @router.post(
@@ -114,8 +120,8 @@ async def list_deliveries(
     order_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
     configuration_id: uuid.UUID | None = None,
-    cursor: Annotated[str | None, Query(max_length=200)] = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
 ) -> Page[DeliveryRead]:
     return await service.list_deliveries(
         session,
@@ -144,14 +150,12 @@ async def replay_delivery(session: Session, _: ConfigWriter, delivery_id: uuid.U
     )
 
 
-@router.get("/sent-emails", response_model=list[SentEmailRead])
+@router.get("/sent-emails", response_model=Page[SentEmailRead])
 async def list_sent_emails(
-    session: Session, _: ConfigReader, limit: Annotated[int, Query(ge=1, le=200)] = 50
-) -> list[SentEmailRead]:
+    session: Session, _: ConfigReader, cursor: PageCursor = None, limit: PageLimit = DEFAULT_LIMIT
+) -> Page[SentEmailRead]:
     """Mail kept by the development sink (no OMS_SMTP_URL), newest first."""
-    return [
-        SentEmailRead.model_validate(row) for row in await service.list_sent_emails(session, limit)
-    ]
+    return await service.list_sent_emails(session, cursor=cursor, limit=limit)
 
 
 @router.get("/metrics/events", response_model=EventCounters)

@@ -19,6 +19,7 @@ from pydantic import (
     model_validator,
 )
 
+from oms.core.pagination import Page
 from oms.outbox import service as outbox
 from oms.workflow import service as workflow
 
@@ -240,6 +241,11 @@ WorkerConfigurationRead = Annotated[
 WORKER_CONFIGURATION_READ: TypeAdapter[
     EmailConfigurationRead | WebhookConfigurationRead | InventoryConfigurationRead
 ] = TypeAdapter(WorkerConfigurationRead)
+
+
+class WorkerConfigurationPage(Page[WorkerConfigurationRead]):
+    """`Page[WorkerConfigurationRead]` under a name of its own: its items are a union, from
+    which the OpenAPI document would otherwise get an unreadable generated schema name."""
 
 
 class TestFireRead(BaseModel):

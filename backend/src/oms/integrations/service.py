@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.errors import InvalidFields, field_error
-from oms.core.pagination import Page, decode_cursor, page_of
+from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.integrations import repository
 from oms.integrations.errors import (
     ConfigurationNotFound,
@@ -17,16 +17,18 @@ from oms.integrations.errors import (
     NotReplayable,
     WorkerTypeMismatch,
 )
-from oms.integrations.models import Delivery, SentEmail, WorkerConfiguration
+from oms.integrations.models import Delivery, WorkerConfiguration
 from oms.integrations.samples import sample_event_data
 from oms.integrations.schemas import (
     WORKER_CONFIGURATION_READ,
     DeliveryRead,
     DeliveryStatus,
     EventCounters,
+    SentEmailRead,
     TestFireRead,
     TestFireRequest,
     WorkerConfigurationCreate,
+    WorkerConfigurationPage,
     WorkerConfigurationRead,
     WorkerConfigurationUpdate,
     is_masked,
@@ -86,11 +88,21 @@ def configuration_read(configuration: WorkerConfiguration) -> WorkerConfiguratio
 
 
 async def list_configurations(
-    session: AsyncSession, worker_type: outbox.WorkerType | None = None
-) -> list[WorkerConfigurationRead]:
-    return [
-        configuration_read(c) for c in await repository.list_configurations(session, worker_type)
-    ]
+    session: AsyncSession,
+    worker_type: outbox.WorkerType | None = None,
+    *,
+    cursor: str | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> WorkerConfigurationPage:
+    """By worker type, then name, then id (unique, so pages are stable)."""
+    rows = await repository.list_configurations(
+        session,
+        worker_type,
+        after=decode_cursor(cursor, str, str, uuid.UUID) if cursor else None,
+        limit=limit + 1,
+    )
+    page = page_of(rows, limit, lambda row: (row.worker_type, row.name, row.id), configuration_read)
+    return WorkerConfigurationPage(items=page.items, next_cursor=page.next_cursor)
 
 
 async def _get(
@@ -243,7 +255,7 @@ async def list_deliveries(
     event_id: uuid.UUID | None = None,
     configuration_id: uuid.UUID | None = None,
     cursor: str | None = None,
-    limit: int = 50,
+    limit: int = DEFAULT_LIMIT,
 ) -> Page[DeliveryRead]:
     rows = await repository.list_deliveries(
         session,
@@ -301,5 +313,13 @@ async def event_counters(session: AsyncSession) -> EventCounters:
     )
 
 
-async def list_sent_emails(session: AsyncSession, limit: int = 50) -> list[SentEmail]:
-    return await repository.list_sent_emails(session, limit)
+async def list_sent_emails(
+    session: AsyncSession, *, cursor: str | None = None, limit: int = DEFAULT_LIMIT
+) -> Page[SentEmailRead]:
+    """Newest first, keyset-paged on (created_at, id)."""
+    rows = await repository.list_sent_emails(
+        session,
+        after=decode_cursor(cursor, datetime, uuid.UUID) if cursor else None,
+        limit=limit + 1,
+    )
+    return page_of(rows, limit, lambda row: (row.created_at, row.id), SentEmailRead.model_validate)

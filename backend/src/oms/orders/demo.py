@@ -34,7 +34,7 @@ DEMO_ORDERS: tuple[tuple[list[tuple[str, int]], list[str]], ...] = (
 
 async def seed_demo_orders(session: AsyncSession) -> None:
     customer = await _user(session, DEMO_CUSTOMER, auth.Role.CUSTOMER)
-    admins, _ = await auth.list_users(session, role=auth.Role.ADMIN, active=True, limit=1)
+    admins = (await auth.list_users(session, role=auth.Role.ADMIN, active=True, limit=1)).items
     if customer is None or not admins or await repository.has_orders(session, customer[0]):
         return
     buyer = auth.Principal(customer[0], frozenset({auth.Role.CUSTOMER}), email=customer[1])
@@ -59,5 +59,5 @@ async def seed_demo_orders(session: AsyncSession) -> None:
 
 
 async def _user(session: AsyncSession, email: str, role: auth.Role) -> tuple[uuid.UUID, str] | None:
-    found, _ = await auth.list_users(session, role=role, search=email, limit=5)
+    found = (await auth.list_users(session, role=role, search=email, limit=5)).items
     return next(((user.id, user.email) for user in found if user.email == email), None)

@@ -61,6 +61,18 @@ class InitialStatusRequired(Conflict):
         super().__init__(detail)
 
 
+class WorkflowLimitReached(Conflict):
+    """Statuses and transitions are listed unpaged, so there may only be so many."""
+
+    slug = "workflow-limit-reached"
+
+    def __init__(self, what: str, limit: int) -> None:
+        super().__init__(
+            f"A workflow has at most {limit} {what}; delete one before adding another.",
+            limit=limit,
+        )
+
+
 class WorkflowNotConfigured(Conflict):
     slug = "workflow-not-configured"
 

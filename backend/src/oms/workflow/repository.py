@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.core.locks import Lock, xact_lock
 from oms.workflow.models import OrderStatus, OrderStatusTransition
 
 
@@ -21,6 +22,20 @@ async def statuses(session: AsyncSession) -> Sequence[OrderStatus]:
         select(OrderStatus).order_by(OrderStatus.position, OrderStatus.code)
     )
     return rows.all()
+
+
+async def lock_workflow_size(session: AsyncSession, what: str) -> None:
+    """Serialises adding `what` ("statuses" or "transitions") until the transaction ends."""
+    await xact_lock(session, Lock.WORKFLOW_SIZE, what)
+
+
+async def count_statuses(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(OrderStatus)) or 0)
+
+
+async def count_transitions(session: AsyncSession) -> int:
+    query = select(func.count()).select_from(OrderStatusTransition)
+    return int(await session.scalar(query) or 0)
 
 
 async def status(session: AsyncSession, code: str, *, lock: bool = False) -> OrderStatus | None:

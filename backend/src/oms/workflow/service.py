@@ -22,6 +22,7 @@ from oms.workflow.errors import (
     TerminalStatusHasNoExit,
     TransitionExists,
     TransitionNotFound,
+    WorkflowLimitReached,
     WorkflowNotConfigured,
 )
 from oms.workflow.models import OrderStatus, OrderStatusTransition
@@ -43,6 +44,12 @@ __all__ = [
     "status_info",
     "unknown_statuses",
 ]
+
+
+# Statuses and transitions are listed unpaged (an admin edits the workflow as a whole), so
+# their number is capped when one is created.
+MAX_STATUSES = 100
+MAX_TRANSITIONS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +144,7 @@ async def get_status(session: AsyncSession, code: str, *, lock: bool = False) ->
 
 
 async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatus:
+    await _ensure_below_cap(session, "statuses", repository.count_statuses, MAX_STATUSES)
     if await repository.status(session, data.code) is not None:
         raise StatusCodeTaken(data.code)
     current_initial = await repository.initial_status(session)
@@ -228,6 +236,16 @@ async def _ensure_not_in_transitions(session: AsyncSession, code: str) -> None:
         raise StatusInUse(code, "transitions lead to or from it")
 
 
+async def _ensure_below_cap(
+    session: AsyncSession, what: str, count: Callable[[AsyncSession], Awaitable[int]], cap: int
+) -> None:
+    """Refuse adding one more of `what` at the cap; the lock, held to the end of the
+    transaction, keeps two concurrent creations from both passing the count."""
+    await repository.lock_workflow_size(session, what)
+    if await count(session) >= cap:
+        raise WorkflowLimitReached(what, cap)
+
+
 def _initial_terminal(code: str) -> Conflict:
     return Conflict(
         f"{code!r} cannot be both initial and terminal: orders would never move.",
@@ -273,6 +291,7 @@ async def get_transition(session: AsyncSession, transition_id: uuid.UUID) -> Ord
 
 
 async def create_transition(session: AsyncSession, data: TransitionCreate) -> OrderStatusTransition:
+    await _ensure_below_cap(session, "transitions", repository.count_transitions, MAX_TRANSITIONS)
     # Locking the source serialises this with a concurrent "make it terminal".
     source = await repository.status(session, data.from_status, lock=True)
     for code, known in ((data.from_status, source), (data.to_status, None)):

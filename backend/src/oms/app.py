@@ -14,6 +14,7 @@ from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
+from oms.core.openapi import install_openapi, operation_id
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.settings import Settings, get_settings
@@ -62,6 +63,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         docs_url="/api/docs",
         redoc_url=None,
         lifespan=lifespan,
+        generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
     install_error_handlers(app)
@@ -73,6 +75,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.include_router(auth_router.well_known_router)
     app.include_router(outbox_router.public_router)
     app.include_router(_api_router())
+    install_openapi(app)
     return app
 
 

@@ -12,10 +12,17 @@ from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.auth.tokens import TokenVerifier
 from oms.core.idempotency import IdempotentRequest, idempotency
+from oms.core.openapi import may_raise
 
 bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+@may_raise(
+    {
+        401: "No valid bearer token.",
+        503: "The identity provider's keys cannot be fetched (OpenID Connect mode).",
+    }
+)
 async def current_principal(
     request: Request, token: Annotated[str | None, Depends(bearer_token)]
 ) -> Principal:
@@ -40,6 +47,7 @@ def Requires(permission: Permission) -> Any:
     """`user: Annotated[Principal, Requires(Permission.X)]`: 401 without a valid token,
     403 with a valid token that lacks the permission."""
 
+    @may_raise({403: f"The token lacks the permission `{permission}`."})
     async def check(principal: CurrentUser) -> Principal:
         if not principal.can(permission):
             raise MissingPermission(permission)

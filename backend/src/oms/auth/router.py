@@ -12,14 +12,24 @@ from pydantic import ValidationError
 
 from oms.auth import service as auth
 from oms.auth.keys import KeyStore
-from oms.auth.schemas import Credentials, RefreshRequest, Registration, TokenRead, UserRead
+from oms.auth.schemas import (
+    EXAMPLE_EMAIL,
+    EXAMPLE_PASSWORD,
+    Credentials,
+    RefreshRequest,
+    Registration,
+    TokenRead,
+    UserRead,
+)
 from oms.core.db import Session
+from oms.core.openapi import may_raise, problems
 from oms.core.settings import Settings
 
 FORM = "application/x-www-form-urlencoded"
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
+@may_raise({404: "OMS signs users in through an OpenID provider here: its own sign-in is off."})
 def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     auth.ensure_built_in_identity(settings)
@@ -88,6 +98,13 @@ _TOKEN_REQUEST_BODY: dict[str, Any] = {
                         "username": {"type": "string", "description": "The email."},
                         "password": {"type": "string", "format": "password"},
                     },
+                    "examples": [
+                        {
+                            "grant_type": "password",
+                            "username": EXAMPLE_EMAIL,
+                            "password": EXAMPLE_PASSWORD,
+                        }
+                    ],
                 }
             },
         },
@@ -98,9 +115,11 @@ _TOKEN_REQUEST_BODY: dict[str, Any] = {
 @router.post(
     "/token",
     openapi_extra=_TOKEN_REQUEST_BODY,
-    responses={401: {"description": "Wrong email or password, or sign-in paused"}},
+    responses=problems(
+        {401: "Wrong email or password, or sign-in paused after too many failed attempts."}
+    ),
 )
-async def issue_token(
+async def sign_in(
     request: Request, response: Response, session: Session, settings: BuiltInSettings, keys: Keys
 ) -> TokenRead:
     """Sign in with email and password: an access token and a refresh token."""
@@ -119,8 +138,10 @@ async def issue_token(
     )
 
 
-@router.post("/refresh", responses={401: {"description": "Invalid, expired or revoked"}})
-async def refresh_token(
+@router.post(
+    "/refresh", responses=problems({401: "The refresh token is invalid, expired or revoked."})
+)
+async def refresh_tokens(
     body: RefreshRequest,
     response: Response,
     session: Session,
@@ -138,13 +159,21 @@ async def refresh_token(
 
 
 @router.post("/logout", status_code=204)
-async def logout(body: RefreshRequest, session: Session, settings: BuiltInSettings) -> None:
+async def sign_out(body: RefreshRequest, session: Session, settings: BuiltInSettings) -> None:
     """End the sign-in the refresh token belongs to (its access tokens expire on their own)."""
     await auth.sign_out(session, body.refresh_token)
 
 
-@router.post("/register", status_code=201)
-async def register(body: Registration, session: Session, settings: BuiltInSettings) -> UserRead:
+@router.post(
+    "/register",
+    status_code=201,
+    responses=problems(
+        {403: "Self-registration is switched off.", 409: "A user with this email exists."}
+    ),
+)
+async def register_customer(
+    body: Registration, session: Session, settings: BuiltInSettings
+) -> UserRead:
     """Sign up as a customer (when the installation allows it)."""
     user = await auth.register_customer(
         session, settings, email=body.email, password=body.password, full_name=body.full_name
@@ -153,7 +182,7 @@ async def register(body: Registration, session: Session, settings: BuiltInSettin
 
 
 @well_known_router.get("/.well-known/jwks.json")
-async def jwks(response: Response, settings: BuiltInSettings, keys: Keys) -> dict[str, Any]:
+async def get_jwks(response: Response, settings: BuiltInSettings, keys: Keys) -> dict[str, Any]:
     """The public keys that verify OMS's access tokens."""
     response.headers["Cache-Control"] = "public, max-age=300"
     return (await keys.ring()).jwks()

@@ -24,8 +24,16 @@ NewPassword = Annotated[
 FullName = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 
 
+# An example sign-in for the OpenAPI document.
+EXAMPLE_EMAIL = "cora@example.com"
+EXAMPLE_PASSWORD = "correct horse battery staple"  # noqa: S105 - an example in the docs
+
+
 class Credentials(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"email": EXAMPLE_EMAIL, "password": EXAMPLE_PASSWORD}]},
+    )
 
     # Not validated as an email: a login must fail like any other wrong login, not with 400.
     email: Annotated[str, Field(min_length=1, max_length=320)]
@@ -39,6 +47,20 @@ class RefreshRequest(BaseModel):
 
 
 class TokenRead(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0"
+                    ".eyJzdWIiOiI2YzFmMmQ5ZSIsInJvbGVzIjpbImN1c3RvbWVyIl19.c2lnbmF0dXJl",
+                    "token_type": "Bearer",
+                    "expires_in": 300,
+                    "refresh_token": "Jm9vQmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbA",
+                }
+            ]
+        }
+    )
+
     access_token: str
     token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - a token type, not a secret
     expires_in: int = Field(description="Seconds the access token is valid.")

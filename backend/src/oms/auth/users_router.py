@@ -11,6 +11,7 @@ from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
 from oms.auth.schemas import ProfileUpdate, UserCreate, UserRead, UserUpdate
 from oms.core.db import Session
+from oms.core.openapi import problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 
 Admin = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
@@ -35,7 +36,12 @@ async def list_users(
     )
 
 
-@router.post("/users", status_code=201, response_model=UserRead)
+@router.post(
+    "/users",
+    status_code=201,
+    response_model=UserRead,
+    responses=problems({409: "A user with this email exists."}),
+)
 async def create_user(
     body: UserCreate, _: Admin, session: Session, request: Request, idempotent: Idempotent
 ) -> Response:
@@ -58,7 +64,10 @@ async def get_user(user_id: uuid.UUID, _: Admin, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, user_id))
 
 
-@router.patch("/users/{user_id}")
+@router.patch(
+    "/users/{user_id}",
+    responses=problems({409: "The change would leave OMS without an active admin."}),
+)
 async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: Session) -> UserRead:
     """Change name, roles, active flag or password. Deactivating ends the user's sign-ins at
     once; OMS keeps at least one active admin (409 otherwise)."""
@@ -72,12 +81,20 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: S
 
 
 @router.get("/me")
-async def read_me(me: Member, session: Session) -> UserRead:
+async def get_my_profile(me: Member, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, me.user_id))
 
 
-@router.patch("/me")
-async def update_me(body: ProfileUpdate, me: Member, session: Session) -> UserRead:
+@router.patch(
+    "/me",
+    responses=problems(
+        {
+            400: "The current password is wrong.",
+            409: "The password is managed by the identity provider.",
+        }
+    ),
+)
+async def update_my_profile(body: ProfileUpdate, me: Member, session: Session) -> UserRead:
     user = await auth.update_profile(
         session,
         me,

@@ -11,6 +11,9 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oms.core.request_context import REQUEST_ID_HEADER, current_request_id
@@ -89,6 +92,83 @@ class InvalidFields(ProblemError):
 
     def __init__(self, errors: list[dict[str, str]], detail: str | None = None) -> None:
         super().__init__(detail or "The request is not valid; see `errors`.", errors=errors)
+
+
+def _no_null_defaults(schema: JsonDict) -> None:
+    """Optional members are left out, never null, so their schema shows no `default: null`."""
+    properties = schema.get("properties")
+    assert isinstance(properties, dict)
+    for member in properties.values():
+        if isinstance(member, dict) and "default" in member and member["default"] is None:
+            del member["default"]
+
+
+class ProblemFieldError(BaseModel):
+    """One entry of a problem's `errors`: which field is wrong and why."""
+
+    model_config = ConfigDict(json_schema_extra=_no_null_defaults)
+
+    field: str = Field(description="Dotted path of the field (`items.0.quantity`).")
+    in_: str | SkipJsonSchema[None] = Field(
+        default=None, alias="in", description="Where the field is: body, query, path or header."
+    )
+    message: str
+    type: str | SkipJsonSchema[None] = Field(
+        default=None, description="A machine-readable kind of error (`missing`, `value_error`)."
+    )
+
+
+_PROBLEM_EXAMPLES: list[JsonValue] = [
+    {
+        "type": "urn:oms:problem:transition-not-allowed",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "An order in status 'shipped' cannot be moved to 'cancelled' by you;"
+        " allowed targets: delivered.",
+        "instance": "/api/v1/orders/0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11/status",
+        "current_status": "shipped",
+        "requested_status": "cancelled",
+        "allowed_targets": ["delivered"],
+    },
+    {
+        "type": "urn:oms:problem:validation",
+        "title": "Invalid request",
+        "status": 400,
+        "detail": "The request is not valid; see `errors` for each field.",
+        "instance": "/api/v1/orders",
+        "errors": [
+            {
+                "field": "items.0.quantity",
+                "in": "body",
+                "message": "Input should be greater than or equal to 1",
+                "type": "greater_than_equal",
+            }
+        ],
+    },
+]
+
+
+def _problem_schema(schema: JsonDict) -> None:
+    _no_null_defaults(schema)
+    schema["examples"] = _PROBLEM_EXAMPLES
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem, as `problem_response` renders it. Problem types may add members
+    of their own (`allowed_targets`, `current_etag`, ...)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra=_problem_schema)
+
+    type: str = Field(
+        description=f"`{PROBLEM_TYPE_PREFIX}<slug>` naming the kind of problem, or `about:blank`."
+    )
+    title: str
+    status: int = Field(ge=100, le=599)
+    detail: str | SkipJsonSchema[None] = None
+    instance: str = Field(description="The path of the request that failed.")
+    errors: list[ProblemFieldError] | SkipJsonSchema[None] = Field(
+        default=None, description="Each invalid field, when the request's fields are at fault."
+    )
 
 
 def field_error(

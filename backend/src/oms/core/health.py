@@ -43,7 +43,7 @@ async def _run(check: HealthCheck) -> str:
     response_model=HealthRead,
     responses={503: {"model": HealthRead, "description": "A dependency is unavailable"}},
 )
-async def health(request: Request) -> JSONResponse:
+async def get_health(request: Request) -> JSONResponse:
     checks: dict[str, HealthCheck] = request.app.state.health_checks
     names = list(checks)
     results = await asyncio.gather(*(_run(checks[name]) for name in names))
@@ -54,5 +54,5 @@ async def health(request: Request) -> JSONResponse:
 
 
 @router.get("/health/live", response_model=HealthRead)
-async def live() -> HealthRead:
+async def get_liveness() -> HealthRead:
     return HealthRead(status="ok", checks={})

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from oms.core.db import Base, Session
 from oms.core.errors import Conflict, ProblemError, Unprocessable
 from oms.core.locks import Lock, try_xact_lock
+from oms.core.openapi import may_raise
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -146,6 +147,14 @@ def idempotency(
     """A dependency for POST endpoints; `owner` is a dependency giving the caller's user id
     (keys are per user)."""
 
+    @may_raise(
+        {
+            400: f"The {IDEMPOTENCY_HEADER} is not 1 to {MAX_KEY_LENGTH} visible ASCII characters.",
+            409: f"A request with this {IDEMPOTENCY_HEADER} is still in flight; retry after"
+            " `Retry-After` seconds.",
+            422: f"This {IDEMPOTENCY_HEADER} was used with another request; use a new key.",
+        }
+    )
     async def guard(
         request: Request,
         session: Session,

@@ -10,9 +10,12 @@ from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.openapi import examples, named_examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
 from oms.integrations.schemas import (
+    WORKER_CONFIGURATION_CREATE_EXAMPLES,
+    WORKER_CONFIGURATION_READ_EXAMPLES,
     DeliveryRead,
     DeliveryStatus,
     EventCounters,
@@ -31,6 +34,10 @@ router = APIRouter(tags=["integrations"])
 
 ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+
+_INVALID_CONFIGURATION_FIELDS = (
+    "`trigger_statuses` names a status the workflow lacks, or a secret is given masked."
+)
 
 
 async def _currency(request: Request) -> str:
@@ -54,11 +61,20 @@ async def list_worker_configurations(
     "/worker-configurations",
     response_model=WorkerConfigurationRead,
     status_code=status.HTTP_201_CREATED,
+    responses={
+        **problems(
+            {400: _INVALID_CONFIGURATION_FIELDS, 409: "A configuration of this type has this name."}
+        ),
+        **examples(201, **WORKER_CONFIGURATION_READ_EXAMPLES),
+    },
 )
 async def create_worker_configuration(
     session: Session,
     _: ConfigWriter,
-    body: Annotated[WorkerConfigurationCreate, Body()],
+    body: Annotated[
+        WorkerConfigurationCreate,
+        Body(openapi_examples=named_examples(**WORKER_CONFIGURATION_CREATE_EXAMPLES)),
+    ],
     request: Request,
     idempotent: Idempotent,
 ) -> Response:
@@ -76,7 +92,17 @@ async def get_worker_configuration(
     return await service.get_configuration(session, configuration_id)
 
 
-@router.patch("/worker-configurations/{configuration_id}", response_model=WorkerConfigurationRead)
+@router.patch(
+    "/worker-configurations/{configuration_id}",
+    response_model=WorkerConfigurationRead,
+    responses=problems(
+        {
+            400: _INVALID_CONFIGURATION_FIELDS,
+            409: "Another configuration of this type has this name, or `worker_type` is not"
+            " the configuration's.",
+        }
+    ),
+)
 async def update_worker_configuration(
     session: Session,
     _: ConfigWriter,
@@ -98,6 +124,7 @@ async def delete_worker_configuration(
     "/worker-configurations/{configuration_id}/test",
     response_model=TestFireRead,
     status_code=status.HTTP_202_ACCEPTED,
+    responses=problems({400: "`status` is not a status of the workflow."}),
 )
 async def fire_test_event(
     session: Session,
@@ -139,6 +166,12 @@ async def list_deliveries(
     "/deliveries/{delivery_id}/replay",
     response_model=ReplayRead,
     status_code=status.HTTP_202_ACCEPTED,
+    responses=problems(
+        {
+            409: "The delivery cannot be replayed: it did not fail, a later attempt succeeded,"
+            " or its configuration or event is gone."
+        }
+    ),
 )
 async def replay_delivery(session: Session, _: ConfigWriter, delivery_id: uuid.UUID) -> ReplayRead:
     delivery = await service.replay_delivery(session, delivery_id)
@@ -159,6 +192,6 @@ async def list_sent_emails(
 
 
 @router.get("/metrics/events", response_model=EventCounters)
-async def event_counters(session: Session, _: ConfigReader) -> EventCounters:
+async def get_event_counters(session: Session, _: ConfigReader) -> EventCounters:
     """Published, delivered, retried and dead-lettered counts (all processes, from the log)."""
     return await service.event_counters(session)

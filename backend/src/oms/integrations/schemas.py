@@ -6,7 +6,7 @@ import binascii
 import secrets
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AnyHttpUrl,
@@ -246,6 +246,63 @@ WORKER_CONFIGURATION_READ: TypeAdapter[
 class WorkerConfigurationPage(Page[WorkerConfigurationRead]):
     """`Page[WorkerConfigurationRead]` under a name of its own: its items are a union, from
     which the OpenAPI document would otherwise get an unreadable generated schema name."""
+
+
+# Examples in the OpenAPI document: one configuration per worker type, as created and read.
+WORKER_CONFIGURATION_CREATE_EXAMPLES: dict[str, dict[str, Any]] = {
+    "email": {
+        "worker_type": "email",
+        "name": "Order mail to customers",
+        "trigger_events": ["order.created", "order.status_changed"],
+        "trigger_statuses": [],
+        "settings": {"send_to_customer": True, "recipients": ["orders@example.com"]},
+    },
+    "webhook": {
+        "worker_type": "webhook",
+        "name": "ERP",
+        "trigger_events": ["order.status_changed"],
+        "trigger_statuses": ["confirmed", "shipped"],
+        "settings": {"url": "https://erp.example.com/hooks/oms", "timeout_seconds": 10},
+    },
+    "inventory": {
+        "worker_type": "inventory",
+        "name": "Warehouse stock",
+        "trigger_events": ["order.status_changed"],
+        "trigger_statuses": ["cancelled", "returned"],
+        "settings": {"direction": "in", "warehouse_url": "https://wms.example.com/stock"},
+    },
+}
+_READ_SETTINGS: dict[str, dict[str, Any]] = {
+    "email": {"send_to_customer": True, "recipients": ["orders@example.com"], "template": None},
+    "webhook": {
+        "url": "https://erp.example.com/hooks/oms",
+        "secret": f"{SECRET_PREFIX}{MASK}Qk8=",
+        "timeout_seconds": 10.0,
+    },
+    "inventory": {
+        "direction": "in",
+        "apply_locally": False,
+        "warehouse_url": "https://wms.example.com/stock",
+        "secret": f"{SECRET_PREFIX}{MASK}n3Zs",
+        "timeout_seconds": 10.0,
+    },
+}
+_EXAMPLE_IDS = {
+    "email": "1d4f6a8c-2b3e-4c5d-9e7f-0a1b2c3d4e5f",
+    "webhook": "7a9c1e3f-5b7d-4f9a-8c2e-4d6f8a0b2c4e",
+    "inventory": "c2e4a6b8-0d1f-4a3c-b5e7-9f1a3c5e7b9d",
+}
+WORKER_CONFIGURATION_READ_EXAMPLES: dict[str, dict[str, Any]] = {
+    kind: {
+        "id": _EXAMPLE_IDS[kind],
+        "enabled": True,
+        **created,
+        "settings": _READ_SETTINGS[kind],
+        "created_at": "2025-03-01T08:00:00Z",
+        "updated_at": "2025-03-01T08:00:00Z",
+    }
+    for kind, created in WORKER_CONFIGURATION_CREATE_EXAMPLES.items()
+}
 
 
 class TestFireRead(BaseModel):

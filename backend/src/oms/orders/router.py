@@ -11,10 +11,12 @@ from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
+from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.orders import service
 from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
+    ORDER_PAGE_EXAMPLE,
     OrderCreate,
     OrderRead,
     OrderSummary,
@@ -41,8 +43,15 @@ async def _currency(request: Request) -> str:
     response_model=OrderRead,
     responses={
         201: {"headers": {"Location": {"schema": {"type": "string"}}}},
-        409: {"description": "Insufficient stock, or the Idempotency-Key is in flight."},
-        422: {"description": "The Idempotency-Key was used with another body."},
+        **problems(
+            {
+                403: "Only staff may place an order for another customer (`customer_id`).",
+                409: "Not enough stock (`available`, `requested`), or no initial order status"
+                " is configured.",
+                422: "An item names an unknown or archived product, or `customer_id` no active"
+                " user.",
+            }
+        ),
     },
 )
 async def create_order(
@@ -63,7 +72,7 @@ async def create_order(
     )
 
 
-@router.get("")
+@router.get("", responses=examples(200, page=ORDER_PAGE_EXAMPLE))
 async def list_orders(
     session: Session,
     user: Reader,
@@ -119,12 +128,15 @@ async def get_order(
 @router.patch(
     "/{order_id}/status",
     response_model=OrderRead,
-    responses={
-        409: {"description": "Transition not allowed; `allowed_targets` lists the options."},
-        412: {"description": "If-Match does not match the order's current ETag."},
-    },
+    responses=problems(
+        {
+            409: "The transition is not allowed (`allowed_targets` lists the options), or the"
+            " stock it takes back is gone.",
+            422: "The stock it takes back is of a product no longer sold.",
+        }
+    ),
 )
-async def change_status(
+async def change_order_status(
     order_id: uuid.UUID,
     body: StatusChange,
     session: Session,
@@ -139,7 +151,7 @@ async def change_status(
 
 
 @router.get("/{order_id}/transitions")
-async def allowed_transitions(
+async def list_order_transitions(
     order_id: uuid.UUID, session: Session, user: Reader
 ) -> list[TargetStatus]:
     targets = await service.allowed_targets(session, order_id, user)

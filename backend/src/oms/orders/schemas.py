@@ -33,6 +33,73 @@ def _display_number(value: Any) -> Any:
     return format_number(value) if isinstance(value, int) else value
 
 
+# Examples in the OpenAPI document: one order, as placed, read and listed.
+_ORDER_ID = "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11"
+_CUSTOMER = {"id": "6c1f2d9e-8a4b-4f0e-b3a7-2e5d9c8f1a04", "email": "cora@example.com"}
+_MANAGER = {"id": "a3d5e7f9-1b2c-4d6e-8f0a-9b8c7d6e5f4a", "email": "manager@example.com"}
+_ADDRESS_SENT: dict[str, Any] = {
+    "name": "Cora Customer",
+    "line1": "Hauptstraße 5",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+    "phone": "+49 30 1234567",
+}
+_ORDER_SUMMARY_EXAMPLE: dict[str, Any] = {
+    "id": _ORDER_ID,
+    "number": "OMS-000123",
+    "status": "confirmed",
+    "customer_id": _CUSTOMER["id"],
+    "customer_email": _CUSTOMER["email"],
+    "customer_name": "Cora Customer",
+    "currency": "EUR",
+    "total": "337.95",
+    "version": 1,
+    "created_at": "2025-03-14T09:26:53Z",
+    "updated_at": "2025-03-14T10:02:11Z",
+}
+_ORDER_EXAMPLE: dict[str, Any] = {
+    **_ORDER_SUMMARY_EXAMPLE,
+    "items": [
+        {
+            "product_id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+            "sku": "FUR-CHAIR-OAK",
+            "name": "Oak dining chair",
+            "unit_price": "149.00",
+            "quantity": 2,
+            "line_total": "298.00",
+        },
+        {
+            "product_id": "9e4b7c2a-1d6f-4a8e-b5c3-7f2e9d1a6b08",
+            "sku": "ELE-LAMP-LED",
+            "name": "LED desk lamp",
+            "unit_price": "39.95",
+            "quantity": 1,
+            "line_total": "39.95",
+        },
+    ],
+    "shipping_address": {**_ADDRESS_SENT, "line2": None},
+    "note": "Please ring twice.",
+    "status_history": [
+        {
+            "status": "new",
+            "at": "2025-03-14T09:26:53Z",
+            "actor": _CUSTOMER,
+            "note": "Please ring twice.",
+        },
+        {
+            "status": "confirmed",
+            "at": "2025-03-14T10:02:11Z",
+            "actor": _MANAGER,
+            "note": "Paid by bank transfer.",
+        },
+    ],
+}
+ORDER_PAGE_EXAMPLE: dict[str, Any] = {
+    "items": [_ORDER_SUMMARY_EXAMPLE],
+    "next_cursor": "W1siaSIsMTIzXV0",
+}
+
 OrderNumber = Annotated[str, BeforeValidator(_display_number), Field(examples=["OMS-000123"])]
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
@@ -87,7 +154,21 @@ class OrderItemCreate(BaseModel):
 class OrderCreate(BaseModel):
     """Prices and totals come from the catalogue; a client never sends them."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "items": [
+                        {"sku": "FUR-CHAIR-OAK", "quantity": 2},
+                        {"product_id": "9e4b7c2a-1d6f-4a8e-b5c3-7f2e9d1a6b08", "quantity": 1},
+                    ],
+                    "shipping_address": _ADDRESS_SENT,
+                    "note": "Please ring twice.",
+                }
+            ]
+        },
+    )
 
     items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
     shipping_address: ShippingAddress
@@ -98,7 +179,10 @@ class OrderCreate(BaseModel):
 
 
 class StatusChange(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"status": "confirmed", "note": "Paid by bank transfer."}]},
+    )
 
     status: Annotated[str, StringConstraints(min_length=1, max_length=50)]
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
@@ -128,7 +212,9 @@ class OrderItemRead(BaseModel):
 
 
 class OrderRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [_ORDER_EXAMPLE]}
+    )
 
     id: uuid.UUID
     number: OrderNumber
@@ -150,7 +236,9 @@ class OrderRead(BaseModel):
 class OrderSummary(BaseModel):
     """An order in a list: no items or history."""
 
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [_ORDER_SUMMARY_EXAMPLE]}
+    )
 
     id: uuid.UUID
     number: OrderNumber

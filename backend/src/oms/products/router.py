@@ -10,10 +10,12 @@ from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
 from oms.core.money import MoneyInput
+from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.products import service
 from oms.products.attributes import attribute_filters
 from oms.products.schemas import (
+    PRODUCT_PAGE_EXAMPLE,
     CategoryCreate,
     CategoryRead,
     CategoryUpdate,
@@ -36,6 +38,13 @@ Currency = Annotated[str, Depends(_currency)]
 
 router = APIRouter(tags=["catalogue"])
 
+_BAD_ATTRIBUTE_SCHEMA = "`attribute_schema` is not a valid JSON Schema (2020-12)."
+_PRODUCT_PROBLEMS = {
+    400: "The attributes do not satisfy the category's attribute schema.",
+    409: "A product with this SKU exists.",
+    422: "`category_id` names no category, or the category's attribute schema cannot be applied.",
+}
+
 
 # Categories
 
@@ -52,7 +61,12 @@ async def get_category(session: Session, _: Reader, category_id: uuid.UUID) -> C
     return CategoryRead.model_validate(await service.get_category(session, category_id))
 
 
-@router.post("/categories", status_code=status.HTTP_201_CREATED, response_model=CategoryRead)
+@router.post(
+    "/categories",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CategoryRead,
+    responses=problems({400: _BAD_ATTRIBUTE_SCHEMA, 409: "A category with this code exists."}),
+)
 async def create_category(
     session: Session, _: Editor, body: CategoryCreate, request: Request, idempotent: Idempotent
 ) -> Response:
@@ -66,14 +80,28 @@ async def create_category(
     )
 
 
-@router.patch("/categories/{category_id}")
+@router.patch(
+    "/categories/{category_id}",
+    responses=problems(
+        {
+            400: _BAD_ATTRIBUTE_SCHEMA,
+            409: "The new code is taken, or products use the category (so its code cannot"
+            " change), or the new schema rejects some of its products (`products` lists them).",
+            422: "The new attribute schema cannot be applied (a `$ref` does not resolve).",
+        }
+    ),
+)
 async def update_category(
     session: Session, _: Editor, category_id: uuid.UUID, body: CategoryUpdate
 ) -> CategoryRead:
     return CategoryRead.model_validate(await service.update_category(session, category_id, body))
 
 
-@router.delete("/categories/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/categories/{category_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems({409: "Products use the category."}),
+)
 async def delete_category(session: Session, _: Editor, category_id: uuid.UUID) -> None:
     await service.delete_category(session, category_id)
 
@@ -93,6 +121,10 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 
 @router.get(
     "/products",
+    responses={
+        **problems({400: "An `attr.<name>` filter is not valid."}),
+        **examples(200, page=PRODUCT_PAGE_EXAMPLE),
+    },
     description=(
         "Products ordered by SKU. Customers see active products only. "
         "`attr.<name>=<value>` filters on attributes (repeatable; a repeated name matches "
@@ -143,7 +175,12 @@ async def get_product(
     return ProductRead.of(product, currency)
 
 
-@router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductRead)
+@router.post(
+    "/products",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductRead,
+    responses=problems(_PRODUCT_PROBLEMS),
+)
 async def create_product(
     session: Session,
     _: Editor,
@@ -162,7 +199,7 @@ async def create_product(
     )
 
 
-@router.patch("/products/{product_id}")
+@router.patch("/products/{product_id}", responses=problems(_PRODUCT_PROBLEMS))
 async def update_product(
     session: Session, _: Editor, currency: Currency, product_id: uuid.UUID, body: ProductUpdate
 ) -> ProductRead:

@@ -33,6 +33,30 @@ AttributeSchema = Annotated[
 ]
 
 
+# Examples in the OpenAPI document: one product, as created, read and listed.
+_PRODUCT_SENT_EXAMPLE: dict[str, Any] = {
+    "sku": "FUR-CHAIR-OAK",
+    "name": "Oak dining chair",
+    "description": "Solid oak, oiled; seat height 46 cm.",
+    "category_id": "5b9d3e1f-2a4c-4e6b-8d0f-1a3c5e7b9d2f",
+    "price": "149.00",
+    "stock": 40,
+    "active": True,
+    "attributes": {"material": "oak", "width_cm": 45, "height_cm": 92, "depth_cm": 50},
+}
+_PRODUCT_EXAMPLE: dict[str, Any] = {
+    "id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+    **_PRODUCT_SENT_EXAMPLE,
+    "currency": "EUR",
+    "created_at": "2025-03-01T08:00:00Z",
+    "updated_at": "2025-03-14T09:26:53Z",
+}
+PRODUCT_PAGE_EXAMPLE: dict[str, Any] = {
+    "items": [_PRODUCT_EXAMPLE],
+    "next_cursor": "W1sicyIsImZ1ci1jaGFpci1vYWsiXV0",
+}
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -77,6 +101,8 @@ class CategoryRead(BaseModel):
 
 
 class ProductCreate(Strict):
+    model_config = ConfigDict(json_schema_extra={"examples": [_PRODUCT_SENT_EXAMPLE]})
+
     sku: Sku
     name: Name
     description: Description = ""
@@ -103,7 +129,9 @@ class ProductUpdate(Patch):
 
 
 class ProductRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(
+        from_attributes=True, json_schema_extra={"examples": [_PRODUCT_EXAMPLE]}
+    )
 
     id: uuid.UUID
     sku: str

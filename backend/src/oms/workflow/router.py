@@ -9,6 +9,7 @@ from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.openapi import problems
 from oms.workflow import service
 from oms.workflow.schemas import (
     StatusCreate,
@@ -26,16 +27,27 @@ Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 
 
 @router.get("/statuses")
-async def list_statuses(session: Session, _: Reader) -> list[StatusRead]:
+async def list_workflow_statuses(session: Session, _: Reader) -> list[StatusRead]:
     return [StatusRead.model_validate(row) for row in await service.list_statuses(session)]
 
 
-@router.post("/statuses", status_code=status.HTTP_201_CREATED, response_model=StatusRead)
-async def create_status(
+@router.post(
+    "/statuses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=StatusRead,
+    responses=problems(
+        {
+            409: "A status with this code exists, it would be both initial and terminal,"
+            " another initial status was set at the same time, or the workflow has its"
+            " maximum of statuses (`limit`)."
+        }
+    ),
+)
+async def create_workflow_status(
     body: StatusCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
 ) -> Response:
     row = await service.create_status(session, body)
-    location = str(request.url_for("get_status", code=row.code))
+    location = str(request.url_for("get_workflow_status", code=row.code))
     return await idempotent.respond(
         session,
         status.HTTP_201_CREATED,
@@ -45,22 +57,38 @@ async def create_status(
 
 
 @router.get("/statuses/{code}")
-async def get_status(code: str, session: Session, _: Reader) -> StatusRead:
+async def get_workflow_status(code: str, session: Session, _: Reader) -> StatusRead:
     return StatusRead.model_validate(await service.get_status(session, code))
 
 
-@router.patch("/statuses/{code}")
-async def update_status(code: str, body: StatusUpdate, session: Session, _: Writer) -> StatusRead:
+@router.patch(
+    "/statuses/{code}",
+    responses=problems(
+        {
+            409: "The change would leave no initial status, make it initial and terminal or"
+            " terminal with exits, or re-code a status in use or to a code taken."
+        }
+    ),
+)
+async def update_workflow_status(
+    code: str, body: StatusUpdate, session: Session, _: Writer
+) -> StatusRead:
     return StatusRead.model_validate(await service.update_status(session, code, body))
 
 
-@router.delete("/statuses/{code}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_status(code: str, session: Session, _: Writer) -> None:
+@router.delete(
+    "/statuses/{code}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems(
+        {409: "Orders or transitions use the status, or it is the initial one of several."}
+    ),
+)
+async def delete_workflow_status(code: str, session: Session, _: Writer) -> None:
     await service.delete_status(session, code)
 
 
 @router.get("/transitions")
-async def list_transitions(
+async def list_workflow_transitions(
     session: Session,
     _: Reader,
     status_code: Annotated[
@@ -71,12 +99,23 @@ async def list_transitions(
     return [TransitionRead.model_validate(row) for row in rows]
 
 
-@router.post("/transitions", status_code=status.HTTP_201_CREATED, response_model=TransitionRead)
-async def create_transition(
+@router.post(
+    "/transitions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TransitionRead,
+    responses=problems(
+        {
+            409: "The transition exists, it would leave a terminal status, or the workflow"
+            " has its maximum of transitions (`limit`).",
+            422: "`from_status` or `to_status` names no status.",
+        }
+    ),
+)
+async def create_workflow_transition(
     body: TransitionCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
 ) -> Response:
     row = await service.create_transition(session, body)
-    location = str(request.url_for("get_transition", transition_id=row.id))
+    location = str(request.url_for("get_workflow_transition", transition_id=row.id))
     return await idempotent.respond(
         session,
         status.HTTP_201_CREATED,
@@ -86,12 +125,14 @@ async def create_transition(
 
 
 @router.get("/transitions/{transition_id}")
-async def get_transition(transition_id: uuid.UUID, session: Session, _: Reader) -> TransitionRead:
+async def get_workflow_transition(
+    transition_id: uuid.UUID, session: Session, _: Reader
+) -> TransitionRead:
     return TransitionRead.model_validate(await service.get_transition(session, transition_id))
 
 
 @router.patch("/transitions/{transition_id}")
-async def update_transition(
+async def update_workflow_transition(
     transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: Writer
 ) -> TransitionRead:
     row = await service.update_transition(session, transition_id, body)
@@ -99,5 +140,5 @@ async def update_transition(
 
 
 @router.delete("/transitions/{transition_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_transition(transition_id: uuid.UUID, session: Session, _: Writer) -> None:
+async def delete_workflow_transition(transition_id: uuid.UUID, session: Session, _: Writer) -> None:
     await service.delete_transition(session, transition_id)

@@ -18,10 +18,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.auth.errors import EmailTaken
 from oms.auth.models import RefreshToken, RefreshTokenFamily, SigningKey, User
 from oms.core.locks import Lock, xact_lock
 from oms.core.pagination import keyset_after
@@ -63,23 +61,14 @@ async def user_by_external_subject(session: AsyncSession, subject: str) -> User 
 
 
 async def add_user(session: AsyncSession, user: User) -> User:
-    """Adds the user; a concurrent insert of the same email is `EmailTaken`, not a 500."""
-    try:
-        async with session.begin_nested():
-            session.add(user)
-            await session.flush()
-    except IntegrityError as error:
-        raise EmailTaken() from error
+    session.add(user)
+    await session.flush()
     await session.refresh(user)
     return user
 
 
 async def save_user(session: AsyncSession, user: User) -> User:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as error:
-        raise EmailTaken() from error
+    await session.flush()
     await session.refresh(user)
     return user
 

@@ -8,13 +8,14 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
-from oms.core.errors import Conflict, Unprocessable
+from oms.core.db_errors import violations_as
+from oms.core.errors import Conflict, ProblemError
 from oms.workflow import engine, repository
 from oms.workflow.errors import (
+    InitialStatusChanged,
     InitialStatusRequired,
     StatusCodeTaken,
     StatusInUse,
@@ -22,6 +23,7 @@ from oms.workflow.errors import (
     TerminalStatusHasNoExit,
     TransitionExists,
     TransitionNotFound,
+    UnknownStatus,
     WorkflowLimitReached,
     WorkflowNotConfigured,
 )
@@ -165,7 +167,8 @@ async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatu
         releases_stock=data.releases_stock,
         position=position,
     )
-    await _flush_or_conflict(session, lambda: repository.add(session, row), code=data.code)
+    async with violations_as(session, _status_refusals(data.code)):
+        await repository.add(session, row)
     return row
 
 
@@ -203,7 +206,7 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         if await repository.status(session, new_code) is not None:
             raise StatusCodeTaken(new_code)
 
-    async def apply() -> None:
+    async with violations_as(session, _status_refusals(code, new_code=new_code)):
         # Orders refer to the code ON UPDATE RESTRICT: renaming one in use fails here.
         row.code = new_code
         await session.flush()
@@ -212,8 +215,6 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         for field, value in changes.items():
             setattr(row, field, value)
         await session.flush()
-
-    await _flush_or_conflict(session, apply, code=code)
     return row
 
 
@@ -224,7 +225,8 @@ async def delete_status(session: AsyncSession, code: str) -> None:
         raise InitialStatusRequired(
             f"{code!r} is the initial status; make another status initial before deleting it."
         )
-    await _flush_or_conflict(session, lambda: repository.delete(session, row), code=code)
+    async with violations_as(session, _status_refusals(code)):
+        await repository.delete(session, row)
 
 
 async def _ensure_code_unused(session: AsyncSession, code: str) -> None:
@@ -253,25 +255,17 @@ def _initial_terminal(code: str) -> Conflict:
     )
 
 
-async def _flush_or_conflict(
-    session: AsyncSession, write: Callable[[], Awaitable[None]], *, code: str
-) -> None:
-    """Run `write` in a savepoint, turning the database's refusals into 409s."""
-    try:
-        async with session.begin_nested():
-            await write()
-    except IntegrityError as error:
-        constraint = repository.violated_constraint(error)
-        if constraint == "pk_order_statuses":
-            raise StatusCodeTaken(code) from None
-        if constraint == "uq_order_statuses_initial":
-            raise Conflict(
-                "Another initial status was set at the same time; try again.",
-                slug="initial-status-changed",
-            ) from None
-        if constraint.startswith("fk_"):
-            raise StatusInUse(code, "orders or transitions refer to it") from None
-        raise
+def _status_refusals(code: str, *, new_code: str | None = None) -> dict[str, ProblemError]:
+    """What the database's refusal of a write to the status `code` (renamed to `new_code`)
+    means."""
+    in_use = StatusInUse(code, "orders or transitions refer to it")
+    return {
+        "pk_order_statuses": StatusCodeTaken(new_code or code),
+        "uq_order_statuses_initial": InitialStatusChanged(),
+        "fk_orders_status_order_statuses": in_use,
+        "fk_order_status_transitions_from_status_order_statuses": in_use,
+        "fk_order_status_transitions_to_status_order_statuses": in_use,
+    }
 
 
 # --- transitions ------------------------------------------------------------------------
@@ -296,9 +290,7 @@ async def create_transition(session: AsyncSession, data: TransitionCreate) -> Or
     source = await repository.status(session, data.from_status, lock=True)
     for code, known in ((data.from_status, source), (data.to_status, None)):
         if known is None and await repository.status(session, code) is None:
-            raise Unprocessable(
-                f"There is no order status {code!r}.", slug="unknown-status", status_code=code
-            )
+            raise UnknownStatus(code)
     assert source is not None
     if source.is_terminal:
         raise TerminalStatusHasNoExit(source.code)
@@ -309,11 +301,17 @@ async def create_transition(session: AsyncSession, data: TransitionCreate) -> Or
         to_status=data.to_status,
         roles=sorted(role.value for role in set(data.roles)),
     )
-    try:
-        async with session.begin_nested():
-            await repository.add(session, row)
-    except IntegrityError:
-        raise TransitionExists(data.from_status, data.to_status) from None
+    async with violations_as(
+        session,
+        {
+            "uq_order_status_transitions_from_status_to_status": TransitionExists(
+                data.from_status, data.to_status
+            ),
+            # The target is not locked: it may be deleted meanwhile.
+            "fk_order_status_transitions_to_status_order_statuses": UnknownStatus(data.to_status),
+        },
+    ):
+        await repository.add(session, row)
     return row
 
 

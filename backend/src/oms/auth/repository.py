@@ -117,6 +117,16 @@ async def lock_admin_set(session: AsyncSession) -> None:
     await xact_lock(session, Lock.ADMIN_SET)
 
 
+async def first_active_admin(session: AsyncSession) -> User | None:
+    rows = await session.scalars(
+        select(User)
+        .where(User.is_active.is_(True), User.roles.contains(["admin"]))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    )
+    return rows.first()
+
+
 async def count_active_admins(session: AsyncSession, *, excluding: uuid.UUID) -> int:
     count = await session.scalar(
         select(func.count())

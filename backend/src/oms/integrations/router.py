@@ -25,7 +25,6 @@ from oms.integrations.schemas import (
     WorkerConfigurationRead,
     WorkerConfigurationUpdate,
 )
-from oms.outbox import service as outbox
 
 router = APIRouter(tags=["integrations"])
 
@@ -42,7 +41,7 @@ async def _currency(request: Request) -> str:
 async def list_worker_configurations(
     session: Session,
     _: ConfigReader,
-    worker_type: outbox.WorkerType | None = None,
+    worker_type: service.WorkerType | None = None,
     cursor: PageCursor = None,
     limit: PageLimit = DEFAULT_LIMIT,
 ) -> WorkerConfigurationPage:
@@ -116,7 +115,7 @@ async def list_deliveries(
     session: Session,
     _: ConfigReader,
     status: DeliveryStatus | None = None,
-    worker: outbox.WorkerType | None = None,
+    worker: service.WorkerType | None = None,
     order_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
     configuration_id: uuid.UUID | None = None,

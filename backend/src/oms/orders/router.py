@@ -13,7 +13,6 @@ from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.orders import service
-from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     OrderCreate,
     OrderRead,
@@ -83,7 +82,7 @@ async def list_orders(
     return await service.list_orders(
         session,
         user,
-        OrderFilter(
+        service.OrderFilter(
             statuses=tuple(status_codes or ()),
             customer_id=customer_id,
             created_from=created_from,

@@ -12,7 +12,6 @@ from oms.core.db import Session
 from oms.core.money import MoneyInput
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.products import service
-from oms.products.attributes import attribute_filters
 from oms.products.schemas import (
     CategoryCreate,
     CategoryRead,
@@ -124,7 +123,7 @@ async def list_products(
         min_price=min_price,
         max_price=max_price,
         text=q,
-        attributes=attribute_filters(request.query_params.multi_items()),
+        attributes=service.attribute_filters(request.query_params.multi_items()),
         category_id=category_id,
         category_code=category_code,
     )

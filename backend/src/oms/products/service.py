@@ -12,7 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.core.db_errors import violations_as
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
-from oms.products.attributes import attribute_errors, check_attribute_schema, validate_attributes
+from oms.products.attributes import (
+    attribute_errors,
+    attribute_filters,
+    check_attribute_schema,
+    validate_attributes,
+)
 from oms.products.errors import (
     CategoryCodeTaken,
     CategoryInUse,
@@ -51,6 +56,7 @@ __all__ = [
     "StockLine",
     "UnknownProduct",
     "archive_product",
+    "attribute_filters",
     "create_category",
     "create_product",
     "delete_category",

@@ -27,31 +27,28 @@ Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 
 @router.get("/statuses")
 async def list_statuses(session: Session, _: Reader) -> list[StatusRead]:
-    return [StatusRead.model_validate(row) for row in await service.list_statuses(session)]
+    return await service.list_statuses(session)
 
 
 @router.post("/statuses", status_code=status.HTTP_201_CREATED, response_model=StatusRead)
 async def create_status(
     body: StatusCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
 ) -> Response:
-    row = await service.create_status(session, body)
-    location = str(request.url_for("get_status", code=row.code))
+    created = await service.create_status(session, body)
+    location = str(request.url_for("get_status", code=created.code))
     return await idempotent.respond(
-        session,
-        status.HTTP_201_CREATED,
-        StatusRead.model_validate(row),
-        headers={"Location": location},
+        session, status.HTTP_201_CREATED, created, headers={"Location": location}
     )
 
 
 @router.get("/statuses/{code}")
 async def get_status(code: str, session: Session, _: Reader) -> StatusRead:
-    return StatusRead.model_validate(await service.get_status(session, code))
+    return await service.get_status(session, code)
 
 
 @router.patch("/statuses/{code}")
 async def update_status(code: str, body: StatusUpdate, session: Session, _: Writer) -> StatusRead:
-    return StatusRead.model_validate(await service.update_status(session, code, body))
+    return await service.update_status(session, code, body)
 
 
 @router.delete("/statuses/{code}", status_code=status.HTTP_204_NO_CONTENT)
@@ -67,35 +64,30 @@ async def list_transitions(
         str | None, Query(alias="status", description="Only transitions from or to it.")
     ] = None,
 ) -> list[TransitionRead]:
-    rows = await service.list_transitions(session, status_code)
-    return [TransitionRead.model_validate(row) for row in rows]
+    return await service.list_transitions(session, status_code)
 
 
 @router.post("/transitions", status_code=status.HTTP_201_CREATED, response_model=TransitionRead)
 async def create_transition(
     body: TransitionCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
 ) -> Response:
-    row = await service.create_transition(session, body)
-    location = str(request.url_for("get_transition", transition_id=row.id))
+    created = await service.create_transition(session, body)
+    location = str(request.url_for("get_transition", transition_id=created.id))
     return await idempotent.respond(
-        session,
-        status.HTTP_201_CREATED,
-        TransitionRead.model_validate(row),
-        headers={"Location": location},
+        session, status.HTTP_201_CREATED, created, headers={"Location": location}
     )
 
 
 @router.get("/transitions/{transition_id}")
 async def get_transition(transition_id: uuid.UUID, session: Session, _: Reader) -> TransitionRead:
-    return TransitionRead.model_validate(await service.get_transition(session, transition_id))
+    return await service.get_transition(session, transition_id)
 
 
 @router.patch("/transitions/{transition_id}")
 async def update_transition(
     transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: Writer
 ) -> TransitionRead:
-    row = await service.update_transition(session, transition_id, body)
-    return TransitionRead.model_validate(row)
+    return await service.update_transition(session, transition_id, body)
 
 
 @router.delete("/transitions/{transition_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -31,8 +31,10 @@ from oms.workflow.models import OrderStatus, OrderStatusTransition
 from oms.workflow.schemas import (
     StatusCode,
     StatusCreate,
+    StatusRead,
     StatusUpdate,
     TransitionCreate,
+    TransitionRead,
     TransitionUpdate,
 )
 
@@ -134,18 +136,22 @@ async def check_transition(
 # --- statuses ---------------------------------------------------------------------------
 
 
-async def list_statuses(session: AsyncSession) -> Sequence[OrderStatus]:
-    return await repository.statuses(session)
+async def list_statuses(session: AsyncSession) -> list[StatusRead]:
+    return [StatusRead.model_validate(row) for row in await repository.statuses(session)]
 
 
-async def get_status(session: AsyncSession, code: str, *, lock: bool = False) -> OrderStatus:
+async def get_status(session: AsyncSession, code: str) -> StatusRead:
+    return StatusRead.model_validate(await _status_row(session, code))
+
+
+async def _status_row(session: AsyncSession, code: str, *, lock: bool = False) -> OrderStatus:
     row = await repository.status(session, code, lock=lock)
     if row is None:
         raise StatusNotFound(code)
     return row
 
 
-async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatus:
+async def create_status(session: AsyncSession, data: StatusCreate) -> StatusRead:
     await _ensure_below_cap(session, "statuses", repository.count_statuses, MAX_STATUSES)
     if await repository.status(session, data.code) is not None:
         raise StatusCodeTaken(data.code)
@@ -169,11 +175,11 @@ async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatu
     )
     async with violations_as(session, _status_refusals(data.code)):
         await repository.add(session, row)
-    return row
+    return StatusRead.model_validate(row)
 
 
-async def update_status(session: AsyncSession, code: str, data: StatusUpdate) -> OrderStatus:
-    row = await get_status(session, code, lock=True)
+async def update_status(session: AsyncSession, code: str, data: StatusUpdate) -> StatusRead:
+    row = await _status_row(session, code, lock=True)
     changes = data.model_dump(exclude_unset=True)
     for field in (
         "code",
@@ -215,11 +221,11 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         for field, value in changes.items():
             setattr(row, field, value)
         await session.flush()
-    return row
+    return StatusRead.model_validate(row)
 
 
 async def delete_status(session: AsyncSession, code: str) -> None:
-    row = await get_status(session, code, lock=True)
+    row = await _status_row(session, code, lock=True)
     await _ensure_not_in_transitions(session, code)
     if row.is_initial and len(await repository.statuses(session)) > 1:
         raise InitialStatusRequired(
@@ -273,18 +279,23 @@ def _status_refusals(code: str, *, new_code: str | None = None) -> dict[str, Pro
 
 async def list_transitions(
     session: AsyncSession, status: str | None = None
-) -> Sequence[OrderStatusTransition]:
-    return await repository.transitions(session, touching=status)
+) -> list[TransitionRead]:
+    rows = await repository.transitions(session, touching=status)
+    return [TransitionRead.model_validate(row) for row in rows]
 
 
-async def get_transition(session: AsyncSession, transition_id: uuid.UUID) -> OrderStatusTransition:
+async def get_transition(session: AsyncSession, transition_id: uuid.UUID) -> TransitionRead:
+    return TransitionRead.model_validate(await _transition_row(session, transition_id))
+
+
+async def _transition_row(session: AsyncSession, transition_id: uuid.UUID) -> OrderStatusTransition:
     row = await repository.transition(session, transition_id)
     if row is None:
         raise TransitionNotFound()
     return row
 
 
-async def create_transition(session: AsyncSession, data: TransitionCreate) -> OrderStatusTransition:
+async def create_transition(session: AsyncSession, data: TransitionCreate) -> TransitionRead:
     await _ensure_below_cap(session, "transitions", repository.count_transitions, MAX_TRANSITIONS)
     # Locking the source serialises this with a concurrent "make it terminal".
     source = await repository.status(session, data.from_status, lock=True)
@@ -312,18 +323,18 @@ async def create_transition(session: AsyncSession, data: TransitionCreate) -> Or
         },
     ):
         await repository.add(session, row)
-    return row
+    return TransitionRead.model_validate(row)
 
 
 async def update_transition(
     session: AsyncSession, transition_id: uuid.UUID, data: TransitionUpdate
-) -> OrderStatusTransition:
-    row = await get_transition(session, transition_id)
+) -> TransitionRead:
+    row = await _transition_row(session, transition_id)
     row.roles = sorted(role.value for role in set(data.roles))
     await session.flush()
-    return row
+    return TransitionRead.model_validate(row)
 
 
 async def delete_transition(session: AsyncSession, transition_id: uuid.UUID) -> None:
-    row = await get_transition(session, transition_id)
+    row = await _transition_row(session, transition_id)
     await repository.delete(session, row)

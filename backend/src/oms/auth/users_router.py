@@ -13,15 +13,15 @@ from oms.auth.schemas import ProfileUpdate, UserCreate, UserRead, UserUpdate
 from oms.core.db import Session
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 
-Admin = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
-Member = Annotated[Principal, Requires(Permission.PROFILE)]
+UserManager = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
+ProfileOwner = Annotated[Principal, Requires(Permission.PROFILE)]
 
 router = APIRouter(tags=["users"])
 
 
 @router.get("/users")
 async def list_users(
-    _: Admin,
+    _: UserManager,
     session: Session,
     role: Role | None = None,
     active: bool | None = None,
@@ -37,7 +37,7 @@ async def list_users(
 
 @router.post("/users", status_code=201, response_model=UserRead)
 async def create_user(
-    body: UserCreate, _: Admin, session: Session, request: Request, idempotent: Idempotent
+    body: UserCreate, _: UserManager, session: Session, request: Request, idempotent: Idempotent
 ) -> Response:
     """Create a user with any roles (staff, usually)."""
     user = await auth.create_user(
@@ -54,12 +54,14 @@ async def create_user(
 
 
 @router.get("/users/{user_id}")
-async def get_user(user_id: uuid.UUID, _: Admin, session: Session) -> UserRead:
+async def get_user(user_id: uuid.UUID, _: UserManager, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, user_id))
 
 
 @router.patch("/users/{user_id}")
-async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: Session) -> UserRead:
+async def update_user(
+    user_id: uuid.UUID, body: UserUpdate, _: UserManager, session: Session
+) -> UserRead:
     """Change name, roles, active flag or password. Deactivating ends the user's sign-ins at
     once; OMS keeps at least one active admin (409 otherwise)."""
     changes = auth.UserChanges(
@@ -72,12 +74,12 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: S
 
 
 @router.get("/me")
-async def read_me(me: Member, session: Session) -> UserRead:
+async def read_me(me: ProfileOwner, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, me.user_id))
 
 
 @router.patch("/me")
-async def update_me(body: ProfileUpdate, me: Member, session: Session) -> UserRead:
+async def update_me(body: ProfileUpdate, me: ProfileOwner, session: Session) -> UserRead:
     user = await auth.update_profile(
         session,
         me,

@@ -4,12 +4,13 @@ counters."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.dependencies import Currency
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
 from oms.integrations.schemas import (
@@ -30,11 +31,6 @@ router = APIRouter(tags=["integrations"])
 
 ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
-
-
-async def _currency(request: Request) -> str:
-    currency: str = request.app.state.settings.currency
-    return currency
 
 
 @router.get("/worker-configurations", response_model=WorkerConfigurationPage)
@@ -102,7 +98,7 @@ async def fire_test_event(
     session: Session,
     _: ConfigWriter,
     configuration_id: uuid.UUID,
-    currency: Annotated[str, Depends(_currency)],
+    currency: Currency,
     body: Annotated[TestFireRequest | None, Body()] = None,
 ) -> TestFireRead:
     return await service.fire_test_event(

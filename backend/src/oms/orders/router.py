@@ -4,12 +4,13 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.dependencies import Currency
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.orders import service
@@ -23,15 +24,9 @@ from oms.orders.schemas import (
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
-Creator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
-Reader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
-Mover = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
-
-
-async def _currency(request: Request) -> str:
-    # async: a plain `def` dependency would cost a thread-pool hop on every request.
-    currency: str = request.app.state.settings.currency
-    return currency
+OrderCreator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
+OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
+OrderTransitioner = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
 
 
 @router.post(
@@ -47,9 +42,9 @@ async def _currency(request: Request) -> str:
 async def create_order(
     body: OrderCreate,
     session: Session,
-    user: Creator,
+    user: OrderCreator,
     idempotent: Idempotent,
-    currency: Annotated[str, Depends(_currency)],
+    currency: Currency,
     request: Request,
 ) -> Response:
     order = await service.create_order(session, body, user, currency=currency)
@@ -65,7 +60,7 @@ async def create_order(
 @router.get("")
 async def list_orders(
     session: Session,
-    user: Reader,
+    user: OrderReader,
     status_codes: Annotated[
         list[str] | None, Query(alias="status", description="Any of these statuses.")
     ] = None,
@@ -102,7 +97,7 @@ async def list_orders(
 async def get_order(
     order_id: uuid.UUID,
     session: Session,
-    user: Reader,
+    user: OrderReader,
     if_none_match: Annotated[
         str | None, Header(alias="If-None-Match", description="An ETag you hold: 304 if current.")
     ] = None,
@@ -127,7 +122,7 @@ async def change_status(
     order_id: uuid.UUID,
     body: StatusChange,
     session: Session,
-    user: Mover,
+    user: OrderTransitioner,
     if_match: Annotated[
         str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
     ] = None,
@@ -139,7 +134,7 @@ async def change_status(
 
 @router.get("/{order_id}/transitions")
 async def allowed_transitions(
-    order_id: uuid.UUID, session: Session, user: Reader
+    order_id: uuid.UUID, session: Session, user: OrderReader
 ) -> list[TargetStatus]:
     targets = await service.allowed_targets(session, order_id, user)
     return [

@@ -3,12 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.dependencies import Currency
 from oms.core.money import MoneyInput
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.products import service
@@ -21,17 +22,9 @@ from oms.products.schemas import (
     ProductUpdate,
 )
 
-Reader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
-Editor = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
+CatalogueReader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
+CatalogueWriter = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
 
-
-async def _currency(request: Request) -> str:
-    # async: a plain `def` dependency would cost a thread-pool hop on every request.
-    currency: str = request.app.state.settings.currency
-    return currency
-
-
-Currency = Annotated[str, Depends(_currency)]
 
 router = APIRouter(tags=["catalogue"])
 
@@ -41,19 +34,28 @@ router = APIRouter(tags=["catalogue"])
 
 @router.get("/categories")
 async def list_categories(
-    session: Session, _: Reader, cursor: PageCursor = None, limit: PageLimit = DEFAULT_LIMIT
+    session: Session,
+    _: CatalogueReader,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
 ) -> Page[CategoryRead]:
     return await service.list_categories(session, cursor=cursor, limit=limit)
 
 
 @router.get("/categories/{category_id}")
-async def get_category(session: Session, _: Reader, category_id: uuid.UUID) -> CategoryRead:
+async def get_category(
+    session: Session, _: CatalogueReader, category_id: uuid.UUID
+) -> CategoryRead:
     return CategoryRead.model_validate(await service.get_category(session, category_id))
 
 
 @router.post("/categories", status_code=status.HTTP_201_CREATED, response_model=CategoryRead)
 async def create_category(
-    session: Session, _: Editor, body: CategoryCreate, request: Request, idempotent: Idempotent
+    session: Session,
+    _: CatalogueWriter,
+    body: CategoryCreate,
+    request: Request,
+    idempotent: Idempotent,
 ) -> Response:
     category = await service.create_category(session, body)
     location = str(request.url_for("get_category", category_id=category.id))
@@ -67,13 +69,13 @@ async def create_category(
 
 @router.patch("/categories/{category_id}")
 async def update_category(
-    session: Session, _: Editor, category_id: uuid.UUID, body: CategoryUpdate
+    session: Session, _: CatalogueWriter, category_id: uuid.UUID, body: CategoryUpdate
 ) -> CategoryRead:
     return CategoryRead.model_validate(await service.update_category(session, category_id, body))
 
 
 @router.delete("/categories/{category_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_category(session: Session, _: Editor, category_id: uuid.UUID) -> None:
+async def delete_category(session: Session, _: CatalogueWriter, category_id: uuid.UUID) -> None:
     await service.delete_category(session, category_id)
 
 
@@ -102,7 +104,7 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 )
 async def list_products(
     session: Session,
-    user: Reader,
+    user: CatalogueReader,
     currency: Currency,
     request: Request,
     category: Annotated[str | None, Query(description="Category id or code.")] = None,
@@ -134,7 +136,7 @@ async def list_products(
 
 @router.get("/products/{product_id}")
 async def get_product(
-    session: Session, user: Reader, currency: Currency, product_id: uuid.UUID
+    session: Session, user: CatalogueReader, currency: Currency, product_id: uuid.UUID
 ) -> ProductRead:
     product = await service.get_product(
         session, product_id, include_inactive=user.can(Permission.CATALOGUE_WRITE)
@@ -145,7 +147,7 @@ async def get_product(
 @router.post("/products", status_code=status.HTTP_201_CREATED, response_model=ProductRead)
 async def create_product(
     session: Session,
-    _: Editor,
+    _: CatalogueWriter,
     currency: Currency,
     body: ProductCreate,
     request: Request,
@@ -163,7 +165,11 @@ async def create_product(
 
 @router.patch("/products/{product_id}")
 async def update_product(
-    session: Session, _: Editor, currency: Currency, product_id: uuid.UUID, body: ProductUpdate
+    session: Session,
+    _: CatalogueWriter,
+    currency: Currency,
+    product_id: uuid.UUID,
+    body: ProductUpdate,
 ) -> ProductRead:
     return ProductRead.of(await service.update_product(session, product_id, body), currency)
 
@@ -174,5 +180,5 @@ async def update_product(
     description="Archives the product (`active: false`); it is kept for the orders that "
     'refer to it. `PATCH {"active": true}` sells it again.',
 )
-async def archive_product(session: Session, _: Editor, product_id: uuid.UUID) -> None:
+async def archive_product(session: Session, _: CatalogueWriter, product_id: uuid.UUID) -> None:
     await service.archive_product(session, product_id)

@@ -21,18 +21,18 @@ from oms.workflow.schemas import (
 
 router = APIRouter(prefix="/workflow", tags=["workflow"])
 
-Reader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
-Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
+ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 
 
 @router.get("/statuses")
-async def list_statuses(session: Session, _: Reader) -> list[StatusRead]:
+async def list_statuses(session: Session, _: ConfigReader) -> list[StatusRead]:
     return await service.list_statuses(session)
 
 
 @router.post("/statuses", status_code=status.HTTP_201_CREATED, response_model=StatusRead)
 async def create_status(
-    body: StatusCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+    body: StatusCreate, session: Session, request: Request, _: ConfigWriter, idempotent: Idempotent
 ) -> Response:
     created = await service.create_status(session, body)
     location = str(request.url_for("get_status", code=created.code))
@@ -42,24 +42,26 @@ async def create_status(
 
 
 @router.get("/statuses/{code}")
-async def get_status(code: str, session: Session, _: Reader) -> StatusRead:
+async def get_status(code: str, session: Session, _: ConfigReader) -> StatusRead:
     return await service.get_status(session, code)
 
 
 @router.patch("/statuses/{code}")
-async def update_status(code: str, body: StatusUpdate, session: Session, _: Writer) -> StatusRead:
+async def update_status(
+    code: str, body: StatusUpdate, session: Session, _: ConfigWriter
+) -> StatusRead:
     return await service.update_status(session, code, body)
 
 
 @router.delete("/statuses/{code}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_status(code: str, session: Session, _: Writer) -> None:
+async def delete_status(code: str, session: Session, _: ConfigWriter) -> None:
     await service.delete_status(session, code)
 
 
 @router.get("/transitions")
 async def list_transitions(
     session: Session,
-    _: Reader,
+    _: ConfigReader,
     status_code: Annotated[
         str | None, Query(alias="status", description="Only transitions from or to it.")
     ] = None,
@@ -69,7 +71,11 @@ async def list_transitions(
 
 @router.post("/transitions", status_code=status.HTTP_201_CREATED, response_model=TransitionRead)
 async def create_transition(
-    body: TransitionCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+    body: TransitionCreate,
+    session: Session,
+    request: Request,
+    _: ConfigWriter,
+    idempotent: Idempotent,
 ) -> Response:
     created = await service.create_transition(session, body)
     location = str(request.url_for("get_transition", transition_id=created.id))
@@ -79,17 +85,19 @@ async def create_transition(
 
 
 @router.get("/transitions/{transition_id}")
-async def get_transition(transition_id: uuid.UUID, session: Session, _: Reader) -> TransitionRead:
+async def get_transition(
+    transition_id: uuid.UUID, session: Session, _: ConfigReader
+) -> TransitionRead:
     return await service.get_transition(session, transition_id)
 
 
 @router.patch("/transitions/{transition_id}")
 async def update_transition(
-    transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: Writer
+    transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: ConfigWriter
 ) -> TransitionRead:
     return await service.update_transition(session, transition_id, body)
 
 
 @router.delete("/transitions/{transition_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_transition(transition_id: uuid.UUID, session: Session, _: Writer) -> None:
+async def delete_transition(transition_id: uuid.UUID, session: Session, _: ConfigWriter) -> None:
     await service.delete_transition(session, transition_id)

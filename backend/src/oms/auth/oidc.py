@@ -227,10 +227,6 @@ class OidcTokenVerifier:
         self._keys = RemoteKeySet(issuer, self._http, min_refresh_interval)
         self._users = ExternalUsers(sessions, user_cache_ttl)
 
-    @property
-    def key_set(self) -> RemoteKeySet:
-        return self._keys
-
     async def verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)

@@ -297,10 +297,3 @@ async def insert_external_user(
         .on_conflict_do_nothing()
         .returning(User.id)
     )
-
-
-async def users_by_ids(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
-    if not user_ids:
-        return []
-    rows = await session.scalars(select(User).where(User.id.in_(list(user_ids))))
-    return rows.all()

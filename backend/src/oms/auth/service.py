@@ -50,7 +50,6 @@ __all__ = [
     "ensure_built_in_identity",
     "find_user",
     "get_user",
-    "get_users",
     "list_users",
     "normalize_email",
     "refresh",
@@ -115,8 +114,3 @@ async def find_user(session: AsyncSession, email: str) -> UserRead | None:
 async def active_admin(session: AsyncSession) -> UserRead | None:
     """The longest-standing active admin, for work done on staff's behalf (demo data)."""
     return _read(await repository.first_active_admin(session))
-
-
-async def get_users(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:
-    """Users by id (for modules that show who placed an order, say); unknown ids are absent."""
-    return {user.id: user for user in await repository.users_by_ids(session, user_ids)}

@@ -64,7 +64,7 @@ async def clean_database(engine: AsyncEngine) -> AsyncIterator[None]:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url, environment="test")
+    return Settings(_env_file=None, database_url=database_url)
 
 
 @pytest.fixture

@@ -25,8 +25,7 @@ async def test_the_demo_seed_places_orders_once(
     ring = await app.state.keys.ring()
     async with app.state.sessions() as session:
         [found] = (await auth.list_users(session, search="customer@example.com")).items
-        user = await auth.get_user(session, found.id)
-    assert user is not None
+        user = await auth.require_user(session, found.id)
     actor = Actor(user=user, token=auth.access_token_for(user, ring, app.state.settings))
     page = (await client.get(ORDERS, headers=actor.headers)).json()
     assert sorted(order["status"] for order in page["items"]) == [

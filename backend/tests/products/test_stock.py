@@ -118,8 +118,8 @@ async def test_insufficient_stock_adds_up_repeated_lines_and_changes_nothing(
 @pytest.mark.parametrize(
     ("line", "error", "status"),
     [
-        (products.StockLine(quantity=1, sku="NOPE"), products.ProductNotFound, 422),
-        (products.StockLine(quantity=1, product_id=uuid.uuid4()), products.ProductNotFound, 422),
+        (products.StockLine(quantity=1, sku="NOPE"), products.UnknownProduct, 422),
+        (products.StockLine(quantity=1, product_id=uuid.uuid4()), products.UnknownProduct, 422),
         (products.StockLine(quantity=0, sku="CH-1"), products.InvalidQuantity, 422),
         (products.StockLine(quantity=-2, sku="CH-1"), products.InvalidQuantity, 422),
         (products.StockLine(quantity=1), products.InvalidStockLine, 422),
@@ -178,7 +178,7 @@ async def test_release_gives_tracked_stock_back(shelf: Shelf) -> None:
 
 @pytest.mark.parametrize(
     ("quantity", "product", "error"),
-    [(0, "chair", products.InvalidQuantity), (1, "missing", products.ProductNotFound)],
+    [(0, "chair", products.InvalidQuantity), (1, "missing", products.UnknownProduct)],
 )
 async def test_release_refuses_bad_lines(
     shelf: Shelf, quantity: int, product: str, error: type[products.StockError]

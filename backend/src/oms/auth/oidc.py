@@ -24,6 +24,7 @@ from oms.auth.errors import IdentityProviderUnavailable, InvalidToken
 from oms.auth.models import User
 from oms.auth.permissions import Role, known_roles
 from oms.auth.principal import Principal
+from oms.auth.users import save_user
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
 # Keycloak marks access tokens "Bearer" (ID tokens "ID"); Entra ID sets no `typ` claim.
@@ -175,7 +176,7 @@ async def sync_external_user(session: AsyncSession, identity: ExternalIdentity) 
         user.email = identity.email
     user.full_name = identity.full_name or user.full_name
     user.roles = roles
-    return await repository.save_user(session, user)
+    return await save_user(session, user)
 
 
 class ExternalUsers:
@@ -225,10 +226,6 @@ class OidcTokenVerifier:
         self._roles_claim = roles_claim
         self._keys = RemoteKeySet(issuer, self._http, min_refresh_interval)
         self._users = ExternalUsers(sessions, user_cache_ttl)
-
-    @property
-    def key_set(self) -> RemoteKeySet:
-        return self._keys
 
     async def verify(self, token: str) -> Principal:
         try:

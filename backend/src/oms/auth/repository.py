@@ -18,10 +18,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.auth.errors import EmailTaken
 from oms.auth.models import RefreshToken, RefreshTokenFamily, SigningKey, User
 from oms.core.locks import Lock, xact_lock
 from oms.core.pagination import keyset_after
@@ -63,23 +61,14 @@ async def user_by_external_subject(session: AsyncSession, subject: str) -> User 
 
 
 async def add_user(session: AsyncSession, user: User) -> User:
-    """Adds the user; a concurrent insert of the same email is `EmailTaken`, not a 500."""
-    try:
-        async with session.begin_nested():
-            session.add(user)
-            await session.flush()
-    except IntegrityError as error:
-        raise EmailTaken() from error
+    session.add(user)
+    await session.flush()
     await session.refresh(user)
     return user
 
 
 async def save_user(session: AsyncSession, user: User) -> User:
-    try:
-        async with session.begin_nested():
-            await session.flush()
-    except IntegrityError as error:
-        raise EmailTaken() from error
+    await session.flush()
     await session.refresh(user)
     return user
 
@@ -126,6 +115,16 @@ async def lock_admin_set(session: AsyncSession) -> None:
     """Serialises changes that could remove an active admin, so two cannot race past the
     "at least one active admin" check."""
     await xact_lock(session, Lock.ADMIN_SET)
+
+
+async def first_active_admin(session: AsyncSession) -> User | None:
+    rows = await session.scalars(
+        select(User)
+        .where(User.is_active.is_(True), User.roles.contains(["admin"]))
+        .order_by(User.created_at, User.id)
+        .limit(1)
+    )
+    return rows.first()
 
 
 async def count_active_admins(session: AsyncSession, *, excluding: uuid.UUID) -> int:
@@ -298,10 +297,3 @@ async def insert_external_user(
         .on_conflict_do_nothing()
         .returning(User.id)
     )
-
-
-async def users_by_ids(session: AsyncSession, user_ids: Sequence[uuid.UUID]) -> Sequence[User]:
-    if not user_ids:
-        return []
-    rows = await session.scalars(select(User).where(User.id.in_(list(user_ids))))
-    return rows.all()

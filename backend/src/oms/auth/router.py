@@ -11,7 +11,6 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from oms.auth import service as auth
-from oms.auth.keys import KeyStore
 from oms.auth.schemas import (
     EXAMPLE_EMAIL,
     EXAMPLE_PASSWORD,
@@ -36,13 +35,13 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _keys(request: Request) -> KeyStore:
-    keys: KeyStore = request.app.state.keys
+def _keys(request: Request) -> auth.KeyStore:
+    keys: auth.KeyStore = request.app.state.keys
     return keys
 
 
 BuiltInSettings = Annotated[Settings, Depends(_settings)]
-Keys = Annotated[KeyStore, Depends(_keys)]
+Keys = Annotated[auth.KeyStore, Depends(_keys)]
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 well_known_router = APIRouter(tags=["auth"])

@@ -9,8 +9,9 @@ from oms.auth.errors import BuiltInIdentityOff
 from oms.auth.keys import KeyRing, KeyStore
 from oms.auth.models import User
 from oms.auth.oidc import OidcTokenVerifier
-from oms.auth.permissions import Role
+from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
+from oms.auth.schemas import UserRead
 from oms.auth.sign_in import (
     TokenPair,
     access_token_for,
@@ -35,17 +36,20 @@ from oms.core.settings import Settings
 __all__ = [
     "KeyRing",
     "KeyStore",
+    "Permission",
     "Principal",
     "Role",
     "TokenPair",
     "TokenVerifier",
     "UserChanges",
+    "UserRead",
     "access_token_for",
+    "active_admin",
     "authenticate",
     "create_user",
     "ensure_built_in_identity",
+    "find_user",
     "get_user",
-    "get_users",
     "list_users",
     "normalize_email",
     "refresh",
@@ -91,10 +95,22 @@ def ensure_built_in_identity(settings: Settings) -> None:
         raise BuiltInIdentityOff()
 
 
-async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User | None:
-    return await repository.user_by_id(session, user_id)
+# --- what other modules may know of a user --------------------------------------------
 
 
-async def get_users(session: AsyncSession, user_ids: list[uuid.UUID]) -> dict[uuid.UUID, User]:
-    """Users by id (for modules that show who placed an order, say); unknown ids are absent."""
-    return {user.id: user for user in await repository.users_by_ids(session, user_ids)}
+def _read(user: User | None) -> UserRead | None:
+    return UserRead.model_validate(user) if user is not None else None
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> UserRead | None:
+    return _read(await repository.user_by_id(session, user_id))
+
+
+async def find_user(session: AsyncSession, email: str) -> UserRead | None:
+    """The user with this email (in any case), if there is one."""
+    return _read(await repository.user_by_email(session, normalize_email(email)))
+
+
+async def active_admin(session: AsyncSession) -> UserRead | None:
+    """The longest-standing active admin, for work done on staff's behalf (demo data)."""
+    return _read(await repository.first_active_admin(session))

@@ -23,8 +23,24 @@ from oms.auth.principal import Principal
 from oms.auth.repository import UserFilter
 from oms.auth.schemas import UserRead
 from oms.auth.sign_in import normalize_email
+from oms.core.db_errors import violations_as
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.core.settings import Settings
+
+# The unique index a concurrent insert or change of the same email runs into.
+EMAIL_UNIQUE = "uq_users_email_lower"
+
+
+async def add_user(session: AsyncSession, user: User) -> User:
+    """Store a new user; an email taken meanwhile is `EmailTaken`, not a 500."""
+    async with violations_as(session, {EMAIL_UNIQUE: EmailTaken()}):
+        return await repository.add_user(session, user)
+
+
+async def save_user(session: AsyncSession, user: User) -> User:
+    """Store a user's changes; an email taken meanwhile is `EmailTaken`, not a 500."""
+    async with violations_as(session, {EMAIL_UNIQUE: EmailTaken()}):
+        return await repository.save_user(session, user)
 
 
 async def create_user(
@@ -44,7 +60,7 @@ async def create_user(
         roles=sorted(role.value for role in roles),
         password_hash=await hash_password(password) if password is not None else None,
     )
-    return await repository.add_user(session, user)
+    return await add_user(session, user)
 
 
 async def register_customer(
@@ -123,7 +139,7 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
     if changes.password is not None:
         user.password_hash = await hash_password(changes.password)
         await repository.revoke_families_of_user(session, user.id, "password-set")
-    return await repository.save_user(session, user)
+    return await save_user(session, user)
 
 
 async def update_profile(
@@ -148,4 +164,4 @@ async def update_profile(
             raise WrongCurrentPassword()
         user.password_hash = await hash_password(new_password)
         await repository.revoke_families_of_user(session, user.id, "password-changed")
-    return await repository.save_user(session, user)
+    return await save_user(session, user)

@@ -14,15 +14,15 @@ from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 
-Admin = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
-Member = Annotated[Principal, Requires(Permission.PROFILE)]
+UserManager = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
+ProfileOwner = Annotated[Principal, Requires(Permission.PROFILE)]
 
 router = APIRouter(tags=["users"])
 
 
 @router.get("/users")
 async def list_users(
-    _: Admin,
+    _: UserManager,
     session: Session,
     role: Role | None = None,
     active: bool | None = None,
@@ -43,7 +43,7 @@ async def list_users(
     responses=problems({409: "A user with this email exists."}),
 )
 async def create_user(
-    body: UserCreate, _: Admin, session: Session, request: Request, idempotent: Idempotent
+    body: UserCreate, _: UserManager, session: Session, request: Request, idempotent: Idempotent
 ) -> Response:
     """Create a user with any roles (staff, usually)."""
     user = await auth.create_user(
@@ -60,7 +60,7 @@ async def create_user(
 
 
 @router.get("/users/{user_id}")
-async def get_user(user_id: uuid.UUID, _: Admin, session: Session) -> UserRead:
+async def get_user(user_id: uuid.UUID, _: UserManager, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, user_id))
 
 
@@ -68,7 +68,9 @@ async def get_user(user_id: uuid.UUID, _: Admin, session: Session) -> UserRead:
     "/users/{user_id}",
     responses=problems({409: "The change would leave OMS without an active admin."}),
 )
-async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: Session) -> UserRead:
+async def update_user(
+    user_id: uuid.UUID, body: UserUpdate, _: UserManager, session: Session
+) -> UserRead:
     """Change name, roles, active flag or password. Deactivating ends the user's sign-ins at
     once; OMS keeps at least one active admin (409 otherwise)."""
     changes = auth.UserChanges(
@@ -81,7 +83,7 @@ async def update_user(user_id: uuid.UUID, body: UserUpdate, _: Admin, session: S
 
 
 @router.get("/me")
-async def get_my_profile(me: Member, session: Session) -> UserRead:
+async def get_my_profile(me: ProfileOwner, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, me.user_id))
 
 
@@ -94,7 +96,7 @@ async def get_my_profile(me: Member, session: Session) -> UserRead:
         }
     ),
 )
-async def update_my_profile(body: ProfileUpdate, me: Member, session: Session) -> UserRead:
+async def update_my_profile(body: ProfileUpdate, me: ProfileOwner, session: Session) -> UserRead:
     user = await auth.update_profile(
         session,
         me,

@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
-MAX_AMOUNT = Decimal("9999999999.99")  # NUMERIC(12, 2)
 _AMOUNT = re.compile(r"\d{1,10}(?:\.\d{1,2})?")
 
 

@@ -35,7 +35,6 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest request body the API reads (bytes)."
     )
-    environment: Literal["development", "production", "test"] = "development"
     public_url: str = Field(
         default="http://localhost:3000",
         description="Where users reach OMS; the issuer of its own tokens.",
@@ -112,7 +111,6 @@ class Settings(BaseSettings):
         "the database (sent-mail view).",
     )
     smtp_from: str = "OMS <no-reply@localhost>"
-    webhook_timeout: float = Field(default=10.0, gt=0, le=120)
     webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(
         default=[], description="CIDRs webhooks may reach despite being private or loopback."
     )

@@ -4,12 +4,13 @@ counters."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Depends, Request, Response, status
+from fastapi import APIRouter, Body, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.dependencies import Currency
 from oms.core.openapi import examples, named_examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
@@ -28,7 +29,6 @@ from oms.integrations.schemas import (
     WorkerConfigurationRead,
     WorkerConfigurationUpdate,
 )
-from oms.outbox import service as outbox
 
 router = APIRouter(tags=["integrations"])
 
@@ -40,16 +40,11 @@ _INVALID_CONFIGURATION_FIELDS = (
 )
 
 
-async def _currency(request: Request) -> str:
-    currency: str = request.app.state.settings.currency
-    return currency
-
-
 @router.get("/worker-configurations", response_model=WorkerConfigurationPage)
 async def list_worker_configurations(
     session: Session,
     _: ConfigReader,
-    worker_type: outbox.WorkerType | None = None,
+    worker_type: service.WorkerType | None = None,
     cursor: PageCursor = None,
     limit: PageLimit = DEFAULT_LIMIT,
 ) -> WorkerConfigurationPage:
@@ -130,7 +125,7 @@ async def fire_test_event(
     session: Session,
     _: ConfigWriter,
     configuration_id: uuid.UUID,
-    currency: Annotated[str, Depends(_currency)],
+    currency: Currency,
     body: Annotated[TestFireRequest | None, Body()] = None,
 ) -> TestFireRead:
     return await service.fire_test_event(
@@ -143,7 +138,7 @@ async def list_deliveries(
     session: Session,
     _: ConfigReader,
     status: DeliveryStatus | None = None,
-    worker: outbox.WorkerType | None = None,
+    worker: service.WorkerType | None = None,
     order_id: uuid.UUID | None = None,
     event_id: uuid.UUID | None = None,
     configuration_id: uuid.UUID | None = None,

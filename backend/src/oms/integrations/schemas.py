@@ -125,12 +125,6 @@ class InventorySettings(BaseModel):
         return self
 
 
-WorkerSettings = EmailSettings | WebhookSettings | InventorySettings
-SETTINGS_BY_TYPE: dict[outbox.WorkerType, type[WorkerSettings]] = {
-    outbox.WorkerType.EMAIL: EmailSettings,
-    outbox.WorkerType.WEBHOOK: WebhookSettings,
-    outbox.WorkerType.INVENTORY: InventorySettings,
-}
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 TriggerEvents = Annotated[
     list[outbox.EventType],

@@ -39,6 +39,7 @@ from oms.outbox import service as outbox
 from oms.workflow import service as workflow
 
 __all__ = [
+    "WorkerType",
     "create_configuration",
     "delete_configuration",
     "event_counters",
@@ -50,6 +51,8 @@ __all__ = [
     "replay_delivery",
     "update_configuration",
 ]
+
+WorkerType = outbox.WorkerType
 
 SECRET_FIELDS = ("secret",)
 

@@ -4,8 +4,6 @@ Added only when the demo customer and an admin exist and the customer has no ord
 an order whose products or statuses an admin has since changed is skipped.
 """
 
-import uuid
-
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
@@ -33,12 +31,17 @@ DEMO_ORDERS: tuple[tuple[list[tuple[str, int]], list[str]], ...] = (
 
 
 async def seed_demo_orders(session: AsyncSession) -> None:
-    customer = await _user(session, DEMO_CUSTOMER, auth.Role.CUSTOMER)
-    admins = (await auth.list_users(session, role=auth.Role.ADMIN, active=True, limit=1)).items
-    if customer is None or not admins or await repository.has_orders(session, customer[0]):
+    customer = await auth.find_user(session, DEMO_CUSTOMER)
+    admin = await auth.active_admin(session)
+    if (
+        customer is None
+        or auth.Role.CUSTOMER not in customer.roles
+        or admin is None
+        or await repository.has_orders(session, customer.id)
+    ):
         return
-    buyer = auth.Principal(customer[0], frozenset({auth.Role.CUSTOMER}), email=customer[1])
-    staff = auth.Principal(admins[0].id, frozenset({auth.Role.ADMIN}), email=admins[0].email)
+    buyer = auth.Principal(customer.id, frozenset({auth.Role.CUSTOMER}), email=customer.email)
+    staff = auth.Principal(admin.id, frozenset({auth.Role.ADMIN}), email=admin.email)
     currency = get_settings().currency
     for items, path in DEMO_ORDERS:
         body = OrderCreate.model_validate(
@@ -56,8 +59,3 @@ async def seed_demo_orders(session: AsyncSession) -> None:
                     )
         except ProblemError:
             continue
-
-
-async def _user(session: AsyncSession, email: str, role: auth.Role) -> tuple[uuid.UUID, str] | None:
-    found = (await auth.list_users(session, role=role, search=email, limit=5)).items
-    return next(((user.id, user.email) for user in found if user.email == email), None)

@@ -1,7 +1,7 @@
 """All SQL of the orders module.
 
 Every query a caller can reach starts from `visible_orders`, the one place that limits a
-customer to their own orders; staff (with `orders:read-all`) see all.
+customer to their own orders; the service says whose orders a caller sees (`Visibility`).
 """
 
 import uuid
@@ -13,16 +13,24 @@ from sqlalchemy import ColumnElement, Select, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from oms.auth import service as auth
-from oms.auth.permissions import Permission
 from oms.orders.models import ORDER_NUMBER_SEQUENCE, Order, OrderItem
 from oms.orders.schemas import parse_number
 
 
-def visible_orders(principal: auth.Principal) -> Select[Order]:
+@dataclass(frozen=True, slots=True)
+class Visibility:
+    """Whose orders a caller may see: one customer's, or every customer's (`ALL_ORDERS`)."""
+
+    customer_id: uuid.UUID | None
+
+
+ALL_ORDERS = Visibility(customer_id=None)
+
+
+def visible_orders(visibility: Visibility) -> Select[Order]:
     query = select(Order)
-    if not principal.can(Permission.ORDERS_READ_ALL):
-        query = query.where(Order.customer_id == principal.user_id)
+    if visibility.customer_id is not None:
+        query = query.where(Order.customer_id == visibility.customer_id)
     return query
 
 
@@ -59,11 +67,13 @@ async def has_orders(session: AsyncSession, customer_id: uuid.UUID) -> bool:
 
 
 async def order_with_items(
-    session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal, *, lock: bool = False
+    session: AsyncSession, order_id: uuid.UUID, visibility: Visibility, *, lock: bool = False
 ) -> Order | None:
-    """The order if `principal` may see it; `lock` takes its row lock (FOR UPDATE) until the
+    """The order if it is visible; `lock` takes its row lock (FOR UPDATE) until the
     transaction ends, so concurrent changes of one order queue up."""
-    query = visible_orders(principal).where(Order.id == order_id).options(selectinload(Order.items))
+    query = (
+        visible_orders(visibility).where(Order.id == order_id).options(selectinload(Order.items))
+    )
     if lock:
         query = query.with_for_update(of=Order)
     return (await session.scalars(query)).first()
@@ -80,14 +90,14 @@ class OrderFilter:
 
 async def list_orders(
     session: AsyncSession,
-    principal: auth.Principal,
+    visibility: Visibility,
     filters: OrderFilter,
     *,
     before_number: int | None,
     limit: int,
 ) -> Sequence[Order]:
     """Newest first by order number (unique, so the keyset is stable)."""
-    query = visible_orders(principal)
+    query = visible_orders(visibility)
     if filters.statuses:
         query = query.where(Order.status.in_(filters.statuses))
     if filters.customer_id is not None:

@@ -4,17 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.dependencies import Currency
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.orders import service
-from oms.orders.repository import OrderFilter
 from oms.orders.schemas import (
     ORDER_PAGE_EXAMPLE,
     OrderCreate,
@@ -26,15 +26,9 @@ from oms.orders.schemas import (
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
-Creator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
-Reader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
-Mover = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
-
-
-async def _currency(request: Request) -> str:
-    # async: a plain `def` dependency would cost a thread-pool hop on every request.
-    currency: str = request.app.state.settings.currency
-    return currency
+OrderCreator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
+OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
+OrderTransitioner = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
 
 
 @router.post(
@@ -57,9 +51,9 @@ async def _currency(request: Request) -> str:
 async def create_order(
     body: OrderCreate,
     session: Session,
-    user: Creator,
+    user: OrderCreator,
     idempotent: Idempotent,
-    currency: Annotated[str, Depends(_currency)],
+    currency: Currency,
     request: Request,
 ) -> Response:
     order = await service.create_order(session, body, user, currency=currency)
@@ -75,7 +69,7 @@ async def create_order(
 @router.get("", responses=examples(200, page=ORDER_PAGE_EXAMPLE))
 async def list_orders(
     session: Session,
-    user: Reader,
+    user: OrderReader,
     status_codes: Annotated[
         list[str] | None, Query(alias="status", description="Any of these statuses.")
     ] = None,
@@ -92,7 +86,7 @@ async def list_orders(
     return await service.list_orders(
         session,
         user,
-        OrderFilter(
+        service.OrderFilter(
             statuses=tuple(status_codes or ()),
             customer_id=customer_id,
             created_from=created_from,
@@ -112,7 +106,7 @@ async def list_orders(
 async def get_order(
     order_id: uuid.UUID,
     session: Session,
-    user: Reader,
+    user: OrderReader,
     if_none_match: Annotated[
         str | None, Header(alias="If-None-Match", description="An ETag you hold: 304 if current.")
     ] = None,
@@ -140,7 +134,7 @@ async def change_order_status(
     order_id: uuid.UUID,
     body: StatusChange,
     session: Session,
-    user: Mover,
+    user: OrderTransitioner,
     if_match: Annotated[
         str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
     ] = None,
@@ -152,7 +146,7 @@ async def change_order_status(
 
 @router.get("/{order_id}/transitions")
 async def list_order_transitions(
-    order_id: uuid.UUID, session: Session, user: Reader
+    order_id: uuid.UUID, session: Session, user: OrderReader
 ) -> list[TargetStatus]:
     targets = await service.allowed_targets(session, order_id, user)
     return [

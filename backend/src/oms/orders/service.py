@@ -12,7 +12,6 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
-from oms.auth.permissions import Permission
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.orders import pricing, repository
@@ -115,7 +114,7 @@ async def create_order(
 
 async def get_order(session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal) -> Order:
     """The order with its items; 404 when it does not exist or is another customer's."""
-    order = await repository.order_with_items(session, order_id, principal)
+    order = await repository.order_with_items(session, order_id, _visibility(principal))
     if order is None:
         raise OrderNotFound(order_id)
     return order
@@ -143,7 +142,7 @@ async def change_status(
     that releases stock gives it back; leaving one for a status that does not takes it
     again (and fails if it is gone).
     """
-    order = await repository.order_with_items(session, order_id, principal, lock=True)
+    order = await repository.order_with_items(session, order_id, _visibility(principal), lock=True)
     if order is None:
         raise OrderNotFound(order_id)
     if not if_match_passes(if_match, order.version):
@@ -187,9 +186,16 @@ async def list_orders(
     """Newest first (by order number, a unique key, so pages are stable)."""
     after = decode_cursor(cursor, int)[0] if cursor else None
     rows = await repository.list_orders(
-        session, principal, filters, before_number=after, limit=limit + 1
+        session, _visibility(principal), filters, before_number=after, limit=limit + 1
     )
     return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
+
+
+def _visibility(principal: auth.Principal) -> repository.Visibility:
+    """Whose orders `principal` sees: staff who may read all see every customer's."""
+    if principal.can(auth.Permission.ORDERS_READ_ALL):
+        return repository.ALL_ORDERS
+    return repository.Visibility(customer_id=principal.user_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +213,7 @@ async def _customer(
         if principal.email:
             return _Customer(principal.user_id, principal.email, principal.name or None)
         requested = principal.user_id
-    elif not principal.can(Permission.ORDERS_CREATE_FOR_CUSTOMER):
+    elif not principal.can(auth.Permission.ORDERS_CREATE_FOR_CUSTOMER):
         raise CustomerChoiceNotAllowed()
     user = await auth.get_user(session, requested)
     if user is None or not user.is_active:

@@ -2,11 +2,11 @@
 
 from fastapi import APIRouter
 
-from oms.outbox.asyncapi import asyncapi_document
+from oms.outbox import service
 
 public_router = APIRouter(tags=["events"])
 
 
 @public_router.get("/api/asyncapi.json", include_in_schema=False)
 async def asyncapi() -> dict[str, object]:
-    return asyncapi_document()
+    return service.asyncapi_document()

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.core.health import HealthCheck
 from oms.core.settings import Settings
 from oms.outbox import repository
+from oms.outbox.asyncapi import asyncapi_document
 from oms.outbox.events import (
     ENVELOPE_VERSION,
     EVENT_MODELS,
@@ -53,6 +54,7 @@ __all__ = [
     "Settlement",
     "StatusRef",
     "WorkerType",
+    "asyncapi_document",
     "counts",
     "health_checks",
     "parse_event",

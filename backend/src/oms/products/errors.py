@@ -85,7 +85,7 @@ class UnusableAttributeSchema(Unprocessable):
         )
 
 
-class NoSuchProduct(NotFound):
+class ProductNotFound(NotFound):
     """An unknown product in the URL (or one the caller may not see): 404."""
 
     slug = "product-not-found"
@@ -119,7 +119,10 @@ class StockError(ProblemError):
     """Base of the errors `reserve_stock` and `release_stock` raise."""
 
 
-class ProductNotFound(StockError):
+class UnknownProduct(StockError):
+    """An order's line names a product that does not exist (`ProductNotFound` is the 404 of
+    a product in the URL)."""
+
     status, slug, title = 422, "unknown-product", "Unknown product"
 
     def __init__(self, line: int, product: str) -> None:

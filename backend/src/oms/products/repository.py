@@ -187,14 +187,5 @@ async def product_ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict
     return {row.key: row.id for row in rows}
 
 
-async def existing_product_ids(
-    session: AsyncSession, product_ids: Sequence[uuid.UUID]
-) -> set[uuid.UUID]:
-    if not product_ids:
-        return set()
-    rows = await session.scalars(select(Product.id).where(Product.id.in_(set(product_ids))))
-    return set(rows)
-
-
 async def flush(session: AsyncSession) -> None:
     await session.flush()

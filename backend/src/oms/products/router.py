@@ -3,17 +3,17 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.core.db import Session
+from oms.core.dependencies import Currency
 from oms.core.money import MoneyInput
 from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.products import service
-from oms.products.attributes import attribute_filters
 from oms.products.schemas import (
     PRODUCT_PAGE_EXAMPLE,
     CategoryCreate,
@@ -24,17 +24,9 @@ from oms.products.schemas import (
     ProductUpdate,
 )
 
-Reader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
-Editor = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
+CatalogueReader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
+CatalogueWriter = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
 
-
-async def _currency(request: Request) -> str:
-    # async: a plain `def` dependency would cost a thread-pool hop on every request.
-    currency: str = request.app.state.settings.currency
-    return currency
-
-
-Currency = Annotated[str, Depends(_currency)]
 
 router = APIRouter(tags=["catalogue"])
 
@@ -51,13 +43,18 @@ _PRODUCT_PROBLEMS = {
 
 @router.get("/categories")
 async def list_categories(
-    session: Session, _: Reader, cursor: PageCursor = None, limit: PageLimit = DEFAULT_LIMIT
+    session: Session,
+    _: CatalogueReader,
+    cursor: PageCursor = None,
+    limit: PageLimit = DEFAULT_LIMIT,
 ) -> Page[CategoryRead]:
     return await service.list_categories(session, cursor=cursor, limit=limit)
 
 
 @router.get("/categories/{category_id}")
-async def get_category(session: Session, _: Reader, category_id: uuid.UUID) -> CategoryRead:
+async def get_category(
+    session: Session, _: CatalogueReader, category_id: uuid.UUID
+) -> CategoryRead:
     return CategoryRead.model_validate(await service.get_category(session, category_id))
 
 
@@ -68,7 +65,11 @@ async def get_category(session: Session, _: Reader, category_id: uuid.UUID) -> C
     responses=problems({400: _BAD_ATTRIBUTE_SCHEMA, 409: "A category with this code exists."}),
 )
 async def create_category(
-    session: Session, _: Editor, body: CategoryCreate, request: Request, idempotent: Idempotent
+    session: Session,
+    _: CatalogueWriter,
+    body: CategoryCreate,
+    request: Request,
+    idempotent: Idempotent,
 ) -> Response:
     category = await service.create_category(session, body)
     location = str(request.url_for("get_category", category_id=category.id))
@@ -92,7 +93,7 @@ async def create_category(
     ),
 )
 async def update_category(
-    session: Session, _: Editor, category_id: uuid.UUID, body: CategoryUpdate
+    session: Session, _: CatalogueWriter, category_id: uuid.UUID, body: CategoryUpdate
 ) -> CategoryRead:
     return CategoryRead.model_validate(await service.update_category(session, category_id, body))
 
@@ -102,7 +103,7 @@ async def update_category(
     status_code=status.HTTP_204_NO_CONTENT,
     responses=problems({409: "Products use the category."}),
 )
-async def delete_category(session: Session, _: Editor, category_id: uuid.UUID) -> None:
+async def delete_category(session: Session, _: CatalogueWriter, category_id: uuid.UUID) -> None:
     await service.delete_category(session, category_id)
 
 
@@ -135,7 +136,7 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 )
 async def list_products(
     session: Session,
-    user: Reader,
+    user: CatalogueReader,
     currency: Currency,
     request: Request,
     category: Annotated[str | None, Query(description="Category id or code.")] = None,
@@ -156,7 +157,7 @@ async def list_products(
         min_price=min_price,
         max_price=max_price,
         text=q,
-        attributes=attribute_filters(request.query_params.multi_items()),
+        attributes=service.attribute_filters(request.query_params.multi_items()),
         category_id=category_id,
         category_code=category_code,
     )
@@ -167,7 +168,7 @@ async def list_products(
 
 @router.get("/products/{product_id}")
 async def get_product(
-    session: Session, user: Reader, currency: Currency, product_id: uuid.UUID
+    session: Session, user: CatalogueReader, currency: Currency, product_id: uuid.UUID
 ) -> ProductRead:
     product = await service.get_product(
         session, product_id, include_inactive=user.can(Permission.CATALOGUE_WRITE)
@@ -183,7 +184,7 @@ async def get_product(
 )
 async def create_product(
     session: Session,
-    _: Editor,
+    _: CatalogueWriter,
     currency: Currency,
     body: ProductCreate,
     request: Request,
@@ -201,7 +202,11 @@ async def create_product(
 
 @router.patch("/products/{product_id}", responses=problems(_PRODUCT_PROBLEMS))
 async def update_product(
-    session: Session, _: Editor, currency: Currency, product_id: uuid.UUID, body: ProductUpdate
+    session: Session,
+    _: CatalogueWriter,
+    currency: Currency,
+    product_id: uuid.UUID,
+    body: ProductUpdate,
 ) -> ProductRead:
     return ProductRead.of(await service.update_product(session, product_id, body), currency)
 
@@ -212,5 +217,5 @@ async def update_product(
     description="Archives the product (`active: false`); it is kept for the orders that "
     'refer to it. `PATCH {"active": true}` sells it again.',
 )
-async def archive_product(session: Session, _: Editor, product_id: uuid.UUID) -> None:
+async def archive_product(session: Session, _: CatalogueWriter, product_id: uuid.UUID) -> None:
     await service.archive_product(session, product_id)

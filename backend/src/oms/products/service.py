@@ -7,12 +7,17 @@ own transaction; nothing here commits.
 import uuid
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.core.db_errors import violations_as
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
-from oms.products.attributes import attribute_errors, check_attribute_schema, validate_attributes
+from oms.products.attributes import (
+    attribute_errors,
+    attribute_filters,
+    check_attribute_schema,
+    validate_attributes,
+)
 from oms.products.errors import (
     CategoryCodeTaken,
     CategoryInUse,
@@ -20,13 +25,13 @@ from oms.products.errors import (
     InsufficientStock,
     InvalidQuantity,
     InvalidStockLine,
-    NoSuchProduct,
     ProductInactive,
     ProductNotFound,
     SchemaBreaksProducts,
     SkuTaken,
     StockError,
     UnknownCategory,
+    UnknownProduct,
 )
 from oms.products.models import Category, Product
 from oms.products.repository import ProductFilter
@@ -46,11 +51,12 @@ __all__ = [
     "InvalidStockLine",
     "ProductFilter",
     "ProductInactive",
-    "ProductNotFound",
     "ProductSnapshot",
     "StockError",
     "StockLine",
+    "UnknownProduct",
     "archive_product",
+    "attribute_filters",
     "create_category",
     "create_product",
     "delete_category",
@@ -68,10 +74,10 @@ __all__ = [
 MAX_LISTED_OFFENDERS = 20
 
 
-def _violated(error: IntegrityError) -> str | None:
-    cause = getattr(error.orig, "__cause__", None)
-    name = getattr(cause, "constraint_name", None)
-    return name if isinstance(name, str) else None
+# The database's names for the constraints a concurrent write can hit.
+CATEGORY_CODE_UNIQUE = "uq_categories_code"
+PRODUCT_CATEGORY_FK = "fk_products_category_id_categories"
+SKU_UNIQUE = "uq_products_sku_lower"
 
 
 # Categories
@@ -98,10 +104,9 @@ async def create_category(session: AsyncSession, data: CategoryCreate) -> Catego
     if await repository.category_by_code(session, data.code) is not None:
         raise CategoryCodeTaken(data.code)
     category = Category(code=data.code, name=data.name, attribute_schema=data.attribute_schema)
-    try:
+    # A concurrent create may take the code first.
+    async with violations_as(session, {CATEGORY_CODE_UNIQUE: CategoryCodeTaken(data.code)}):
         await repository.add(session, category)
-    except IntegrityError as error:  # a concurrent create took the code first
-        raise CategoryCodeTaken(data.code) from error
     return category
 
 
@@ -148,10 +153,8 @@ async def update_category(
             raise SchemaBreaksProducts(category.code, offending, total)
     for field, value in changes.items():
         setattr(category, field, value)
-    try:
+    async with violations_as(session, {CATEGORY_CODE_UNIQUE: CategoryCodeTaken(category.code)}):
         await repository.save(session, category)
-    except IntegrityError as error:
-        raise CategoryCodeTaken(changes.get("code", category.code)) from error
     return category
 
 
@@ -162,10 +165,10 @@ async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None
     in_use = await repository.product_count_in_category(session, category.id)
     if in_use:
         raise CategoryInUse(category.code, in_use, "be deleted")
-    try:
+    # A product may have been added since the count.
+    in_use_now = CategoryInUse(category.code, 1, "be deleted")
+    async with violations_as(session, {PRODUCT_CATEGORY_FK: in_use_now}):
         await repository.delete(session, category)
-    except IntegrityError as error:  # a product was added since the count
-        raise CategoryInUse(category.code, 1, "be deleted") from error
 
 
 # Products
@@ -188,7 +191,7 @@ async def get_product(
     """The product; an archived one is not found unless `include_inactive` (staff)."""
     product = await repository.product_by_id(session, product_id, include_inactive=include_inactive)
     if product is None:
-        raise NoSuchProduct(product_id)
+        raise ProductNotFound(product_id)
     return product
 
 
@@ -213,12 +216,8 @@ async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
     validate_attributes(category.code, category.attribute_schema, data.attributes)
     await _check_sku_free(session, data.sku)
     product = Product(**data.model_dump())
-    try:
+    async with violations_as(session, {SKU_UNIQUE: SkuTaken(data.sku)}):
         await repository.add(session, product)
-    except IntegrityError as error:
-        if _violated(error) == "uq_products_sku_lower":
-            raise SkuTaken(data.sku) from error
-        raise
     return product
 
 
@@ -229,7 +228,7 @@ async def update_product(
     (new) category's schema as a whole."""
     product = (await repository.lock_products(session, [product_id])).get(product_id)
     if product is None:
-        raise NoSuchProduct(product_id)
+        raise ProductNotFound(product_id)
     changes = data.changes()
     if "category_id" in changes or "attributes" in changes:
         category = await _category_for_product(
@@ -244,12 +243,8 @@ async def update_product(
         await _check_sku_free(session, changes["sku"], product.id)
     for field, value in changes.items():
         setattr(product, field, value)
-    try:
+    async with violations_as(session, {SKU_UNIQUE: SkuTaken(product.sku)}):
         await repository.save(session, product)
-    except IntegrityError as error:
-        if _violated(error) == "uq_products_sku_lower":
-            raise SkuTaken(changes["sku"]) from error
-        raise
     return product
 
 
@@ -257,7 +252,7 @@ async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
     """Stop selling a product: it stays (orders refer to it) but only staff see it."""
     product = (await repository.lock_products(session, [product_id])).get(product_id)
     if product is None:
-        raise NoSuchProduct(product_id)
+        raise ProductNotFound(product_id)
     if product.active:
         product.active = False
         await repository.save(session, product)

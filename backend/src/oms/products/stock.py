@@ -19,7 +19,7 @@ from oms.products.errors import (
     InvalidQuantity,
     InvalidStockLine,
     ProductInactive,
-    ProductNotFound,
+    UnknownProduct,
 )
 from oms.products.models import Product
 
@@ -66,7 +66,7 @@ async def _product_ids(session: AsyncSession, lines: Sequence[StockLine]) -> lis
             assert line.sku is not None
             found = by_sku.get(line.sku.lower())
             if found is None:
-                raise ProductNotFound(index, line.sku)
+                raise UnknownProduct(index, line.sku)
             ids.append(found)
     return ids
 
@@ -77,7 +77,7 @@ def _locked_product(
     product = locked.get(product_id)
     # A SKU is resolved before the lock; if it was renamed meanwhile, it names nothing now.
     if product is None or (line.sku is not None and product.sku.lower() != line.sku.lower()):
-        raise ProductNotFound(index, line.sku or str(product_id))
+        raise UnknownProduct(index, line.sku or str(product_id))
     if not product.active:
         raise ProductInactive(index, product.id, product.sku)
     return product
@@ -87,7 +87,7 @@ async def reserve_stock(session: AsyncSession, lines: Sequence[StockLine]) -> li
     """Take `lines` out of stock, all or nothing; one snapshot per line, in line order.
 
     Lines naming the same product are added up. Untracked stock (NULL) is never short and
-    never changes. Raises `InvalidStockLine`, `InvalidQuantity`, `ProductNotFound`,
+    never changes. Raises `InvalidStockLine`, `InvalidQuantity`, `UnknownProduct`,
     `ProductInactive` (422) or `InsufficientStock` (409, with `available` and
     `requested`), each naming the line (0-based index into `lines`); on error nothing has
     been changed, though the rows stay locked until the caller's transaction ends.
@@ -145,7 +145,7 @@ async def release_stock(session: AsyncSession, lines: Sequence[tuple[uuid.UUID, 
     first_line: dict[uuid.UUID, int] = {}
     for index, (product_id, quantity) in enumerate(lines):
         if product_id not in locked:
-            raise ProductNotFound(index, str(product_id))
+            raise UnknownProduct(index, str(product_id))
         returned[product_id] = returned.get(product_id, 0) + quantity
         first_line.setdefault(product_id, index)
     for product_id, quantity in returned.items():

@@ -2,11 +2,20 @@
 
 from collections.abc import Sequence
 
-from oms.core.errors import Conflict, NotFound
+from oms.core.errors import Conflict, NotFound, Unprocessable
 
 
 class StatusNotFound(NotFound):
     slug = "status-not-found"
+
+    def __init__(self, code: str) -> None:
+        super().__init__(f"There is no order status {code!r}.", status_code=code)
+
+
+class UnknownStatus(Unprocessable):
+    """A body names an order status that does not exist (a transition's end, say)."""
+
+    slug = "unknown-status"
 
     def __init__(self, code: str) -> None:
         super().__init__(f"There is no order status {code!r}.", status_code=code)
@@ -71,6 +80,15 @@ class WorkflowLimitReached(Conflict):
             f"A workflow has at most {limit} {what}; delete one before adding another.",
             limit=limit,
         )
+
+
+class InitialStatusChanged(Conflict):
+    """Two requests made different statuses initial at once; the database kept one."""
+
+    slug = "initial-status-changed"
+
+    def __init__(self) -> None:
+        super().__init__("Another initial status was set at the same time; try again.")
 
 
 class WorkflowNotConfigured(Conflict):

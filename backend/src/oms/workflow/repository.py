@@ -4,17 +4,10 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.locks import Lock, xact_lock
 from oms.workflow.models import OrderStatus, OrderStatusTransition
-
-
-def violated_constraint(error: IntegrityError) -> str:
-    """The name of the constraint the database refused, as asyncpg reports it."""
-    cause = getattr(error.orig, "__cause__", None)
-    return str(getattr(cause, "constraint_name", "") or "")
 
 
 async def statuses(session: AsyncSession) -> Sequence[OrderStatus]:

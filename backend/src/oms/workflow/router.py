@@ -22,13 +22,13 @@ from oms.workflow.schemas import (
 
 router = APIRouter(prefix="/workflow", tags=["workflow"])
 
-Reader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
-Writer = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
+ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 
 
 @router.get("/statuses")
-async def list_workflow_statuses(session: Session, _: Reader) -> list[StatusRead]:
-    return [StatusRead.model_validate(row) for row in await service.list_statuses(session)]
+async def list_workflow_statuses(session: Session, _: ConfigReader) -> list[StatusRead]:
+    return await service.list_statuses(session)
 
 
 @router.post(
@@ -44,21 +44,18 @@ async def list_workflow_statuses(session: Session, _: Reader) -> list[StatusRead
     ),
 )
 async def create_workflow_status(
-    body: StatusCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+    body: StatusCreate, session: Session, request: Request, _: ConfigWriter, idempotent: Idempotent
 ) -> Response:
-    row = await service.create_status(session, body)
-    location = str(request.url_for("get_workflow_status", code=row.code))
+    created = await service.create_status(session, body)
+    location = str(request.url_for("get_workflow_status", code=created.code))
     return await idempotent.respond(
-        session,
-        status.HTTP_201_CREATED,
-        StatusRead.model_validate(row),
-        headers={"Location": location},
+        session, status.HTTP_201_CREATED, created, headers={"Location": location}
     )
 
 
 @router.get("/statuses/{code}")
-async def get_workflow_status(code: str, session: Session, _: Reader) -> StatusRead:
-    return StatusRead.model_validate(await service.get_status(session, code))
+async def get_workflow_status(code: str, session: Session, _: ConfigReader) -> StatusRead:
+    return await service.get_status(session, code)
 
 
 @router.patch(
@@ -71,9 +68,9 @@ async def get_workflow_status(code: str, session: Session, _: Reader) -> StatusR
     ),
 )
 async def update_workflow_status(
-    code: str, body: StatusUpdate, session: Session, _: Writer
+    code: str, body: StatusUpdate, session: Session, _: ConfigWriter
 ) -> StatusRead:
-    return StatusRead.model_validate(await service.update_status(session, code, body))
+    return await service.update_status(session, code, body)
 
 
 @router.delete(
@@ -83,20 +80,19 @@ async def update_workflow_status(
         {409: "Orders or transitions use the status, or it is the initial one of several."}
     ),
 )
-async def delete_workflow_status(code: str, session: Session, _: Writer) -> None:
+async def delete_workflow_status(code: str, session: Session, _: ConfigWriter) -> None:
     await service.delete_status(session, code)
 
 
 @router.get("/transitions")
 async def list_workflow_transitions(
     session: Session,
-    _: Reader,
+    _: ConfigReader,
     status_code: Annotated[
         str | None, Query(alias="status", description="Only transitions from or to it.")
     ] = None,
 ) -> list[TransitionRead]:
-    rows = await service.list_transitions(session, status_code)
-    return [TransitionRead.model_validate(row) for row in rows]
+    return await service.list_transitions(session, status_code)
 
 
 @router.post(
@@ -112,33 +108,35 @@ async def list_workflow_transitions(
     ),
 )
 async def create_workflow_transition(
-    body: TransitionCreate, session: Session, request: Request, _: Writer, idempotent: Idempotent
+    body: TransitionCreate,
+    session: Session,
+    request: Request,
+    _: ConfigWriter,
+    idempotent: Idempotent,
 ) -> Response:
-    row = await service.create_transition(session, body)
-    location = str(request.url_for("get_workflow_transition", transition_id=row.id))
+    created = await service.create_transition(session, body)
+    location = str(request.url_for("get_workflow_transition", transition_id=created.id))
     return await idempotent.respond(
-        session,
-        status.HTTP_201_CREATED,
-        TransitionRead.model_validate(row),
-        headers={"Location": location},
+        session, status.HTTP_201_CREATED, created, headers={"Location": location}
     )
 
 
 @router.get("/transitions/{transition_id}")
 async def get_workflow_transition(
-    transition_id: uuid.UUID, session: Session, _: Reader
+    transition_id: uuid.UUID, session: Session, _: ConfigReader
 ) -> TransitionRead:
-    return TransitionRead.model_validate(await service.get_transition(session, transition_id))
+    return await service.get_transition(session, transition_id)
 
 
 @router.patch("/transitions/{transition_id}")
 async def update_workflow_transition(
-    transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: Writer
+    transition_id: uuid.UUID, body: TransitionUpdate, session: Session, _: ConfigWriter
 ) -> TransitionRead:
-    row = await service.update_transition(session, transition_id, body)
-    return TransitionRead.model_validate(row)
+    return await service.update_transition(session, transition_id, body)
 
 
 @router.delete("/transitions/{transition_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_workflow_transition(transition_id: uuid.UUID, session: Session, _: Writer) -> None:
+async def delete_workflow_transition(
+    transition_id: uuid.UUID, session: Session, _: ConfigWriter
+) -> None:
     await service.delete_transition(session, transition_id)

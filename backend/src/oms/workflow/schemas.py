@@ -93,12 +93,3 @@ class TransitionRead(BaseModel):
     from_status: str
     to_status: str
     roles: list[str]
-
-
-class TargetRead(BaseModel):
-    """A status an order may be moved to."""
-
-    code: str
-    name: str
-    colour: str
-    is_terminal: bool

@@ -8,13 +8,14 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
-from oms.core.errors import Conflict, Unprocessable
+from oms.core.db_errors import violations_as
+from oms.core.errors import Conflict, ProblemError
 from oms.workflow import engine, repository
 from oms.workflow.errors import (
+    InitialStatusChanged,
     InitialStatusRequired,
     StatusCodeTaken,
     StatusInUse,
@@ -22,6 +23,7 @@ from oms.workflow.errors import (
     TerminalStatusHasNoExit,
     TransitionExists,
     TransitionNotFound,
+    UnknownStatus,
     WorkflowLimitReached,
     WorkflowNotConfigured,
 )
@@ -29,8 +31,10 @@ from oms.workflow.models import OrderStatus, OrderStatusTransition
 from oms.workflow.schemas import (
     StatusCode,
     StatusCreate,
+    StatusRead,
     StatusUpdate,
     TransitionCreate,
+    TransitionRead,
     TransitionUpdate,
 )
 
@@ -132,18 +136,22 @@ async def check_transition(
 # --- statuses ---------------------------------------------------------------------------
 
 
-async def list_statuses(session: AsyncSession) -> Sequence[OrderStatus]:
-    return await repository.statuses(session)
+async def list_statuses(session: AsyncSession) -> list[StatusRead]:
+    return [StatusRead.model_validate(row) for row in await repository.statuses(session)]
 
 
-async def get_status(session: AsyncSession, code: str, *, lock: bool = False) -> OrderStatus:
+async def get_status(session: AsyncSession, code: str) -> StatusRead:
+    return StatusRead.model_validate(await _status_row(session, code))
+
+
+async def _status_row(session: AsyncSession, code: str, *, lock: bool = False) -> OrderStatus:
     row = await repository.status(session, code, lock=lock)
     if row is None:
         raise StatusNotFound(code)
     return row
 
 
-async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatus:
+async def create_status(session: AsyncSession, data: StatusCreate) -> StatusRead:
     await _ensure_below_cap(session, "statuses", repository.count_statuses, MAX_STATUSES)
     if await repository.status(session, data.code) is not None:
         raise StatusCodeTaken(data.code)
@@ -165,12 +173,13 @@ async def create_status(session: AsyncSession, data: StatusCreate) -> OrderStatu
         releases_stock=data.releases_stock,
         position=position,
     )
-    await _flush_or_conflict(session, lambda: repository.add(session, row), code=data.code)
-    return row
+    async with violations_as(session, _status_refusals(data.code)):
+        await repository.add(session, row)
+    return StatusRead.model_validate(row)
 
 
-async def update_status(session: AsyncSession, code: str, data: StatusUpdate) -> OrderStatus:
-    row = await get_status(session, code, lock=True)
+async def update_status(session: AsyncSession, code: str, data: StatusUpdate) -> StatusRead:
+    row = await _status_row(session, code, lock=True)
     changes = data.model_dump(exclude_unset=True)
     for field in (
         "code",
@@ -203,7 +212,7 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         if await repository.status(session, new_code) is not None:
             raise StatusCodeTaken(new_code)
 
-    async def apply() -> None:
+    async with violations_as(session, _status_refusals(code, new_code=new_code)):
         # Orders refer to the code ON UPDATE RESTRICT: renaming one in use fails here.
         row.code = new_code
         await session.flush()
@@ -212,19 +221,18 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         for field, value in changes.items():
             setattr(row, field, value)
         await session.flush()
-
-    await _flush_or_conflict(session, apply, code=code)
-    return row
+    return StatusRead.model_validate(row)
 
 
 async def delete_status(session: AsyncSession, code: str) -> None:
-    row = await get_status(session, code, lock=True)
+    row = await _status_row(session, code, lock=True)
     await _ensure_not_in_transitions(session, code)
     if row.is_initial and len(await repository.statuses(session)) > 1:
         raise InitialStatusRequired(
             f"{code!r} is the initial status; make another status initial before deleting it."
         )
-    await _flush_or_conflict(session, lambda: repository.delete(session, row), code=code)
+    async with violations_as(session, _status_refusals(code)):
+        await repository.delete(session, row)
 
 
 async def _ensure_code_unused(session: AsyncSession, code: str) -> None:
@@ -253,25 +261,17 @@ def _initial_terminal(code: str) -> Conflict:
     )
 
 
-async def _flush_or_conflict(
-    session: AsyncSession, write: Callable[[], Awaitable[None]], *, code: str
-) -> None:
-    """Run `write` in a savepoint, turning the database's refusals into 409s."""
-    try:
-        async with session.begin_nested():
-            await write()
-    except IntegrityError as error:
-        constraint = repository.violated_constraint(error)
-        if constraint == "pk_order_statuses":
-            raise StatusCodeTaken(code) from None
-        if constraint == "uq_order_statuses_initial":
-            raise Conflict(
-                "Another initial status was set at the same time; try again.",
-                slug="initial-status-changed",
-            ) from None
-        if constraint.startswith("fk_"):
-            raise StatusInUse(code, "orders or transitions refer to it") from None
-        raise
+def _status_refusals(code: str, *, new_code: str | None = None) -> dict[str, ProblemError]:
+    """What the database's refusal of a write to the status `code` (renamed to `new_code`)
+    means."""
+    in_use = StatusInUse(code, "orders or transitions refer to it")
+    return {
+        "pk_order_statuses": StatusCodeTaken(new_code or code),
+        "uq_order_statuses_initial": InitialStatusChanged(),
+        "fk_orders_status_order_statuses": in_use,
+        "fk_order_status_transitions_from_status_order_statuses": in_use,
+        "fk_order_status_transitions_to_status_order_statuses": in_use,
+    }
 
 
 # --- transitions ------------------------------------------------------------------------
@@ -279,26 +279,29 @@ async def _flush_or_conflict(
 
 async def list_transitions(
     session: AsyncSession, status: str | None = None
-) -> Sequence[OrderStatusTransition]:
-    return await repository.transitions(session, touching=status)
+) -> list[TransitionRead]:
+    rows = await repository.transitions(session, touching=status)
+    return [TransitionRead.model_validate(row) for row in rows]
 
 
-async def get_transition(session: AsyncSession, transition_id: uuid.UUID) -> OrderStatusTransition:
+async def get_transition(session: AsyncSession, transition_id: uuid.UUID) -> TransitionRead:
+    return TransitionRead.model_validate(await _transition_row(session, transition_id))
+
+
+async def _transition_row(session: AsyncSession, transition_id: uuid.UUID) -> OrderStatusTransition:
     row = await repository.transition(session, transition_id)
     if row is None:
         raise TransitionNotFound()
     return row
 
 
-async def create_transition(session: AsyncSession, data: TransitionCreate) -> OrderStatusTransition:
+async def create_transition(session: AsyncSession, data: TransitionCreate) -> TransitionRead:
     await _ensure_below_cap(session, "transitions", repository.count_transitions, MAX_TRANSITIONS)
     # Locking the source serialises this with a concurrent "make it terminal".
     source = await repository.status(session, data.from_status, lock=True)
     for code, known in ((data.from_status, source), (data.to_status, None)):
         if known is None and await repository.status(session, code) is None:
-            raise Unprocessable(
-                f"There is no order status {code!r}.", slug="unknown-status", status_code=code
-            )
+            raise UnknownStatus(code)
     assert source is not None
     if source.is_terminal:
         raise TerminalStatusHasNoExit(source.code)
@@ -309,23 +312,29 @@ async def create_transition(session: AsyncSession, data: TransitionCreate) -> Or
         to_status=data.to_status,
         roles=sorted(role.value for role in set(data.roles)),
     )
-    try:
-        async with session.begin_nested():
-            await repository.add(session, row)
-    except IntegrityError:
-        raise TransitionExists(data.from_status, data.to_status) from None
-    return row
+    async with violations_as(
+        session,
+        {
+            "uq_order_status_transitions_from_status_to_status": TransitionExists(
+                data.from_status, data.to_status
+            ),
+            # The target is not locked: it may be deleted meanwhile.
+            "fk_order_status_transitions_to_status_order_statuses": UnknownStatus(data.to_status),
+        },
+    ):
+        await repository.add(session, row)
+    return TransitionRead.model_validate(row)
 
 
 async def update_transition(
     session: AsyncSession, transition_id: uuid.UUID, data: TransitionUpdate
-) -> OrderStatusTransition:
-    row = await get_transition(session, transition_id)
+) -> TransitionRead:
+    row = await _transition_row(session, transition_id)
     row.roles = sorted(role.value for role in set(data.roles))
     await session.flush()
-    return row
+    return TransitionRead.model_validate(row)
 
 
 async def delete_transition(session: AsyncSession, transition_id: uuid.UUID) -> None:
-    row = await get_transition(session, transition_id)
+    row = await _transition_row(session, transition_id)
     await repository.delete(session, row)

@@ -71,9 +71,7 @@ async def record_event(
 
     The envelope is built and validated here, so no row holds an event of the wrong shape.
     """
-    event = EVENT_MODELS[EVENT_TYPE_OF[type(data)]].model_validate(
-        {"id": uuid.uuid4(), "occurred_at": occurred_at, "order_id": data.order.id, "data": data}
-    )
+    event = _envelope(data, occurred_at=occurred_at, order_id=data.order.id, test=False)
     await repository.add_event(session, _row(event))
     return event.id
 
@@ -87,15 +85,7 @@ async def record_test_event(
     configuration_id: uuid.UUID,
 ) -> uuid.UUID:
     """A sample event (`test: true`, no order) for one worker configuration only."""
-    event = EVENT_MODELS[EVENT_TYPE_OF[type(data)]].model_validate(
-        {
-            "id": uuid.uuid4(),
-            "occurred_at": occurred_at,
-            "order_id": None,
-            "data": data,
-            "test": True,
-        }
-    )
+    event = _envelope(data, occurred_at=occurred_at, order_id=None, test=True)
     row = _row(event)
     row.target_worker, row.target_configuration_id = worker, configuration_id
     await repository.add_event(session, row)
@@ -142,6 +132,21 @@ def health_checks(settings: Settings) -> dict[str, HealthCheck]:
         await check_broker(url)
 
     return {"broker": broker}
+
+
+def _envelope(
+    data: EventData, *, occurred_at: datetime, order_id: uuid.UUID | None, test: bool
+) -> OrderCreatedEvent | OrderStatusChangedEvent:
+    """The validated envelope of `data`, of the type its model stands for."""
+    return EVENT_MODELS[EVENT_TYPE_OF[type(data)]].model_validate(
+        {
+            "id": uuid.uuid4(),
+            "occurred_at": occurred_at,
+            "order_id": order_id,
+            "data": data,
+            "test": test,
+        }
+    )
 
 
 def _row(event: OrderCreatedEvent | OrderStatusChangedEvent) -> OutboxEvent:

@@ -109,7 +109,9 @@ class Pipeline:
         for task in self._tasks:
             task.cancel()
         if self._tasks:
-            await asyncio.wait(self._tasks, timeout=self.settings.shutdown_timeout)
+            _, pending = await asyncio.wait(self._tasks, timeout=self.settings.shutdown_timeout)
+            for task in pending:
+                log.error("task did not stop in time", task=task.get_name())
         for transport in self._transports:
             with contextlib.suppress(Exception):
                 await transport.close()

@@ -1,6 +1,7 @@
 """Fixtures of the event tests: RabbitMQ (a virtual host per run) or the embedded queue, a
 real SMTP server, an HTTP receiver, and the relay plus workers running in the test's loop."""
 
+import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -54,6 +55,18 @@ def amqp_url(amqp_base_url: str) -> Iterator[str]:
     url = create_vhost(amqp_base_url, name)
     yield url
     delete_vhost(name)
+
+
+@pytest.fixture(autouse=True)
+async def no_pipeline_left_running() -> AsyncIterator[None]:
+    """A relay or worker outliving its test would take the next tests' messages."""
+    yield
+    left = [
+        task.get_name()
+        for task in asyncio.all_tasks()
+        if task.get_name().startswith("oms-") and not task.done()
+    ]
+    assert not left, f"still running after the test: {left}"
 
 
 @pytest.fixture(params=["rabbitmq", "embedded"])

@@ -1,6 +1,7 @@
 """Pure pieces of the event pipeline: the event contract, the outbound guard, SMTP URLs,
 triggers and templates."""
 
+import asyncio
 import ipaddress
 import json
 import uuid
@@ -10,7 +11,9 @@ from typing import Any
 import httpx
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
+from oms.core.database_url import async_url
 from oms.integrations.actions.email import render, template_name, template_variables
 from oms.integrations.branding import Branding
 from oms.integrations.dispatcher import triggered_by
@@ -24,6 +27,7 @@ from oms.integrations.http import (
 from oms.integrations.mailer import parse_smtp_url
 from oms.integrations.models import WorkerConfiguration
 from oms.outbox import service as outbox
+from oms.outbox.notifications import Listener
 from tests.events.conftest import ACTOR, snapshot, status_changed
 from tests.events.services import HttpReceiver
 
@@ -233,3 +237,16 @@ def test_event_settings_read_comma_separated_lists(monkeypatch: pytest.MonkeyPat
     settings = Settings(_env_file=None)
     assert settings.retry_delays == [0.2, 0.4, 0.6]
     assert settings.webhook_allowed_networks == ["10.0.0.0/8", "127.0.0.0/8"]
+
+
+async def test_a_listener_woken_as_it_is_cancelled_stops(database_url: str) -> None:
+    """A wake-up in the same instant as a cancellation must not swallow it, or a stopped
+    relay or worker would run on."""
+    listener = Listener(make_url(async_url(database_url)), "oms_test")
+    waiting = asyncio.create_task(listener.wait(30))
+    await asyncio.sleep(0.5)  # listening, waiting for a wake-up
+    listener.woken.set()
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    await listener.close()

@@ -30,7 +30,8 @@ def database_check(engine: AsyncEngine) -> HealthCheck:
 
 async def _run(check: HealthCheck) -> str:
     try:
-        await asyncio.wait_for(check(), CHECK_TIMEOUT_SECONDS)
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            await check()
     except TimeoutError:
         return "timeout"
     except Exception as error:  # noqa: BLE001 - any failure means "not healthy"

@@ -168,10 +168,12 @@ class Dispatcher:
 
     async def _perform(self, context: ActionContext) -> ActionResult:
         if not self.undo_on_failure:
-            return await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
+            async with asyncio.timeout(ACTION_TIMEOUT_SECONDS):
+                return await self.action(context)
         try:
             async with context.session.begin_nested():
-                result = await asyncio.wait_for(self.action(context), ACTION_TIMEOUT_SECONDS)
+                async with asyncio.timeout(ACTION_TIMEOUT_SECONDS):
+                    result = await self.action(context)
                 if not result.succeeded:
                     raise _Failed(result)
         except _Failed as failure:

@@ -41,12 +41,16 @@ class Listener:
 
     async def wait(self, seconds: float) -> None:
         await self._ensure_listening()
+        # `asyncio.timeout`, not `wait_for`: on Python 3.11 `wait_for` drops a cancellation
+        # that arrives together with the wake-up, and the caller's loop would run on.
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self.woken.wait(), seconds)
+            async with asyncio.timeout(seconds):
+                await self.woken.wait()
         self.woken.clear()
 
     async def close(self) -> None:
         if self._connection is not None and not self._connection.is_closed():
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._connection.close(), 5)
+                async with asyncio.timeout(5):
+                    await self._connection.close()
         self._connection = None

@@ -150,7 +150,8 @@ class AmqpTransport:
     async def _drop_publisher(self) -> None:
         if self._publisher is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._publisher[0].close(), 2)
+                async with asyncio.timeout(2):
+                    await self._publisher[0].close()
         self._publisher = None
 
     async def publish(self, session: AsyncSession, batch: Sequence[Outgoing]) -> None:
@@ -223,7 +224,8 @@ class AmqpTransport:
             if running:
                 await asyncio.wait(running, timeout=self.settings.shutdown_timeout)
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(connection.close(), 2)
+                async with asyncio.timeout(2):
+                    await connection.close()
 
     async def _handle(
         self,

@@ -6,9 +6,8 @@ import os
 import signal
 import subprocess
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from httpx import AsyncClient
@@ -25,25 +24,18 @@ from oms.outbox.transport.embedded import EmbeddedTransport
 from oms.pipeline import Pipeline
 from tests.actors import Actor
 from tests.events.conftest import record_created, record_status, status_changed
-from tests.events.services import HttpReceiver, TcpProxy, eventually
+from tests.events.services import HttpReceiver, eventually
 from tests.events.test_pipeline import create_configuration, deliveries, unpublished
+from tests.fault_proxy import FaultProxy, Mode
 from tests.processes import OMS, oms_env
 
 
 @pytest.fixture
-async def proxy(event_settings: Settings) -> AsyncIterator[TcpProxy]:
+def proxy(event_settings: Settings) -> Iterator[FaultProxy]:
     assert event_settings.amqp_url
-    parts = urlsplit(event_settings.amqp_url)
-    tcp = TcpProxy(parts.hostname or "127.0.0.1", parts.port or 5672)
-    await tcp.start()
+    tcp = FaultProxy.to_url(event_settings.amqp_url, 5672).start()
     yield tcp
-    await tcp.stop()
-
-
-def through(proxy: TcpProxy, url: str) -> str:
-    parts = urlsplit(url)
-    netloc = f"{parts.username}:{parts.password}@127.0.0.1:{proxy.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    tcp.stop()
 
 
 @pytest.mark.parametrize("mode", ["rabbitmq"], indirect=True)
@@ -51,7 +43,7 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
     event_settings: Settings,
     pipeline_engine: AsyncEngine,
     clean_database: None,
-    proxy: TcpProxy,
+    proxy: FaultProxy,
     client: AsyncClient,
     admin: Actor,
     receiver: HttpReceiver,
@@ -64,13 +56,13 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
         {"worker_type": "webhook", "name": "ERP", "settings": {"url": receiver.url()}},
     )
     relay = Pipeline(
-        event_settings.model_copy(update={"amqp_url": through(proxy, event_settings.amqp_url)}),
+        event_settings.model_copy(update={"amqp_url": proxy.url(event_settings.amqp_url)}),
         pipeline_engine,
         workers=(),
     )
     # The worker goes through the proxy too: it must reconnect by itself as well.
     workers = Pipeline(
-        event_settings.model_copy(update={"amqp_url": through(proxy, event_settings.amqp_url)}),
+        event_settings.model_copy(update={"amqp_url": proxy.url(event_settings.amqp_url)}),
         pipeline_engine,
         relay=False,
         workers=[WorkerType.WEBHOOK],
@@ -85,13 +77,13 @@ async def test_events_wait_in_the_outbox_while_the_broker_is_away_then_arrive_on
 
         await eventually(first_arrived)
 
-        await proxy.cut()
+        proxy.set(Mode.RESET)
         recorded = [await record_created(sessions, uuid.uuid4()) for _ in range(5)]
         await asyncio.sleep(1.5)  # the relay keeps trying meanwhile
         assert await unpublished(sessions) == 5
         assert len(receiver.requests) == 1
 
-        await proxy.restore()
+        proxy.pass_through()
 
         async def all_arrived() -> bool:
             return len(await deliveries(sessions, status="succeeded")) == 6

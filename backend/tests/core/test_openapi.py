@@ -39,6 +39,7 @@ UNPAGED_LISTS = frozenset(
         # At most MAX_STATUSES statuses and MAX_TRANSITIONS transitions (oms.workflow.service,
         # refused beyond on create): an admin edits the workflow as a whole (docs/orders.md).
         "/api/v1/workflow/statuses",
+        "/api/v1/workflow/customer-statuses",
         "/api/v1/workflow/transitions",
         # The statuses one order may move to: the exits of one status, fewer than the statuses.
         "/api/v1/orders/{order_id}/transitions",

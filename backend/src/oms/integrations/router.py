@@ -9,8 +9,8 @@ from fastapi import APIRouter, Body, Request, Response, status
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
+from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
-from oms.core.dependencies import Currency
 from oms.core.openapi import examples, named_examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
@@ -125,7 +125,7 @@ async def fire_test_event(
     session: Session,
     _: ConfigWriter,
     configuration_id: uuid.UUID,
-    currency: Currency,
+    currency: ShopCurrency,
     body: Annotated[TestFireRequest | None, Body()] = None,
 ) -> TestFireRead:
     return await service.fire_test_event(

@@ -6,7 +6,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, TemplateNotFound, select_autoescape
 
 from oms.integrations.actions.base import ActionContext, ActionResult, Event
-from oms.integrations.branding import current_branding
+from oms.integrations.branding import email_branding
 from oms.integrations.mailer import OutgoingEmail
 from oms.integrations.schemas import EmailSettings
 from oms.outbox import service as outbox
@@ -54,7 +54,8 @@ async def send_email(context: ActionContext) -> ActionResult:
     recipients = [str(address) for address in settings.recipients]
     if settings.send_to_customer:
         recipients.insert(0, event.data.order.customer.email)
-    variables = template_variables(event, current_branding(context.services.settings))
+    brand = await email_branding(context.session, context.services.settings.public_url)
+    variables = template_variables(event, brand)
     subject, html, text = render(variables, template_name(event, settings.template))
     reply = await context.services.mailer.send(
         context.session,

@@ -5,6 +5,7 @@ import asyncio
 import ipaddress
 import json
 import uuid
+from dataclasses import astuple
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,8 +15,9 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from oms.core.database_url import async_url
-from oms.integrations.actions.email import render, template_name, template_variables
+from oms.integrations.actions.email import template_name, template_variables
 from oms.integrations.dispatcher import triggered_by
+from oms.integrations.email_templates import TemplateParts, render
 from oms.integrations.http import (
     TargetRefused,
     address_allowed,
@@ -165,11 +167,13 @@ def test_triggers_match_event_type_and_the_status_after_the_event() -> None:
 
 
 def test_templates_follow_the_status_and_fall_back_to_a_generic_one() -> None:
-    assert template_name(_created(), None) == "order_created"
-    assert template_name(_changed("confirmed", "shipped"), None) == "shipped"
+    assert template_name(_created(), None, {}) == "order_created"
+    assert template_name(_changed("confirmed", "shipped"), None, {}) == "shipped"
     odd = _changed("paid", "on_hold")
-    assert template_name(odd, None) == "status_changed"
-    assert template_name(odd, "cancelled") == "cancelled"
+    assert template_name(odd, None, {}) == "status_changed"
+    assert template_name(odd, "cancelled", {}) == "cancelled"
+    edited = {"on_hold": TemplateParts("Held", "<p>Held</p>", "Held")}
+    assert template_name(odd, None, edited) == "on_hold"
 
 
 def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
@@ -183,7 +187,7 @@ def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
         "legal_links": [{"label": "Terms <1>", "url": "https://ab.example/terms"}],
     }
     event = _changed("paid", "on_hold", number="N<1>", note="<b>x</b>")
-    subject, html, text = render(template_variables(event, brand), "status_changed")
+    subject, html, text = astuple(render("status_changed", template_variables(event, brand)))
     assert subject == "Your order N<1> is now On_hold"
     assert "A &amp; B &lt;Shop&gt;" in html
     assert "#112233" in html

@@ -6,7 +6,8 @@ import asyncio
 import json
 import subprocess
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from oms.core.errors import PROBLEM_JSON
 from tests.actors import Actor
+from tests.events.conftest import amqp_base_url, amqp_url
 from tests.fault_proxy import FaultProxy, Mode
 from tests.orders.conftest import ADDRESS, ORDERS, Catalogue, count
 from tests.processes import OMS, free_port, oms_env, wait_until_serving
 from tests.workflow.conftest import demo_workflow
 
-__all__ = ["demo_workflow"]
+__all__ = ["amqp_base_url", "amqp_url", "demo_workflow"]
 
 # Each timeout is one second here; the worst wait is a pooled connection's pre-ping (one
 # statement timeout) and closing it, or a new connection (one connect timeout), then one
@@ -48,21 +50,19 @@ def database_proxy(database_url: str) -> Iterator[FaultProxy]:
     proxy.stop()
 
 
-@pytest.fixture
-def api(database_url: str, database_proxy: FaultProxy, tmp_path: Path) -> Iterator[Api]:
+@contextmanager
+def running(command: str, log: Path, **env: str) -> Iterator[Api]:
     port = free_port()
-    log = tmp_path / "api.log"
-    env = oms_env(
-        OMS_DATABASE_URL=database_proxy.url(database_url),
-        OMS_PORT=str(port),
-        OMS_DB_POOL_TIMEOUT="1",
-        **TIMEOUTS,
-    )
     with log.open("wb") as output:
-        process = subprocess.Popen([OMS, "api"], env=env, stdout=output, stderr=output)
+        process = subprocess.Popen(
+            [OMS, command],
+            env=oms_env(OMS_PORT=str(port), OMS_RELAY_POLL_INTERVAL="0.5", **env),
+            stdout=output,
+            stderr=output,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(f"{url}/health", process)
+        wait_until_serving(f"{url}/health/live", process)
         yield Api(url, log)
     finally:
         process.terminate()
@@ -71,6 +71,19 @@ def api(database_url: str, database_proxy: FaultProxy, tmp_path: Path) -> Iterat
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@pytest.fixture
+def api(database_url: str, database_proxy: FaultProxy, tmp_path: Path) -> Iterator[Api]:
+    """An API process reaching the database through the proxy."""
+    with running(
+        "api",
+        tmp_path / "api.log",
+        OMS_DATABASE_URL=database_proxy.url(database_url),
+        OMS_DB_POOL_TIMEOUT="1",
+        **TIMEOUTS,
+    ) as process:
+        yield process
 
 
 def _order(product_id: str) -> dict[str, Any]:
@@ -105,12 +118,14 @@ class Requests:
 
 
 @pytest.fixture
-async def requests(
-    api: Api, app: FastAPI, demo_workflow: None, admin: Actor, customer: Actor, client: AsyncClient
-) -> Requests:
-    product = await Catalogue(client, admin).product("CHAIR-1", "19.99", None)
-    http = AsyncClient(base_url=api.url, timeout=30)
-    return Requests(http, customer, str(product.id))
+async def product_id(app: FastAPI, demo_workflow: None, admin: Actor, client: AsyncClient) -> str:
+    return str((await Catalogue(client, admin).product("CHAIR-1", "19.99", None)).id)
+
+
+@pytest.fixture
+async def requests(api: Api, customer: Actor, product_id: str) -> AsyncIterator[Requests]:
+    async with AsyncClient(base_url=api.url, timeout=30) as http:
+        yield Requests(http, customer, product_id)
 
 
 def assert_unavailable(response: httpx.Response, elapsed: float, name: str) -> None:
@@ -163,7 +178,6 @@ async def test_a_database_outage_is_answered_503_fast_and_the_api_recovers_by_it
     orders = await count(engine, "orders")
     assert orders >= 2
     assert await count(engine, "outbox_events", "type = 'order.created'") == orders
-    await requests.http.aclose()
 
 
 @pytest.mark.timeout(120)
@@ -176,7 +190,6 @@ async def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
         await requests.each()
     database_proxy.pass_through()
     await _served_again(requests)
-    await requests.http.aclose()
 
     lines = api.log_lines()
     started = [line for line in lines if line["event"] == "dependency unavailable"]
@@ -185,3 +198,63 @@ async def test_an_outage_is_logged_once_when_it_starts_and_once_when_it_ends(
     assert [(line["level"], line["dependency"]) for line in ended] == [("info", "database")]
     assert not [line for line in lines if line["level"] == "error"]
     assert not [line for line in lines if "exception" in line]
+
+
+@pytest.fixture
+def broker_proxy(amqp_url: str) -> Iterator[FaultProxy]:
+    proxy = FaultProxy.to_url(amqp_url, 5672).start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def all_in_one(
+    database_url: str, amqp_url: str, broker_proxy: FaultProxy, tmp_path: Path
+) -> Iterator[Api]:
+    """`oms run` (API and relay in one process) reaching RabbitMQ through the proxy."""
+    with running(
+        "run",
+        tmp_path / "run.log",
+        OMS_DATABASE_URL=database_url,
+        OMS_AMQP_URL=broker_proxy.url(amqp_url),
+    ) as process:
+        yield process
+
+
+async def _unpublished(engine: AsyncEngine) -> int:
+    return await count(engine, "outbox_events", "published_at IS NULL")
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("mode", [Mode.RESET, Mode.DROP], ids=["reset", "silent"])
+async def test_with_the_broker_down_orders_are_taken_and_health_names_the_broker(
+    mode: Mode,
+    all_in_one: Api,
+    broker_proxy: FaultProxy,
+    customer: Actor,
+    product_id: str,
+    engine: AsyncEngine,
+) -> None:
+    async with AsyncClient(base_url=all_in_one.url, timeout=30) as http:
+        requests = Requests(http, customer, product_id)
+        await _served_again(requests)
+
+        broker_proxy.set(mode)
+        for _ in range(2):
+            answers = await requests.each()
+            assert answers["order creation"][0].status_code == 201
+            assert all(elapsed < BOUND_SECONDS for _, elapsed in answers.values())
+        started = time.monotonic()
+        health = await http.get("/health")
+        assert time.monotonic() - started < BOUND_SECONDS
+        assert health.status_code == 503
+        assert health.json()["checks"]["database"] == "ok"
+        assert health.json()["checks"]["broker"] != "ok"
+        assert await _unpublished(engine) >= 2, "the events wait in the outbox"
+
+        broker_proxy.pass_through()
+        deadline = time.monotonic() + 30
+        while await _unpublished(engine) or (await http.get("/health")).status_code != 200:
+            assert time.monotonic() < deadline, "the relay did not publish again by itself"
+            await asyncio.sleep(0.5)
+        assert (await http.get("/health")).json()["checks"] == {"database": "ok", "broker": "ok"}

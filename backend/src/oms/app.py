@@ -9,6 +9,7 @@ from oms import __version__
 from oms.auth import router as auth_router
 from oms.auth import service as auth
 from oms.auth import users_router
+from oms.core.client_timeouts import BodyTimeoutMiddleware
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
@@ -75,6 +76,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     install_idempotency(app)
     # Added first, so it runs inside the request context: refusals get a request id and a log line.
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyTimeoutMiddleware, seconds=settings.client_body_timeout)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)

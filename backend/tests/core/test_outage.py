@@ -3,11 +3,8 @@ answers every request 503 problem+json with Retry-After within a bound, names th
 in /health, and serves again by itself once the database is back."""
 
 import asyncio
-import json
-import subprocess
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from oms.core.errors import PROBLEM_JSON
 from tests.actors import Actor
+from tests.api_process import Api, running
 from tests.events.conftest import amqp_base_url, amqp_url
 from tests.fault_proxy import FaultProxy, Mode
 from tests.orders.conftest import ADDRESS, ORDERS, Catalogue, count
-from tests.processes import OMS, free_port, oms_env, wait_until_serving
 from tests.workflow.conftest import demo_workflow
 
 __all__ = ["amqp_base_url", "amqp_url", "demo_workflow"]
@@ -34,15 +31,6 @@ TIMEOUTS = {"OMS_DB_CONNECT_TIMEOUT": "1", "OMS_DB_STATEMENT_TIMEOUT": "1"}
 BOUND_SECONDS = 4.0
 
 
-class Api:
-    def __init__(self, url: str, log: Path) -> None:
-        self.url, self.log = url, log
-
-    def log_lines(self) -> list[dict[str, Any]]:
-        lines = self.log.read_text().splitlines()
-        return [json.loads(line) for line in lines if line.startswith("{")]
-
-
 @pytest.fixture
 def database_proxy(database_url: str) -> Iterator[FaultProxy]:
     proxy = FaultProxy.to_url(database_url, 5432).start()
@@ -50,39 +38,11 @@ def database_proxy(database_url: str) -> Iterator[FaultProxy]:
     proxy.stop()
 
 
-@contextmanager
-def running(command: str, log: Path, **env: str) -> Iterator[Api]:
-    port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [OMS, command],
-            env=oms_env(OMS_PORT=str(port), OMS_RELAY_POLL_INTERVAL="0.5", **env),
-            stdout=output,
-            stderr=output,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{url}/health/live", process)
-        yield Api(url, log)
-    finally:
-        process.terminate()
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture
 def api(database_url: str, database_proxy: FaultProxy, tmp_path: Path) -> Iterator[Api]:
     """An API process reaching the database through the proxy."""
-    with running(
-        "api",
-        tmp_path / "api.log",
-        OMS_DATABASE_URL=database_proxy.url(database_url),
-        OMS_DB_POOL_TIMEOUT="1",
-        **TIMEOUTS,
-    ) as process:
+    env = {"OMS_DATABASE_URL": database_proxy.url(database_url), "OMS_DB_POOL_TIMEOUT": "1"}
+    with running("api", tmp_path / "api.log", {**env, **TIMEOUTS}) as process:
         yield process
 
 
@@ -212,12 +172,8 @@ def all_in_one(
     database_url: str, amqp_url: str, broker_proxy: FaultProxy, tmp_path: Path
 ) -> Iterator[Api]:
     """`oms run` (API and relay in one process) reaching RabbitMQ through the proxy."""
-    with running(
-        "run",
-        tmp_path / "run.log",
-        OMS_DATABASE_URL=database_url,
-        OMS_AMQP_URL=broker_proxy.url(amqp_url),
-    ) as process:
+    env = {"OMS_DATABASE_URL": database_url, "OMS_AMQP_URL": broker_proxy.url(amqp_url)}
+    with running("run", tmp_path / "run.log", env) as process:
         yield process
 
 

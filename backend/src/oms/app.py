@@ -10,12 +10,14 @@ from oms.auth import router as auth_router
 from oms.auth import service as auth
 from oms.auth import users_router
 from oms.branding.router import router as branding_router
+from oms.core.client_timeouts import BodyTimeoutMiddleware
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
 from oms.core.openapi import install_openapi, operation_id
+from oms.core.outage import install_outage_handling, watch_database_recovery
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.settings import Settings, get_settings
@@ -43,7 +45,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             pool_size=settings.db_pool_size,
             max_overflow=settings.db_max_overflow,
             connect_timeout=settings.db_connect_timeout,
+            statement_timeout=settings.db_statement_timeout,
+            pool_timeout=settings.db_pool_timeout,
         )
+        watch_database_recovery(app, engine)
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
         app.state.health_checks = {"database": database_check(engine)}
@@ -68,9 +73,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_outage_handling(app)
     install_idempotency(app)
     # Added first, so it runs inside the request context: refusals get a request id and a log line.
     app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyTimeoutMiddleware, seconds=settings.client_body_timeout)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)

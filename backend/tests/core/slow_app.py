@@ -22,4 +22,4 @@ async def ready() -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    serve(app, host="127.0.0.1", port=int(sys.argv[1]), shutdown_timeout=10)
+    serve(app, host="127.0.0.1", port=int(sys.argv[1]), shutdown_timeout=10, header_timeout=10)

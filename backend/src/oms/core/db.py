@@ -17,6 +17,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from oms.core.database_url import async_url
 from oms.core.errors import ProblemError
+from oms.core.openapi import may_raise
+from oms.core.outage import DATABASE_UNAVAILABLE
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -46,13 +48,23 @@ def create_engine(
     pool_size: int = 10,
     max_overflow: int = 10,
     connect_timeout: float = 5.0,
+    statement_timeout: float = 15.0,
+    pool_timeout: float = 5.0,
 ) -> AsyncEngine:
+    """An engine whose every wait is bounded, so an unreachable or silent database makes a
+    request fail within seconds (see `oms.core.outage`) instead of hanging.
+
+    `statement_timeout` is enforced by the driver, not the server: a server that has gone
+    silent cannot cancel anything. Pre-ping replaces a pooled connection that died while
+    idle, so the pool recovers by itself once the database is back.
+    """
     return create_async_engine(
         async_url(url),
         pool_size=pool_size,
         max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
-        connect_args={"timeout": connect_timeout},
+        connect_args={"timeout": connect_timeout, "command_timeout": statement_timeout},
     )
 
 
@@ -60,6 +72,7 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+@may_raise({503: DATABASE_UNAVAILABLE})
 async def transaction(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back if it raises.
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 import uvicorn
 from fastapi import FastAPI
 
+from oms.core.client_timeouts import HeaderTimeoutProtocol
 from oms.core.startup_errors import StartupError
 
 
@@ -28,11 +29,18 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(app: FastAPI, *, host: str, port: int, shutdown_timeout: int) -> None:
-    """Serve until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout` seconds to finish."""
+def serve(
+    app: FastAPI, *, host: str, port: int, shutdown_timeout: int, header_timeout: float
+) -> None:
+    """Serve until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout` seconds to finish.
+
+    A client gets `header_timeout` seconds to send a request's headers (see
+    `oms.core.client_timeouts`).
+    """
     sock = bind_socket(host, port)
     config = uvicorn.Config(
         app,
+        http=HeaderTimeoutProtocol.with_timeout(header_timeout),
         log_config=None,
         access_log=False,
         server_header=False,

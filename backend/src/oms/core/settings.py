@@ -28,7 +28,23 @@ class Settings(BaseSettings):
     log_format: Literal["json", "console"] = "json"
     db_pool_size: int = Field(default=10, ge=1, le=500)
     db_max_overflow: int = Field(default=10, ge=0, le=500)
-    db_connect_timeout: float = Field(default=5.0, gt=0)
+    db_connect_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds to open a database connection before giving up."
+    )
+    db_statement_timeout: float = Field(
+        default=15.0,
+        gt=0,
+        description="Seconds one database statement may take before it is abandoned.",
+    )
+    db_pool_timeout: float = Field(
+        default=5.0, gt=0, description="Seconds a request waits for a free database connection."
+    )
+    client_header_timeout: float = Field(
+        default=10.0, gt=0, description="Seconds a client has to send a request's headers."
+    )
+    client_body_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds a client has to send a request's whole body."
+    )
     shutdown_timeout: int = Field(
         default=20, gt=0, description="Seconds in-flight requests get to finish on SIGTERM."
     )

@@ -48,7 +48,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.health_checks = {"database": database_check(engine)}
         app.state.health_checks.update(outbox.health_checks(settings))
         app.state.keys = auth.KeyStore(app.state.sessions)
-        app.state.token_verifier = auth.token_verifier(settings, app.state.keys, app.state.sessions)
+        app.state.token_verifier = auth.token_verifier(
+            settings, app.state.keys, app.state.sessions, engine.url
+        )
+        app.state.token_verifier.start()
         try:
             yield
         finally:

@@ -50,6 +50,14 @@ async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
+async def user_token_state(session: AsyncSession, user_id: uuid.UUID) -> tuple[int, bool] | None:
+    """The user's token version and active flag, without loading the whole row."""
+    row = (
+        await session.execute(select(User.token_version, User.is_active).where(User.id == user_id))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     result = await session.scalars(select(User).where(func.lower(User.email) == email.lower()))
     return result.first()

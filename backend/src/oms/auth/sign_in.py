@@ -45,6 +45,7 @@ def access_token_for(user: User, ring: KeyRing, settings: Settings) -> str:
         email=user.email,
         name=user.full_name,
         roles=known_roles(user.roles),
+        token_version=user.token_version,
         issuer=settings.public_url,
         audience=settings.jwt_audience,
         ttl_seconds=settings.access_token_ttl,

@@ -115,9 +115,17 @@ def _is_active_admin(roles: Sequence[str], active: bool) -> bool:
     return active and Role.ADMIN.value in roles
 
 
+def _revoke_access_tokens(user: User) -> None:
+    """Every access token issued to the user so far is refused from now on, on every API
+    process (see `user_states`)."""
+    user.token_version += 1
+
+
 async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserChanges) -> User:
     """Applies an admin's changes. Deactivating a user or setting a password ends their
-    sign-ins (refresh fails at once); OMS always keeps at least one active admin."""
+    sign-ins: their access tokens are refused at once and their refresh tokens revoked. A
+    change of roles refuses their access tokens only, so that a refresh brings the new
+    roles. OMS always keeps at least one active admin."""
     if changes.roles is not None or changes.is_active is not None:
         await repository.lock_admin_set(session)
     user = await require_user(session, user_id)
@@ -132,12 +140,16 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
         raise LastActiveAdmin()
     if changes.full_name is not None:
         user.full_name = changes.full_name
+    if sorted(user.roles) != list(new_roles):
+        _revoke_access_tokens(user)
     user.roles = list(new_roles)
     if user.is_active and not new_active:
+        _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "deactivated")
     user.is_active = new_active
     if changes.password is not None:
         user.password_hash = await hash_password(changes.password)
+        _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-set")
     return await save_user(session, user)
 
@@ -163,5 +175,6 @@ async def update_profile(
         ):
             raise WrongCurrentPassword()
         user.password_hash = await hash_password(new_password)
+        _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-changed")
     return await save_user(session, user)

@@ -77,6 +77,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between JWKS refetches caused by an unknown key id.",
     )
+    user_state_cache_ttl: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds an API process trusts what it read of a user's active flag and "
+        "token version, should it miss the notification of a change.",
+    )
     oidc_user_cache_ttl: float = Field(
         default=60.0,
         ge=0,

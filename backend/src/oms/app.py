@@ -15,6 +15,7 @@ from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
 from oms.core.openapi import install_openapi, operation_id
+from oms.core.rate_limits import RateLimiter
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.settings import Settings, get_settings
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter()
     install_error_handlers(app)
     install_idempotency(app)
     # Added first, so it runs inside the request context: refusals get a request id and a log line.

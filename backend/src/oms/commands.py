@@ -38,6 +38,7 @@ def run_all_in_one(*, seed_demo: bool) -> None:
             host=settings.host,
             port=settings.port,
             shutdown_timeout=settings.shutdown_timeout,
+            trusted_proxies=settings.trusted_proxies,
         )
     log.info("stopped")
 
@@ -51,6 +52,7 @@ def run_api() -> None:
             host=settings.host,
             port=settings.port,
             shutdown_timeout=settings.shutdown_timeout,
+            trusted_proxies=settings.trusted_proxies,
         )
 
 

@@ -30,6 +30,7 @@ from oms.auth.users import (
     list_users,
     register_customer,
     require_user,
+    unlock_user_sign_in,
     update_profile,
     update_user,
 )
@@ -60,6 +61,7 @@ __all__ = [
     "sign_in",
     "sign_out",
     "token_verifier",
+    "unlock_user_sign_in",
     "update_profile",
     "update_user",
 ]

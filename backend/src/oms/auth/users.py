@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import repository
@@ -22,10 +23,12 @@ from oms.auth.permissions import Role
 from oms.auth.principal import Principal
 from oms.auth.repository import UserFilter
 from oms.auth.schemas import UserRead
-from oms.auth.sign_in import normalize_email
+from oms.auth.sign_in import normalize_email, unlock_sign_in
 from oms.core.db_errors import violations_as
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.core.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 # The unique index a concurrent insert or change of the same email runs into.
 EMAIL_UNIQUE = "uq_users_email_lower"
@@ -178,3 +181,17 @@ async def update_profile(
         _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-changed")
     return await save_user(session, user)
+
+
+async def unlock_user_sign_in(session: AsyncSession, user_id: uuid.UUID, by: Principal) -> None:
+    """An admin lifts the pauses that failed logins put on the user's account, from every
+    address (an address's own count across accounts stays)."""
+    user = await require_user(session, user_id)
+    cleared = await unlock_sign_in(session, user.email)
+    log.info(
+        "sign-in unlocked",
+        user_id=str(user.id),
+        email=user.email,
+        unlocked_by=str(by.user_id),
+        counters_cleared=cleared,
+    )

@@ -28,8 +28,13 @@ def bind_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def serve(app: FastAPI, *, host: str, port: int, shutdown_timeout: int) -> None:
-    """Serve until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout` seconds to finish."""
+def serve(
+    app: FastAPI, *, host: str, port: int, shutdown_timeout: int, trusted_proxies: str = ""
+) -> None:
+    """Serve until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout` seconds to finish.
+
+    Requests from `trusted_proxies` (comma-separated addresses, or `*`) have their client
+    address taken from `X-Forwarded-For`; from anyone else, it is the socket peer."""
     sock = bind_socket(host, port)
     config = uvicorn.Config(
         app,
@@ -37,6 +42,7 @@ def serve(app: FastAPI, *, host: str, port: int, shutdown_timeout: int) -> None:
         access_log=False,
         server_header=False,
         proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
         lifespan="on",
         timeout_graceful_shutdown=shutdown_timeout,
     )

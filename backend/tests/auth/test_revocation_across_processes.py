@@ -2,7 +2,6 @@
 tokens on the other within a second, though the other has them cached."""
 
 import asyncio
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 
 import httpx
@@ -13,36 +12,17 @@ from oms.auth import service as auth
 from oms.auth.permissions import Role
 from oms.core.db import create_sessionmaker
 from tests.auth.helpers import ME, PASSWORD, REFRESH, USERS, bearer, seconds_until_refused, tokens
-from tests.processes import OMS, free_port, oms_env, wait_until_serving
+from tests.processes import start_api
 
-
-def _start_api(database_url: str) -> tuple[str, subprocess.Popen[bytes]]:
-    port = free_port()
-    process = subprocess.Popen(
-        [OMS, "api"],
-        env=oms_env(
-            OMS_DATABASE_URL=database_url,
-            OMS_PORT=str(port),
-            # Trusted for an hour: only the notification can make the cache let go in time.
-            OMS_USER_STATE_CACHE_TTL="3600",
-        ),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{url}/health", process)
-    except AssertionError:
-        process.kill()
-        raise
-    return url, process
+# Trusted for an hour: only the notification can make the cache let go in time.
+CACHE_FOR_AN_HOUR = {"OMS_USER_STATE_CACHE_TTL": "3600"}
 
 
 @pytest.fixture
 def two_apis(database_url: str, clean_database: None) -> Iterator[tuple[str, str]]:
-    first_url, first = _start_api(database_url)
+    first_url, first = start_api(database_url, **CACHE_FOR_AN_HOUR)
     try:
-        second_url, second = _start_api(database_url)
+        second_url, second = start_api(database_url, **CACHE_FOR_AN_HOUR)
         try:
             yield first_url, second_url
         finally:

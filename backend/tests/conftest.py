@@ -62,9 +62,19 @@ async def clean_database(engine: AsyncEngine) -> AsyncIterator[None]:
             await connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
 
 
+# Every test client is one address signing in and ordering in a burst; the tests of the
+# limits switch them on (`tests/auth/test_rate_limits.py`).
+NO_RATE_LIMITS = {
+    "rate_limit_password_checks_per_address": "",
+    "rate_limit_password_checks_per_user": "",
+    "rate_limit_orders_per_user": "",
+    "rate_limit_orders_per_address": "",
+}
+
+
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(_env_file=None, database_url=database_url)
+    return Settings(_env_file=None, database_url=database_url).model_copy(update=NO_RATE_LIMITS)
 
 
 @pytest.fixture

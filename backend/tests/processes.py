@@ -37,3 +37,22 @@ def wait_until_serving(url: str, process: subprocess.Popen[bytes], timeout: floa
         except httpx.TransportError:
             time.sleep(0.1)
     raise AssertionError(f"{url} did not answer within {timeout}s")
+
+
+def start_api(database_url: str, **env: str) -> tuple[str, subprocess.Popen[bytes]]:
+    """`oms api` on a free port of 127.0.0.1, serving; its base URL and process."""
+    port = free_port()
+    process = subprocess.Popen(
+        [OMS, "api"],
+        env=oms_env(OMS_DATABASE_URL=database_url, OMS_PORT=str(port), **env),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/health", process)
+    except AssertionError:
+        process.kill()
+        process.wait()
+        raise
+    return url, process

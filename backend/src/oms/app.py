@@ -18,6 +18,7 @@ from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
 from oms.core.openapi import install_openapi, operation_id
 from oms.core.outage import install_outage_handling, watch_database_recovery
+from oms.core.rate_limits import RateLimiter
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.settings import Settings, get_settings
@@ -54,7 +55,10 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         app.state.health_checks = {"database": database_check(engine)}
         app.state.health_checks.update(outbox.health_checks(settings))
         app.state.keys = auth.KeyStore(app.state.sessions)
-        app.state.token_verifier = auth.token_verifier(settings, app.state.keys, app.state.sessions)
+        app.state.token_verifier = auth.token_verifier(
+            settings, app.state.keys, app.state.sessions, engine.url
+        )
+        app.state.token_verifier.start()
         try:
             yield
         finally:
@@ -72,6 +76,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
         generate_unique_id_function=operation_id,
     )
     app.state.settings = settings
+    app.state.rate_limiter = RateLimiter()
     install_error_handlers(app)
     install_outage_handling(app)
     install_idempotency(app)

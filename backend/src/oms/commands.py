@@ -39,6 +39,7 @@ def run_all_in_one(*, seed_demo: bool) -> None:
             port=settings.port,
             shutdown_timeout=settings.shutdown_timeout,
             header_timeout=settings.client_header_timeout,
+            trusted_proxies=settings.trusted_proxies,
         )
     log.info("stopped")
 
@@ -53,6 +54,7 @@ def run_api() -> None:
             port=settings.port,
             shutdown_timeout=settings.shutdown_timeout,
             header_timeout=settings.client_header_timeout,
+            trusted_proxies=settings.trusted_proxies,
         )
 
 

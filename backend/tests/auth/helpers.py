@@ -1,5 +1,7 @@
 """Users with passwords and sign-ins through the real endpoints, for the auth tests."""
 
+import asyncio
+import time
 from typing import Any
 
 from fastapi import FastAPI
@@ -47,3 +49,18 @@ async def tokens(client: AsyncClient, email: str, password: str = PASSWORD) -> d
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def seconds_until_refused(
+    client: AsyncClient, path: str, headers: dict[str, str], *, limit: float = 1.0
+) -> float:
+    """How long `GET path` kept being answered before it became 401 (fails past `limit`)."""
+    started = time.monotonic()
+    while True:
+        response = await client.get(path, headers=headers)
+        elapsed = time.monotonic() - started
+        if response.status_code == 401:
+            assert response.headers["content-type"] == "application/problem+json"
+            return elapsed
+        assert elapsed < limit, f"{path} still answers {response.status_code} after {limit}s"
+        await asyncio.sleep(0.02)

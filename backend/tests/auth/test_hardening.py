@@ -27,6 +27,7 @@ async def _valid_claims(app: FastAPI, actor: Actor) -> dict[str, Any]:
         "jti": uuid.uuid4().hex,
         "email": actor.user.email,
         "roles": ["customer"],
+        "token_version": actor.user.token_version,
     }
 
 

@@ -18,7 +18,14 @@ from oms.auth.oidc import REQUIRED_CLAIMS
 from oms.core.settings import Settings
 from tests.auth.conftest import AppFactory, client_from
 from tests.auth.forge import attacks, stranger_key
-from tests.auth.helpers import ME, PASSWORD, USERS, bearer, user_with_password
+from tests.auth.helpers import (
+    ME,
+    PASSWORD,
+    USERS,
+    bearer,
+    seconds_until_refused,
+    user_with_password,
+)
 from tests.auth.openid_provider import CERTS_PATH, DISCOVERY_PATH, OpenIdProvider, openid_provider
 
 OidcApp = Callable[..., AbstractAsyncContextManager[tuple[FastAPI, AsyncClient]]]
@@ -191,6 +198,24 @@ async def test_a_deactivated_user_is_refused(
         response = await client.get(ME, headers=bearer(provider.token()))
 
     assert response.status_code == 401
+
+
+async def test_a_user_deactivated_in_oms_is_refused_within_a_second_despite_the_caches(
+    oidc: OidcApp, provider: OpenIdProvider
+) -> None:
+    staff_claims = provider.claims(subject="staff", roles=["admin"], email="staff@example.com")
+    staff = bearer(provider.token(staff_claims))
+    shopper = bearer(provider.token(provider.claims(roles=["customer"])))
+    async with oidc(oidc_user_cache_ttl=60.0, user_state_cache_ttl=3600.0) as (_, client):
+        shopper_id = (await client.get(ME, headers=shopper)).json()["id"]
+
+        change = await client.patch(
+            f"{USERS}/{shopper_id}", headers=staff, json={"is_active": False}
+        )
+
+        assert change.status_code == 200
+        assert await seconds_until_refused(client, ME, shopper) < 1.0
+        assert (await client.get(ME, headers=staff)).status_code == 200
 
 
 async def test_a_rotated_key_is_fetched_on_its_first_unknown_kid(

@@ -197,9 +197,10 @@ async def test_an_admin_may_step_down_while_another_active_admin_remains(
     stepped_down = await client.patch(
         f"{USERS}/{admin.user.id}", headers=admin.headers, json={"roles": ["manager"]}
     )
-    # Now `second` is the last one: deactivating them must fail.
+    # Now `second` is the last one: deactivating themselves must fail.
+    second_token = (await tokens(client, "second@example.com"))["access_token"]
     last = await client.patch(
-        f"{USERS}/{second.id}", headers=admin.headers, json={"is_active": False}
+        f"{USERS}/{second.id}", headers=bearer(second_token), json={"is_active": False}
     )
 
     assert stepped_down.status_code == 200

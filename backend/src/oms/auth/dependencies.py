@@ -13,6 +13,8 @@ from oms.auth.principal import Principal
 from oms.auth.tokens import TokenVerifier
 from oms.core.idempotency import IdempotentRequest, idempotency
 from oms.core.openapi import may_raise
+from oms.core.rate_limits import Quota, RateLimiter, client_address
+from oms.core.settings import Settings
 
 bearer_token = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
@@ -54,4 +56,57 @@ def Requires(permission: Permission) -> Any:
         return principal
 
     checker: Callable[[Principal], Awaitable[Principal]] = check
+    return Depends(checker)
+
+
+# --- request rate limits (counted per API process: `oms.core.rate_limits`) ------------------
+
+
+def _count_request(request: Request, *quotas: Quota) -> None:
+    limiter: RateLimiter = request.app.state.rate_limiter
+    limiter.hit(*quotas)
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+@may_raise({429: "Too many password checks from this client address; see `Retry-After`."})
+async def limit_password_checks(request: Request) -> None:
+    """For routes that check a password for anyone: counted per client address."""
+    limits = _settings(request).rate_limit_password_checks_per_address
+    _count_request(request, Quota(limits, "password-checks", client_address(request)))
+
+
+def limit_password_change(request: Request, user: Principal) -> None:
+    """A signed-in user's password change: counted per user and per client address."""
+    settings = _settings(request)
+    _count_request(
+        request,
+        Quota(settings.rate_limit_password_checks_per_user, "password-changes", str(user.user_id)),
+        Quota(
+            settings.rate_limit_password_checks_per_address,
+            "password-checks",
+            client_address(request),
+        ),
+    )
+
+
+def RateLimited(
+    scope: str, *, per_user: Callable[[Settings], str], per_address: Callable[[Settings], str]
+) -> Any:
+    """`dependencies=[RateLimited("orders", per_user=..., per_address=...)]`: 429 with
+    `Retry-After` once the caller, or their client address, has spent the limit."""
+
+    @may_raise({429: "Too many requests from this user or client address; see `Retry-After`."})
+    async def limit(request: Request, user: CurrentUser) -> None:
+        settings = _settings(request)
+        _count_request(
+            request,
+            Quota(per_user(settings), f"{scope}:user", str(user.user_id)),
+            Quota(per_address(settings), f"{scope}:address", client_address(request)),
+        )
+
+    checker: Callable[[Request, Principal], Awaitable[None]] = limit
     return Depends(checker)

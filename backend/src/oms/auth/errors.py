@@ -1,6 +1,7 @@
 """Errors of the auth module."""
 
 from oms.core.errors import Conflict, Forbidden, NotFound, ProblemError, Unauthorized
+from oms.core.rate_limits import TooManyRequests
 
 BEARER_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
@@ -29,9 +30,19 @@ class InvalidCredentials(Unauthorized):
     keeps_writes = True
 
     def __init__(self) -> None:
+        super().__init__("The email or password is wrong.")
+
+
+class SignInPaused(TooManyRequests):
+    """Too many failed logins from this address (for this account, or for any): no password
+    is checked until `Retry-After` seconds have passed. Unknown accounts pause alike."""
+
+    slug = "sign-in-paused"
+
+    def __init__(self, retry_after: int) -> None:
         super().__init__(
-            "The email or password is wrong, or sign-in is paused for a while after"
-            " too many failed attempts."
+            retry_after,
+            f"Too many failed sign-ins from this address; retry after {retry_after} seconds.",
         )
 
 

@@ -34,6 +34,8 @@ class User(Timestamped, Base):
     is_active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     password_hash: Mapped[str | None] = mapped_column(Text)
     external_subject: Mapped[str | None] = mapped_column(String(255))
+    # Carried in the access tokens OMS issues; raising it revokes every token issued before.
+    token_version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
 class SigningKey(Base):
@@ -86,12 +88,18 @@ class RefreshToken(Base):
 
 
 class LoginFailures(Base):
-    """Failed logins counted per key (`account:<email>` or `address:<ip>`) within a window."""
+    """Failed logins counted per key within a window: `address:<ip> account:<email>` for one
+    account from one client address (with `account` set, so an admin can clear them all), or
+    `address:<ip>` for one address across accounts."""
 
     __tablename__ = "login_failures"
-    __table_args__ = (Index("ix_login_failures_window_started_at", "window_started_at"),)
+    __table_args__ = (
+        Index("ix_login_failures_window_started_at", "window_started_at"),
+        Index("ix_login_failures_account", "account"),
+    )
 
     key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    account: Mapped[str | None] = mapped_column(String(320))
     failures: Mapped[int] = mapped_column(Integer)
     window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -24,6 +24,7 @@ from oms.auth.errors import IdentityProviderUnavailable, InvalidToken
 from oms.auth.models import User
 from oms.auth.permissions import Role, known_roles
 from oms.auth.principal import Principal
+from oms.auth.user_states import UserStates
 from oms.auth.users import save_user
 
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub"]
@@ -186,26 +187,26 @@ class ExternalUsers:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], ttl: float) -> None:
         self._sessions = sessions
         self._ttl = ttl
-        self._cache: dict[str, tuple[ExternalIdentity, uuid.UUID, bool, float]] = {}
+        self._cache: dict[str, tuple[ExternalIdentity, uuid.UUID, float]] = {}
 
     async def user_id_for(self, identity: ExternalIdentity) -> uuid.UUID:
         cached = self._cache.get(identity.subject)
-        if cached and cached[0] == identity and time.monotonic() - cached[3] < self._ttl:
-            user_id, active = cached[1], cached[2]
-        else:
-            async with self._sessions() as session, session.begin():
-                user = await sync_external_user(session, identity)
-                user_id, active = user.id, user.is_active
-            if len(self._cache) >= MAX_CACHED_USERS:
-                self._cache.clear()
-            self._cache[identity.subject] = (identity, user_id, active, time.monotonic())
-        if not active:
-            raise InvalidToken("The account is deactivated.")
+        if cached and cached[0] == identity and time.monotonic() - cached[2] < self._ttl:
+            return cached[1]
+        async with self._sessions() as session, session.begin():
+            user_id = (await sync_external_user(session, identity)).id
+        if len(self._cache) >= MAX_CACHED_USERS:
+            self._cache.clear()
+        self._cache[identity.subject] = (identity, user_id, time.monotonic())
         return user_id
 
 
 class OidcTokenVerifier:
-    """Verifies an external provider's access tokens (RFC 8725 rules) into a `Principal`."""
+    """Verifies an external provider's access tokens (RFC 8725 rules) into a `Principal`.
+
+    The roles are the token's; whether the user is active is OMS's (`UserStates`), so a user
+    deactivated in OMS is refused at once whatever the provider says.
+    """
 
     def __init__(
         self,
@@ -215,6 +216,7 @@ class OidcTokenVerifier:
         algorithms: list[str],
         roles_claim: str,
         sessions: async_sessionmaker[AsyncSession],
+        states: UserStates,
         min_refresh_interval: float,
         user_cache_ttl: float,
         http: httpx.AsyncClient | None = None,
@@ -226,6 +228,7 @@ class OidcTokenVerifier:
         self._roles_claim = roles_claim
         self._keys = RemoteKeySet(issuer, self._http, min_refresh_interval)
         self._users = ExternalUsers(sessions, user_cache_ttl)
+        self._states = states
 
     async def verify(self, token: str) -> Principal:
         try:
@@ -253,6 +256,8 @@ class OidcTokenVerifier:
         except (jwt.PyJWTError, ValueError, TypeError) as error:
             raise InvalidToken("The token is invalid or expired.") from error
         user_id = await self._users.user_id_for(identity)
+        if not await self._states.accepts(user_id, None):
+            raise InvalidToken("The account is deactivated.")
         return Principal(
             user_id=user_id,
             roles=identity.roles,
@@ -261,5 +266,9 @@ class OidcTokenVerifier:
             token_id=str(claims.get("jti", "")),
         )
 
+    def start(self) -> None:
+        self._states.start()
+
     async def aclose(self) -> None:
+        await self._states.stop()
         await self._http.aclose()

@@ -50,6 +50,14 @@ async def user_by_id(session: AsyncSession, user_id: uuid.UUID) -> User | None:
     return await session.get(User, user_id)
 
 
+async def user_token_state(session: AsyncSession, user_id: uuid.UUID) -> tuple[int, bool] | None:
+    """The user's token version and active flag, without loading the whole row."""
+    row = (
+        await session.execute(select(User.token_version, User.is_active).where(User.id == user_id))
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 async def user_by_email(session: AsyncSession, email: str) -> User | None:
     result = await session.scalars(select(User).where(func.lower(User.email) == email.lower()))
     return result.first()
@@ -221,51 +229,54 @@ async def revoke_families_of_user(session: AsyncSession, user_id: uuid.UUID, rea
 # --- failed logins -----------------------------------------------------------------------
 
 
-async def any_locked(session: AsyncSession, keys: Sequence[str]) -> bool:
-    locked = await session.scalar(
+async def seconds_paused(session: AsyncSession, keys: Sequence[str]) -> int:
+    """Whole seconds until none of `keys` is paused any more (0: none is)."""
+    seconds = await session.scalar(
         text(
-            "SELECT EXISTS (SELECT 1 FROM login_failures"
-            " WHERE key = ANY(:keys) AND locked_until > now())"
+            "SELECT ceil(extract(epoch FROM max(locked_until) - now())) FROM login_failures"
+            " WHERE key = ANY(:keys) AND locked_until > now()"
         ),
         {"keys": list(keys)},
     )
-    return bool(locked)
+    return int(seconds or 0)
 
 
-_RECORD_FAILURE = text(
+_COUNT_FAILURE = text(
     """
-    INSERT INTO login_failures AS f (key, failures, window_started_at, locked_until)
-    VALUES (:key, 1, now(), CASE WHEN :max_failures <= 1 THEN now() + :lockout END)
+    INSERT INTO login_failures AS f (key, account, failures, window_started_at)
+    VALUES (:key, :account, 1, now())
     ON CONFLICT (key) DO UPDATE SET
         failures = CASE WHEN f.window_started_at < now() - :window THEN 1
                         ELSE f.failures + 1 END,
         window_started_at = CASE WHEN f.window_started_at < now() - :window THEN now()
-                                 ELSE f.window_started_at END,
-        locked_until = CASE
-            WHEN (CASE WHEN f.window_started_at < now() - :window THEN 1
-                       ELSE f.failures + 1 END) >= :max_failures
-            THEN now() + :lockout
-            ELSE f.locked_until END
+                                 ELSE f.window_started_at END
+    RETURNING failures
     """
-).bindparams(
-    bindparam("window", type_=Interval()),
-    bindparam("lockout", type_=Interval()),
-    bindparam("max_failures", type_=Integer()),
-)
+).bindparams(bindparam("window", type_=Interval()))
 
 
-async def record_login_failure(
-    session: AsyncSession, key: str, *, max_failures: int, window: timedelta, lockout: timedelta
-) -> None:
-    """One more failure for `key`, atomically (replicas may count the same key at once)."""
+async def count_login_failure(
+    session: AsyncSession, key: str, *, account: str | None, window: timedelta
+) -> int:
+    """One more failure for `key`, atomically (replicas may count the same key at once): the
+    failures within the window, this one included. The row stays locked until commit."""
+    failures = await session.scalar(
+        _COUNT_FAILURE, {"key": key, "account": account, "window": window}
+    )
+    return int(failures or 0)
+
+
+async def pause_logins(session: AsyncSession, key: str, pause: timedelta) -> None:
     await session.execute(
-        _RECORD_FAILURE,
-        {"key": key, "max_failures": max_failures, "window": window, "lockout": lockout},
+        text("UPDATE login_failures SET locked_until = now() + :pause WHERE key = :key").bindparams(
+            bindparam("pause", type_=Interval())
+        ),
+        {"key": key, "pause": pause},
     )
 
 
 async def purge_stale_login_failures(session: AsyncSession, window: timedelta) -> None:
-    """Drops a batch of counters that no longer count nor lock (made-up emails pile up)."""
+    """Drops a batch of counters that no longer count nor pause (made-up emails pile up)."""
     await session.execute(
         text(
             """
@@ -282,6 +293,15 @@ async def purge_stale_login_failures(session: AsyncSession, window: timedelta) -
 
 async def clear_login_failures(session: AsyncSession, key: str) -> None:
     await session.execute(text("DELETE FROM login_failures WHERE key = :key"), {"key": key})
+
+
+async def clear_account_login_failures(session: AsyncSession, account: str) -> int:
+    """Drops the account's counters from every address; how many there were."""
+    result = await session.execute(
+        text("DELETE FROM login_failures WHERE account = :account RETURNING key"),
+        {"account": account},
+    )
+    return len(result.all())
 
 
 # --- users of an external identity provider ----------------------------------------------

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from oms.auth import service as auth
+from oms.auth.dependencies import limit_password_checks
 from oms.auth.schemas import (
     EXAMPLE_EMAIL,
     EXAMPLE_PASSWORD,
@@ -22,6 +23,7 @@ from oms.auth.schemas import (
 )
 from oms.core.db import Session
 from oms.core.openapi import may_raise, problems
+from oms.core.rate_limits import client_address
 from oms.core.settings import Settings
 
 FORM = "application/x-www-form-urlencoded"
@@ -114,8 +116,13 @@ _TOKEN_REQUEST_BODY: dict[str, Any] = {
 @router.post(
     "/token",
     openapi_extra=_TOKEN_REQUEST_BODY,
+    dependencies=[Depends(limit_password_checks)],
     responses=problems(
-        {401: "Wrong email or password, or sign-in paused after too many failed attempts."}
+        {
+            401: "Wrong email or password.",
+            429: "Sign-in from this address is paused after failed attempts, or too many"
+            " attempts; see `Retry-After`.",
+        }
     ),
 )
 async def sign_in(
@@ -127,7 +134,7 @@ async def sign_in(
         session,
         email=credentials.email,
         password=credentials.password,
-        client_address=request.client.host if request.client else "unknown",
+        client_address=client_address(request),
         ring=await keys.ring(),
         settings=settings,
     )

@@ -2,6 +2,7 @@
 
 import uuid
 
+from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.auth import repository
@@ -22,12 +23,14 @@ from oms.auth.sign_in import (
     sign_out,
 )
 from oms.auth.tokens import LocalTokenVerifier, TokenVerifier
+from oms.auth.user_states import UserStates
 from oms.auth.users import (
     UserChanges,
     create_user,
     list_users,
     register_customer,
     require_user,
+    unlock_user_sign_in,
     update_profile,
     update_user,
 )
@@ -58,6 +61,7 @@ __all__ = [
     "sign_in",
     "sign_out",
     "token_verifier",
+    "unlock_user_sign_in",
     "update_profile",
     "update_user",
 ]
@@ -66,24 +70,31 @@ __all__ = [
 def token_verifier(
     settings: Settings,
     keys: KeyStore,
-    sessions: async_sessionmaker[AsyncSession] | None = None,
+    sessions: async_sessionmaker[AsyncSession],
+    listen_url: URL | None,
 ) -> TokenVerifier:
-    """The verifier `OMS_AUTH_MODE` asks for: OMS's own keys, or the OIDC provider's."""
+    """The verifier `OMS_AUTH_MODE` asks for: OMS's own keys, or the OIDC provider's.
+
+    Either checks each token's user against a per-process cache of user states, kept in step
+    through LISTEN on `listen_url` (None: aged by `OMS_USER_STATE_CACHE_TTL` alone)."""
+    states = UserStates(sessions, settings.user_state_cache_ttl, listen_url=listen_url)
     if settings.auth_mode == "local":
         return LocalTokenVerifier(
             keys,
+            states,
             issuer=settings.public_url,
             audience=settings.jwt_audience,
             algorithms=list(settings.jwt_algorithms),
         )
-    if not settings.oidc_issuer or sessions is None:
-        raise ValueError("OMS_AUTH_MODE=oidc needs OMS_OIDC_ISSUER (and a database)")
+    if not settings.oidc_issuer:
+        raise ValueError("OMS_AUTH_MODE=oidc needs OMS_OIDC_ISSUER")
     return OidcTokenVerifier(
         issuer=settings.oidc_issuer,
         audience=settings.oidc_audience or settings.jwt_audience,
         algorithms=list(settings.jwt_algorithms),
         roles_claim=settings.oidc_roles_claim,
         sessions=sessions,
+        states=states,
         min_refresh_interval=settings.oidc_jwks_min_refresh_interval,
         user_cache_ttl=settings.oidc_user_cache_ttl,
     )

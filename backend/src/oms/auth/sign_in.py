@@ -1,4 +1,4 @@
-"""Built-in sign-in: password login with brute-force protection, and rotating refresh tokens.
+"""Built-in sign-in: password login with brute-force back-off, and rotating refresh tokens.
 
 Refresh tokens are opaque random strings stored only as their SHA-256. Every sign-in starts a
 family; each refresh marks the presented token rotated and hands out a new one in the same
@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import repository
-from oms.auth.errors import InvalidCredentials, InvalidRefreshToken
+from oms.auth.errors import InvalidCredentials, InvalidRefreshToken, SignInPaused
 from oms.auth.keys import KeyRing
 from oms.auth.models import User
 from oms.auth.passwords import verify_password
@@ -45,6 +45,7 @@ def access_token_for(user: User, ring: KeyRing, settings: Settings) -> str:
         email=user.email,
         name=user.full_name,
         roles=known_roles(user.roles),
+        token_version=user.token_version,
         issuer=settings.public_url,
         audience=settings.jwt_audience,
         ttl_seconds=settings.access_token_ttl,
@@ -78,6 +79,33 @@ async def authenticate(session: AsyncSession, email: str, password: str) -> User
     return user
 
 
+def _pause_after(failures: int, allowed: int, settings: Settings) -> timedelta | None:
+    """How long sign-in pauses after `failures`: from the `allowed`-th on, the initial pause,
+    doubled for every further failure, up to the longest."""
+    if failures < allowed:
+        return None
+    doublings = min(failures - allowed, 30)
+    seconds = min(settings.login_backoff_initial * 2**doublings, settings.login_backoff_max)
+    return timedelta(seconds=seconds)
+
+
+def _login_failure_keys(email: str, client_address: str) -> tuple[str, str]:
+    """The counter of this account from this address, and of this address for any account.
+    An address holds no spaces, so the first one ends it."""
+    address_key = f"address:{client_address}"
+    return f"{address_key} account:{email}", address_key
+
+
+async def _count_failure(
+    session: AsyncSession, key: str, account: str | None, allowed: int, settings: Settings
+) -> None:
+    window = timedelta(seconds=settings.login_failure_window)
+    failures = await repository.count_login_failure(session, key, account=account, window=window)
+    pause = _pause_after(failures, allowed, settings)
+    if pause is not None:
+        await repository.pause_logins(session, key, pause)
+
+
 async def sign_in(
     session: AsyncSession,
     *,
@@ -89,36 +117,33 @@ async def sign_in(
 ) -> TokenPair:
     """A new token pair for a right email and password; `InvalidCredentials` otherwise.
 
-    Failures are counted per account and per client address; past the limits, every
-    attempt fails for `login_lockout` seconds, even with the right password.
+    Failures are counted per account and client address together, and per client address;
+    past either limit, sign-in from that address pauses (`SignInPaused`, no password is
+    checked), longer with every further failure. Nobody elsewhere is paused by them.
     """
-    account_key = f"account:{normalize_email(email)}"
-    address_key = f"address:{client_address}"
-    if await repository.any_locked(session, [account_key, address_key]):
-        raise InvalidCredentials()
+    account = normalize_email(email)
+    account_key, address_key = _login_failure_keys(account, client_address)
+    paused_for = await repository.seconds_paused(session, [account_key, address_key])
+    if paused_for > 0:
+        raise SignInPaused(paused_for)
     user = await authenticate(session, email, password)
     if user is None:
-        window = timedelta(seconds=settings.login_failure_window)
-        lockout = timedelta(seconds=settings.login_lockout)
-        await repository.record_login_failure(
-            session,
-            account_key,
-            max_failures=settings.login_max_failures,
-            window=window,
-            lockout=lockout,
+        await _count_failure(session, account_key, account, settings.login_max_failures, settings)
+        await _count_failure(
+            session, address_key, None, settings.login_max_failures_per_address, settings
         )
-        await repository.record_login_failure(
-            session,
-            address_key,
-            max_failures=settings.login_max_failures_per_address,
-            window=window,
-            lockout=lockout,
+        await repository.purge_stale_login_failures(
+            session, timedelta(seconds=settings.login_failure_window)
         )
-        await repository.purge_stale_login_failures(session, window)
         raise InvalidCredentials()
     await repository.clear_login_failures(session, account_key)
     await repository.purge_expired_refresh_families(session)
     return await _issue_pair(session, user, ring, settings)
+
+
+async def unlock_sign_in(session: AsyncSession, email: str) -> int:
+    """Forgets the account's failed logins from every address; how many counters there were."""
+    return await repository.clear_account_login_failures(session, normalize_email(email))
 
 
 async def refresh(

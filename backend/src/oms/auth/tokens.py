@@ -10,12 +10,18 @@ from oms.auth.errors import InvalidToken
 from oms.auth.keys import KeyRing, KeyStore
 from oms.auth.permissions import Role, known_roles
 from oms.auth.principal import Principal
+from oms.auth.user_states import UserStates
 
-REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti"]
+# The user's `token_version` when the token was issued; a token whose version is behind the
+# user's current one is revoked.
+TOKEN_VERSION_CLAIM = "token_version"  # noqa: S105 - a claim name, not a secret
+REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "jti", TOKEN_VERSION_CLAIM]
 
 
 class TokenVerifier(Protocol):
     async def verify(self, token: str) -> Principal: ...
+
+    def start(self) -> None: ...
 
     async def aclose(self) -> None: ...
 
@@ -27,6 +33,7 @@ def issue_access_token(
     email: str,
     name: str = "",
     roles: frozenset[Role] | list[str],
+    token_version: int,
     issuer: str,
     audience: str,
     ttl_seconds: int,
@@ -43,6 +50,7 @@ def issue_access_token(
         "email": email,
         "name": name,
         "roles": sorted(str(role) for role in roles),
+        TOKEN_VERSION_CLAIM: token_version,
     }
     return jwt.encode(
         claims, ring.signing_key, algorithm="RS256", headers={"kid": ring.signing_kid}
@@ -50,10 +58,20 @@ def issue_access_token(
 
 
 class LocalTokenVerifier:
-    """Verifies tokens OMS issued itself, against its own key ring (RFC 8725 rules)."""
+    """Verifies tokens OMS issued itself, against its own key ring (RFC 8725 rules), and
+    refuses those revoked since (the user deactivated, their roles or password changed)."""
 
-    def __init__(self, keys: KeyStore, *, issuer: str, audience: str, algorithms: list[str]):
+    def __init__(
+        self,
+        keys: KeyStore,
+        states: UserStates,
+        *,
+        issuer: str,
+        audience: str,
+        algorithms: list[str],
+    ):
         self._keys = keys
+        self._states = states
         self._issuer = issuer
         self._audience = audience
         self._algorithms = algorithms
@@ -79,6 +97,9 @@ class LocalTokenVerifier:
             user_id = uuid.UUID(str(claims["sub"]))
         except (jwt.PyJWTError, ValueError) as error:
             raise InvalidToken("The token is invalid or expired.") from error
+        version = claims.get(TOKEN_VERSION_CLAIM)
+        if type(version) is not int or not await self._states.accepts(user_id, version):
+            raise InvalidToken("The token has been revoked.")
         roles = claims.get("roles")
         return Principal(
             user_id=user_id,
@@ -88,5 +109,9 @@ class LocalTokenVerifier:
             token_id=str(claims["jti"]),
         )
 
+    def start(self) -> None:
+        self._states.start()
+
     async def aclose(self) -> None:
-        """Nothing to release: the key store shares the app's database pool."""
+        """Stops listening; the key store shares the app's database pool."""
+        await self._states.stop()

@@ -5,6 +5,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import repository
@@ -22,10 +23,12 @@ from oms.auth.permissions import Role
 from oms.auth.principal import Principal
 from oms.auth.repository import UserFilter
 from oms.auth.schemas import UserRead
-from oms.auth.sign_in import normalize_email
+from oms.auth.sign_in import normalize_email, unlock_sign_in
 from oms.core.db_errors import violations_as
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.core.settings import Settings
+
+log = structlog.get_logger(__name__)
 
 # The unique index a concurrent insert or change of the same email runs into.
 EMAIL_UNIQUE = "uq_users_email_lower"
@@ -115,9 +118,17 @@ def _is_active_admin(roles: Sequence[str], active: bool) -> bool:
     return active and Role.ADMIN.value in roles
 
 
+def _revoke_access_tokens(user: User) -> None:
+    """Every access token issued to the user so far is refused from now on, on every API
+    process (see `user_states`)."""
+    user.token_version += 1
+
+
 async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserChanges) -> User:
     """Applies an admin's changes. Deactivating a user or setting a password ends their
-    sign-ins (refresh fails at once); OMS always keeps at least one active admin."""
+    sign-ins: their access tokens are refused at once and their refresh tokens revoked. A
+    change of roles refuses their access tokens only, so that a refresh brings the new
+    roles. OMS always keeps at least one active admin."""
     if changes.roles is not None or changes.is_active is not None:
         await repository.lock_admin_set(session)
     user = await require_user(session, user_id)
@@ -132,12 +143,16 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
         raise LastActiveAdmin()
     if changes.full_name is not None:
         user.full_name = changes.full_name
+    if sorted(user.roles) != list(new_roles):
+        _revoke_access_tokens(user)
     user.roles = list(new_roles)
     if user.is_active and not new_active:
+        _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "deactivated")
     user.is_active = new_active
     if changes.password is not None:
         user.password_hash = await hash_password(changes.password)
+        _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-set")
     return await save_user(session, user)
 
@@ -163,5 +178,20 @@ async def update_profile(
         ):
             raise WrongCurrentPassword()
         user.password_hash = await hash_password(new_password)
+        _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-changed")
     return await save_user(session, user)
+
+
+async def unlock_user_sign_in(session: AsyncSession, user_id: uuid.UUID, by: Principal) -> None:
+    """An admin lifts the pauses that failed logins put on the user's account, from every
+    address (an address's own count across accounts stays)."""
+    user = await require_user(session, user_id)
+    cleared = await unlock_sign_in(session, user.email)
+    log.info(
+        "sign-in unlocked",
+        user_id=str(user.id),
+        email=user.email,
+        unlocked_by=str(by.user_id),
+        counters_cleared=cleared,
+    )

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from oms.auth import service as auth
-from oms.auth.dependencies import Idempotent, Requires
+from oms.auth.dependencies import Idempotent, Requires, limit_password_change
 from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
 from oms.auth.schemas import ProfileUpdate, UserCreate, UserRead, UserUpdate
@@ -82,6 +82,12 @@ async def update_user(
     return UserRead.model_validate(await auth.update_user(session, user_id, changes))
 
 
+@router.post("/users/{user_id}/unlock", status_code=204)
+async def unlock_user_sign_in(user_id: uuid.UUID, admin: UserManager, session: Session) -> None:
+    """Lift the pause that failed sign-ins put on this user's account, from every address."""
+    await auth.unlock_user_sign_in(session, user_id, admin)
+
+
 @router.get("/me")
 async def get_my_profile(me: ProfileOwner, session: Session) -> UserRead:
     return UserRead.model_validate(await auth.require_user(session, me.user_id))
@@ -93,10 +99,15 @@ async def get_my_profile(me: ProfileOwner, session: Session) -> UserRead:
         {
             400: "The current password is wrong.",
             409: "The password is managed by the identity provider.",
+            429: "Too many password changes by this user or from this address; see `Retry-After`.",
         }
     ),
 )
-async def update_my_profile(body: ProfileUpdate, me: ProfileOwner, session: Session) -> UserRead:
+async def update_my_profile(
+    body: ProfileUpdate, me: ProfileOwner, session: Session, request: Request
+) -> UserRead:
+    if body.new_password is not None:
+        limit_password_change(request, me)
     user = await auth.update_profile(
         session,
         me,

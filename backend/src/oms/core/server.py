@@ -30,13 +30,20 @@ def bind_socket(host: str, port: int) -> socket.socket:
 
 
 def serve(
-    app: FastAPI, *, host: str, port: int, shutdown_timeout: int, header_timeout: float
+    app: FastAPI,
+    *,
+    host: str,
+    port: int,
+    shutdown_timeout: int,
+    header_timeout: float,
+    trusted_proxies: str = "",
 ) -> None:
     """Serve until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout` seconds to finish.
 
     A client gets `header_timeout` seconds to send a request's headers (see
-    `oms.core.client_timeouts`).
-    """
+    `oms.core.client_timeouts`). Requests from `trusted_proxies` (comma-separated addresses,
+    or `*`) have their client address taken from `X-Forwarded-For`; from anyone else, it is
+    the socket peer."""
     sock = bind_socket(host, port)
     config = uvicorn.Config(
         app,
@@ -45,6 +52,7 @@ def serve(
         access_log=False,
         server_header=False,
         proxy_headers=True,
+        forwarded_allow_ips=trusted_proxies,
         lifespan="on",
         timeout_graceful_shutdown=shutdown_timeout,
     )

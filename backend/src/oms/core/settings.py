@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from oms.core.rate_limits import check_limits
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -79,20 +81,57 @@ class Settings(BaseSettings):
     )
     demo_password: str | None = None
     # Brute-force protection of the built-in login (state in PostgreSQL, shared by replicas).
+    # Failures count per account and client address together, so a stranger's wrong
+    # passwords never pause the owner's sign-in from elsewhere.
     login_max_failures: int = Field(
-        default=5, ge=1, description="Failed logins for one account before it is locked."
+        default=5,
+        ge=1,
+        description="Failed logins for one account from one client address before sign-in "
+        "from there pauses.",
     )
     login_max_failures_per_address: int = Field(
-        default=30, ge=1, description="Failed logins from one client address before it is locked."
+        default=30,
+        ge=1,
+        description="Failed logins from one client address, any accounts, before sign-in "
+        "from there pauses.",
     )
     login_failure_window: int = Field(
         default=900, ge=1, description="Seconds within which failures are counted."
     )
-    login_lockout: int = Field(default=900, ge=1, description="Seconds a lock lasts.")
+    login_backoff_initial: int = Field(
+        default=2, ge=1, description="Seconds of the first pause; each further failure doubles it."
+    )
+    login_backoff_max: int = Field(default=900, ge=1, description="Longest pause (seconds).")
+    # Request rate limits, counted per API process (see `oms.core.rate_limits`), as
+    # `10/minute` or `10/minute;100/hour`; empty switches one off.
+    rate_limit_password_checks_per_address: str = Field(
+        default="20/minute",
+        description="Requests that check a password (sign-in, password change) per client address.",
+    )
+    rate_limit_password_checks_per_user: str = Field(
+        default="10/minute", description="Password changes per signed-in user."
+    )
+    rate_limit_orders_per_user: str = Field(
+        default="60/minute", description="Orders placed per signed-in user."
+    )
+    rate_limit_orders_per_address: str = Field(
+        default="600/minute", description="Orders placed per client address, all users together."
+    )
+    trusted_proxies: str = Field(
+        default="127.0.0.1",
+        description="Comma-separated addresses (or `*`) of proxies whose X-Forwarded-For names "
+        "the client address.",
+    )
     oidc_jwks_min_refresh_interval: float = Field(
         default=30.0,
         ge=0,
         description="Seconds between JWKS refetches caused by an unknown key id.",
+    )
+    user_state_cache_ttl: float = Field(
+        default=10.0,
+        ge=0,
+        description="Seconds an API process trusts what it read of a user's active flag and "
+        "token version, should it miss the notification of a change.",
     )
     oidc_user_cache_ttl: float = Field(
         default=60.0,
@@ -131,6 +170,16 @@ class Settings(BaseSettings):
     webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(
         default=[], description="CIDRs webhooks may reach despite being private or loopback."
     )
+
+    @field_validator(
+        "rate_limit_password_checks_per_address",
+        "rate_limit_password_checks_per_user",
+        "rate_limit_orders_per_user",
+        "rate_limit_orders_per_address",
+    )
+    @classmethod
+    def _rate_limits_parse(cls, value: str) -> str:
+        return check_limits(value)
 
     @field_validator("retry_delays", "webhook_allowed_networks", mode="before")
     @classmethod

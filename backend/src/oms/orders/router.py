@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from oms.auth.dependencies import Idempotent, Requires
+from oms.auth.dependencies import Idempotent, RateLimited, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
@@ -29,12 +29,18 @@ router = APIRouter(prefix="/orders", tags=["orders"])
 OrderCreator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
 OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
 OrderTransitioner = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
+OrderCreationLimit = RateLimited(
+    "orders",
+    per_user=lambda settings: settings.rate_limit_orders_per_user,
+    per_address=lambda settings: settings.rate_limit_orders_per_address,
+)
 
 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=OrderRead,
+    dependencies=[OrderCreationLimit],
     responses={
         201: {"headers": {"Location": {"schema": {"type": "string"}}}},
         **problems(

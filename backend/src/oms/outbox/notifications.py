@@ -8,11 +8,9 @@ import asyncpg
 import structlog
 from sqlalchemy.engine import URL
 
+from oms.core.notifications import plain_dsn
+
 log = structlog.get_logger("oms.outbox")
-
-
-def plain_dsn(url: URL) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 class Listener:

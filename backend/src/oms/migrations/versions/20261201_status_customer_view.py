@@ -4,7 +4,7 @@ Staff see `name` (say "Shipped"); a customer may see another name ("On its way")
 sentence about what happens next. Both are optional and fall back to the staff name.
 
 Revision ID: b7c3d5e10001
-Revises: 9a9e0c0e0001
+Revises: 7a0c0e1f0001
 Create Date: 2026-12-01 12:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b7c3d5e10001"
-down_revision: str | Sequence[str] | None = "9a9e0c0e0001"
+down_revision: str | Sequence[str] | None = "7a0c0e1f0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

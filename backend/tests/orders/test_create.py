@@ -184,6 +184,19 @@ async def test_bad_bodies_are_400_naming_the_field(
     await _nothing_written(engine)
 
 
+async def test_a_quantity_is_a_json_integer_not_a_string_or_boolean(
+    client: AsyncClient,
+    customer: Actor,
+    engine: AsyncEngine,
+    shop: tuple[Product, Product, Product],
+) -> None:
+    for quantity in ("1", True, 1.0, "\u0661"):
+        response = await place(client, customer, [{"sku": "CHAIR-1", "quantity": quantity}])
+        assert response.status_code == 400, (quantity, response.text)
+        assert [error["field"] for error in response.json()["errors"]] == ["items.0.quantity"]
+    await _nothing_written(engine)
+
+
 async def test_a_customer_cannot_order_for_someone_else(
     client: AsyncClient,
     customer: Actor,

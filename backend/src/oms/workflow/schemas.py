@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from oms.auth import service as auth
 
@@ -27,16 +27,16 @@ class StatusCreate(BaseModel):
     code: StatusCode
     name: StatusName
     colour: Colour = "#64748b"
-    is_initial: bool = Field(
+    is_initial: StrictBool = Field(
         default=False,
         description="Orders start here. Setting it moves the flag from the current initial "
         "status; the first status created is initial whatever this says.",
     )
-    is_terminal: bool = False
-    releases_stock: bool = Field(
+    is_terminal: StrictBool = False
+    releases_stock: StrictBool = Field(
         default=False, description="Entering this status gives the order's stock back."
     )
-    position: int | None = Field(default=None, ge=0, le=10_000)
+    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
 
 
 class StatusUpdate(BaseModel):
@@ -45,10 +45,10 @@ class StatusUpdate(BaseModel):
     code: StatusCode | None = Field(default=None, description="Only while nothing uses it.")
     name: StatusName | None = None
     colour: Colour | None = None
-    is_initial: bool | None = None
-    is_terminal: bool | None = None
-    releases_stock: bool | None = None
-    position: int | None = Field(default=None, ge=0, le=10_000)
+    is_initial: StrictBool | None = None
+    is_terminal: StrictBool | None = None
+    releases_stock: StrictBool | None = None
+    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
 
 
 class StatusRead(BaseModel):

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Numeric
 
 from oms.core.errors import ProblemError
 from oms.core.etags import etag, if_match_passes, if_none_match_passes
@@ -69,7 +70,10 @@ def test_line_and_order_totals_fit_their_columns() -> None:
 
 def test_the_amount_bound_is_what_the_columns_hold() -> None:
     for column in (Order.__table__.c.total, OrderItem.__table__.c.line_total):
+        assert isinstance(column.type, Numeric)
         digits, scale = column.type.precision, column.type.scale
+        assert digits is not None
+        assert scale is not None
         assert Decimal(10) ** (digits - scale) - Decimal(10) ** -scale == MAX_AMOUNT
 
 

@@ -81,7 +81,11 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     install_outage_handling(app)
     install_idempotency(app)
     # Added first, so it runs inside the request context: refusals get a request id and a log line.
-    app.add_middleware(RequestGuardMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(BodyTimeoutMiddleware, seconds=settings.client_body_timeout)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health_router)

@@ -62,3 +62,11 @@ def test_a_page_carries_a_cursor_only_when_more_rows_exist() -> None:
     assert last.next_cursor is None
     assert empty.items == []
     assert empty.next_cursor is None
+
+
+def test_a_cursor_holds_only_values_postgresql_can_compare() -> None:
+    assert decode_cursor(encode_cursor([2**63 - 1]), int) == (2**63 - 1,)
+    assert decode_cursor(encode_cursor([-(2**63)]), int) == (-(2**63),)
+    for value in (2**63, -(2**63) - 1):
+        with pytest.raises(InvalidCursor):
+            decode_cursor(encode_cursor([value]), int)

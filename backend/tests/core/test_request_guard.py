@@ -155,3 +155,32 @@ def test_a_declared_body_over_the_limit_is_refused_before_it_is_sent(database_ur
         process.wait(30)
     assert answer.startswith("HTTP/1.1 413")
     assert "application/problem+json" in answer
+
+
+async def test_json_nested_past_the_bound_is_400_naming_where_and_stores_nothing(
+    client: AsyncClient, engine: AsyncEngine
+) -> None:
+    before = await _users(engine)
+    deep = '{"email": "a@example.com", "password": "long enough pass", "full_name": '
+    for body in (
+        deep + "[" * 40 + "]" * 40 + "}",
+        deep + '{"x": "[[[[", "y": [0, ' + "[" * 31 + "]" * 31 + "]}}",
+        "[" * 1_000_000,  # past Python's recursion limit, and not even well-formed
+    ):
+        response = await client.post(
+            REGISTER, content=body.encode(), headers={"Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, response.text[:300]
+        assert response.headers["content-type"] == "application/problem+json"
+        [error] = response.json()["errors"]
+        assert error["type"] == "json_depth"
+    assert response.json()["errors"][0]["field"] == ".".join(["0"] * 32)
+    assert await _users(engine) == before
+
+
+def test_the_depth_path_names_keys_and_indexes() -> None:
+    from oms.core.request_guard import _too_deep_path
+
+    body = b'{"a": [1, {"k,": "}"}, {"b": {"c": [[]]}}]}'
+    assert _too_deep_path(body, 4) == "a.2.b.c"
+    assert _too_deep_path(body, 5) == "a.2.b.c.0"

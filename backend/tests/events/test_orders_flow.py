@@ -18,6 +18,7 @@ from oms.workflow import demo as workflow_demo
 from tests.actors import Actor
 from tests.events.services import HttpReceiver, SmtpServer, eventually
 from tests.events.test_pipeline import create_configuration, deliveries, webhook_secret
+from tests.products.conftest import LIMITS
 
 ADDRESS: dict[str, str] = {
     "name": "Ada Lovelace",
@@ -32,7 +33,9 @@ async def _shop(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
     async with sessions() as session, session.begin():
         await workflow_demo.seed_demo_workflow(session)
         category = await products.create_category(
-            session, CategoryCreate(code="kettles", name="Kettles")
+            session,
+            CategoryCreate(code="kettles", name="Kettles"),
+            limits=LIMITS,
         )
         product = await products.create_product(
             session,
@@ -43,6 +46,7 @@ async def _shop(sessions: async_sessionmaker[AsyncSession]) -> uuid.UUID:
                 price=Decimal("19.99"),
                 stock=5,
             ),
+            limits=LIMITS,
         )
         return product.id
 

@@ -384,10 +384,13 @@ async def test_a_failing_smtp_server_is_retried_and_the_mail_sent_once(
 async def _product_with_stock(sessions: async_sessionmaker[AsyncSession], stock: int) -> uuid.UUID:
     from oms.products import service as products
     from oms.products.schemas import CategoryCreate, ProductCreate
+    from tests.products.conftest import LIMITS
 
     async with sessions() as session, session.begin():
         category = await products.create_category(
-            session, CategoryCreate(code=f"c{uuid.uuid4().hex[:8]}", name="Kettles")
+            session,
+            CategoryCreate(code=f"c{uuid.uuid4().hex[:8]}", name="Kettles"),
+            limits=LIMITS,
         )
         product = await products.create_product(
             session,
@@ -398,6 +401,7 @@ async def _product_with_stock(sessions: async_sessionmaker[AsyncSession], stock:
                 price="19.99",
                 stock=stock,
             ),
+            limits=LIMITS,
         )
         return product.id
 

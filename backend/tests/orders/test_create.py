@@ -109,6 +109,62 @@ async def test_repeated_lines_for_one_product_become_one_item(
     assert await stock_of(engine, chair) == 2
 
 
+async def test_one_product_named_by_id_and_by_sku_becomes_one_item(
+    client: AsyncClient, customer: Actor, shop: tuple[Product, Product, Product]
+) -> None:
+    chair, desk, _ = shop
+    response = await place(
+        client,
+        customer,
+        [
+            {"product_id": str(chair.id), "quantity": 1},
+            {"sku": desk.sku, "quantity": 1},
+            {"sku": chair.sku.lower(), "quantity": 2},
+        ],
+    )
+    assert response.status_code == 201, response.text
+    assert [(i["sku"], i["quantity"]) for i in response.json()["items"]] == [
+        ("CHAIR-1", 3),
+        ("DESK-1", 1),
+    ]
+
+
+async def test_repeated_lines_summing_past_the_line_limit_are_400_and_nothing_is_written(
+    client: AsyncClient,
+    customer: Actor,
+    engine: AsyncEngine,
+    shop: tuple[Product, Product, Product],
+) -> None:
+    # 100 lines of 100,000 would be a 10,000,000-unit item.
+    response = await place(client, customer, [{"sku": "EBOOK-1", "quantity": 100_000}] * 100)
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["type"] == "urn:oms:problem:item-too-large"
+    assert [error["field"] for error in problem["errors"]] == ["items.0.quantity"]
+    await _nothing_written(engine)
+
+
+async def test_totals_beyond_what_the_columns_hold_are_400_and_nothing_is_written(
+    client: AsyncClient,
+    customer: Actor,
+    engine: AsyncEngine,
+    catalogue: Catalogue,
+    shop: tuple[Product, Product, Product],
+) -> None:
+    await catalogue.product("YACHT-1", "9999999999.99", None)
+    line = await place(client, customer, [{"sku": "YACHT-1", "quantity": 100_000}])
+    order = await place(
+        client,
+        customer,
+        [{"sku": "YACHT-1", "quantity": 100}, {"sku": "EBOOK-1", "quantity": 1}],
+    )
+    assert (line.status_code, order.status_code) == (400, 400), (line.text, order.text)
+    assert [error["field"] for error in line.json()["errors"]] == ["items.0.quantity"]
+    assert [error["field"] for error in order.json()["errors"]] == ["items"]
+    await _nothing_written(engine)
+    assert await stock_of(engine, shop[0]) == 5
+
+
 async def test_an_unknown_product_is_a_4xx_and_nothing_is_written(
     client: AsyncClient,
     customer: Actor,
@@ -181,6 +237,19 @@ async def test_bad_bodies_are_400_naming_the_field(
         )
         assert response.status_code == 400, (field, response.text)
         assert field in [error["field"] for error in response.json()["errors"]], response.json()
+    await _nothing_written(engine)
+
+
+async def test_a_quantity_is_a_json_integer_not_a_string_or_boolean(
+    client: AsyncClient,
+    customer: Actor,
+    engine: AsyncEngine,
+    shop: tuple[Product, Product, Product],
+) -> None:
+    for quantity in ("1", True, 1.0, "\u0661"):
+        response = await place(client, customer, [{"sku": "CHAIR-1", "quantity": quantity}])
+        assert response.status_code == 400, (quantity, response.text)
+        assert [error["field"] for error in response.json()["errors"]] == ["items.0.quantity"]
     await _nothing_written(engine)
 
 

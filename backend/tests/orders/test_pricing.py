@@ -5,12 +5,16 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import Numeric
 
+from oms.core.errors import ProblemError
 from oms.core.etags import etag, if_match_passes, if_none_match_passes
+from oms.orders.models import Order, OrderItem
 from oms.orders.pricing import (
+    MAX_AMOUNT,
+    MAX_QUANTITY,
     CatalogueProduct,
     RequestedLine,
-    merge_lines,
     order_total,
     price_lines,
 )
@@ -26,11 +30,51 @@ ADDRESS = {
 }
 
 
+CHAIR = CatalogueProduct(A, "A-1", "Chair", Decimal("19.99"))
+DESK = CatalogueProduct(B, "B-1", "Desk", Decimal("0.10"))
+
+
 def test_lines_for_the_same_product_are_merged_in_first_mention_order() -> None:
-    merged = merge_lines(
-        [RequestedLine(1, A), RequestedLine(2, sku="X-1"), RequestedLine(3, A), RequestedLine(1, B)]
-    )
-    assert merged == [RequestedLine(4, A), RequestedLine(2, sku="X-1"), RequestedLine(1, B)]
+    # The third line names the chair by SKU: it is the same product as the first.
+    lines = [RequestedLine(1, A), RequestedLine(1, B), RequestedLine(3, sku="a-1")]
+    priced = price_lines(lines, [CHAIR, DESK, CHAIR])
+    assert [(line.product_id, line.quantity) for line in priced] == [(A, 4), (B, 1)]
+    assert priced[0].line_total == Decimal("79.96")
+
+
+def _refusal(error: pytest.ExceptionInfo[ProblemError]) -> tuple[int, str, list[str]]:
+    problem = error.value
+    return problem.status, problem.slug, [field["field"] for field in problem.extra["errors"]]
+
+
+def test_the_summed_quantity_of_a_product_is_bounded_like_one_line() -> None:
+    lines = [RequestedLine(1, B), *[RequestedLine(MAX_QUANTITY // 2 + 1, A)] * 2]
+    with pytest.raises(ProblemError) as refused:
+        price_lines(lines, [DESK, CHAIR, CHAIR])
+    assert _refusal(refused) == (400, "item-too-large", ["items.1.quantity"])
+    assert price_lines([RequestedLine(MAX_QUANTITY, A)], [CHAIR])[0].quantity == MAX_QUANTITY
+
+
+def test_line_and_order_totals_fit_their_columns() -> None:
+    dear = CatalogueProduct(A, "A-1", "Yacht", Decimal("9999999999.99"))
+    with pytest.raises(ProblemError) as refused:
+        price_lines([RequestedLine(MAX_QUANTITY, A)], [dear])
+    assert _refusal(refused) == (400, "item-too-large", ["items.0.quantity"])
+
+    [at_limit] = price_lines([RequestedLine(100, A)], [dear])  # 999,999,999,999.00
+    with pytest.raises(ProblemError) as refused:
+        order_total([at_limit, *price_lines([RequestedLine(10, B)], [DESK])])  # + 1.00
+    assert _refusal(refused) == (400, "order-too-large", ["items"])
+    assert order_total([at_limit]) <= MAX_AMOUNT
+
+
+def test_the_amount_bound_is_what_the_columns_hold() -> None:
+    for column in (Order.__table__.c.total, OrderItem.__table__.c.line_total):
+        assert isinstance(column.type, Numeric)
+        digits, scale = column.type.precision, column.type.scale
+        assert digits is not None
+        assert scale is not None
+        assert Decimal(10) ** (digits - scale) - Decimal(10) ** -scale == MAX_AMOUNT
 
 
 def test_lines_are_priced_from_the_catalogue_exactly() -> None:

@@ -5,7 +5,15 @@ from typing import Any
 import pytest
 from httpx import AsyncClient
 
+from oms.core.settings import Settings
+from oms.products import service as products
 from tests.actors import Actor
+
+LIMITS = products.DocumentLimits(
+    schema_bytes=Settings.model_fields["max_attribute_schema_bytes"].default,
+    attributes_bytes=Settings.model_fields["max_attributes_bytes"].default,
+)
+"""The default bounds, for tests that call the catalogue's service directly."""
 
 FURNITURE_SCHEMA: dict[str, Any] = {
     "type": "object",

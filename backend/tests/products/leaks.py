@@ -6,12 +6,15 @@ from decimal import Decimal
 from oms.products import service as products
 from oms.products.schemas import CategoryCreate, ProductCreate
 from tests.leak_registry import LeakWorld, shared
+from tests.products.conftest import LIMITS
 
 
 async def _category_id(world: LeakWorld) -> str:
     async with world.app.state.sessions() as session, session.begin():
         category = await products.create_category(
-            session, CategoryCreate(code=f"leak-{uuid.uuid4().hex[:8]}", name="Leak walk")
+            session,
+            CategoryCreate(code=f"leak-{uuid.uuid4().hex[:8]}", name="Leak walk"),
+            limits=LIMITS,
         )
     return str(category.id)
 
@@ -34,5 +37,6 @@ async def any_product(world: LeakWorld) -> str:
                 price=Decimal("1.00"),
                 stock=5,
             ),
+            limits=LIMITS,
         )
     return str(product.id)

@@ -182,7 +182,8 @@ async def test_prices_add_up_exactly(
 
 
 @pytest.mark.parametrize(
-    "price", [19.99, 20.0, "19.999", "-1.00", "1e3", "abc", "12345678901.00", True, None]
+    "price",
+    [19.99, 20.0, "19.999", "-1.00", "1e3", "abc", "12345678901.00", True, None, "١٢", " 1", "1 "],
 )
 async def test_floats_and_malformed_prices_are_refused(
     client: AsyncClient, admin: Actor, furniture: dict[str, Any], price: object
@@ -193,6 +194,28 @@ async def test_floats_and_malformed_prices_are_refused(
 
     assert response.status_code == 400
     assert response.json()["errors"][0]["field"] == "price"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("active", 0), ("active", "true"), ("stock", "3"), ("stock", True), ("stock", 3.0)],
+)
+async def test_booleans_and_counts_are_json_booleans_and_integers(
+    client: AsyncClient,
+    admin: Actor,
+    engine: AsyncEngine,
+    furniture: dict[str, Any],
+    field: str,
+    value: object,
+) -> None:
+    response = await client.post(
+        PRODUCTS, json=_payload(furniture, **{field: value}), headers=admin.headers
+    )
+
+    assert response.status_code == 400
+    assert [error["field"] for error in response.json()["errors"]] == [field]
+    async with engine.connect() as connection:
+        assert await connection.scalar(text("SELECT count(*) FROM products")) == 0
 
 
 async def test_a_zero_price_is_allowed(

@@ -4,7 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictBool,
+    StringConstraints,
+)
 
 from oms.auth.permissions import Role
 
@@ -102,7 +110,7 @@ class UserUpdate(BaseModel):
 
     full_name: FullName | None = None
     roles: Annotated[list[Role], Field(min_length=1)] | None = None
-    is_active: bool | None = None
+    is_active: StrictBool | None = None
     password: NewPassword | None = None
 
 

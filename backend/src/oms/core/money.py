@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from pydantic import BeforeValidator, PlainSerializer, WithJsonSchema
 
 CENT = Decimal("0.01")
-_AMOUNT = re.compile(r"\d{1,10}(?:\.\d{1,2})?")
+# [0-9], not \d: \d also matches other scripts' digits ("١٢"), which Decimal reads as 12.
+_AMOUNT = re.compile(r"[0-9]{1,10}(?:\.[0-9]{1,2})?")
 
 
 def _amount(value: Any) -> Decimal:
@@ -25,7 +26,7 @@ def _amount(value: Any) -> Decimal:
     elif isinstance(value, int):
         text = str(value)
     elif isinstance(value, str):
-        text = value.strip()
+        text = value
     else:
         raise ValueError('an amount is a string such as "19.99"')
     if not _AMOUNT.fullmatch(text):
@@ -40,7 +41,11 @@ def _written(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-_MONEY_SCHEMA = {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$", "examples": ["19.99"]}
+_MONEY_SCHEMA = {
+    "type": "string",
+    "pattern": r"^[0-9]{1,10}(\.[0-9]{1,2})?$",
+    "examples": ["19.99"],
+}
 
 MoneyInput = Annotated[Decimal, BeforeValidator(_amount), WithJsonSchema(_MONEY_SCHEMA)]
 """An amount a client sends: `"19.99"` or `20`; never `19.99` (a float)."""

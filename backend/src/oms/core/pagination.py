@@ -15,7 +15,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -35,6 +35,9 @@ R = TypeVar("R")
 DEFAULT_LIMIT = 20
 MAX_LIMIT = 100
 MAX_CURSOR_LENGTH = 2048
+# A cursor's values go to PostgreSQL as they are: each must fit the column it is compared
+# with (a BIGINT, a TEXT without NUL, a timestamp within the years 1 to 9999 in UTC).
+MIN_BIGINT, MAX_BIGINT = -(2**63), 2**63 - 1
 
 PageLimit = Annotated[
     int, Query(ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.")
@@ -79,6 +82,15 @@ def _tagged(value: CursorValue) -> list[str | int | bool]:
     return ["u", str(value)]
 
 
+def _encodable(text: str) -> bool:
+    """False for text holding a lone surrogate, which has no UTF-8 form."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _untagged(item: Any) -> CursorValue:
     if not (isinstance(item, list) and len(item) == 2 and isinstance(item[0], str)):
         raise ValueError("not a tagged value")
@@ -86,8 +98,12 @@ def _untagged(item: Any) -> CursorValue:
     if tag == "b" and isinstance(raw, bool):
         return raw
     if tag == "i" and isinstance(raw, int) and not isinstance(raw, bool):
+        if not MIN_BIGINT <= raw <= MAX_BIGINT:
+            raise ValueError("beyond 64 bits")
         return raw
     if tag == "s" and isinstance(raw, str):
+        if "\x00" in raw or not _encodable(raw):
+            raise ValueError("not storable text")
         return raw
     if tag == "d" and isinstance(raw, str):
         number = Decimal(raw)
@@ -98,6 +114,7 @@ def _untagged(item: Any) -> CursorValue:
         moment = datetime.fromisoformat(raw)
         if moment.tzinfo is None:
             raise ValueError("naive datetime")
+        moment.astimezone(UTC)  # OverflowError (refused) beyond the years 1 to 9999 in UTC
         return moment
     if tag == "u" and isinstance(raw, str):
         return uuid.UUID(raw)
@@ -123,7 +140,7 @@ def decode_cursor(cursor: str, *types: type) -> tuple[Any, ...]:
         if not isinstance(raw, list):
             raise ValueError("not a list")
         values = tuple(_untagged(item) for item in raw)
-    except (ValueError, UnicodeError, binascii.Error, InvalidOperation) as error:
+    except (ValueError, OverflowError, UnicodeError, binascii.Error, InvalidOperation) as error:
         raise InvalidCursor() from error
     if len(values) != len(types) or not all(
         isinstance(value, kind) and not (isinstance(value, bool) and kind is int)

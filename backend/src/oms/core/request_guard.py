@@ -1,12 +1,19 @@
-"""What every request must pass before a route sees it: a bounded body, and no NUL character
-in its path, query or body (PostgreSQL cannot store one in text, so it would fail deep
-inside instead of being refused here as the client's mistake).
+"""What every request must pass before a route sees it: a bounded body, JSON nested no
+deeper than a bound, and no NUL character in its path, query or body (PostgreSQL cannot
+store one in text, so it would fail deep inside instead of being refused here as the
+client's mistake).
+
+Nesting is bounded because every layer behind this one (the JSON parser, the JSON Schema
+validator, response serialisation) recurses once per level and fails past Python's
+recursion limit. It is measured without parsing: strings removed, brackets counted.
 
 Pure ASGI: a body is read once, counted as it arrives (a client cannot make the process hold
 more than the limit, whatever Content-Length says), and handed on unchanged.
 """
 
 import json
+import re
+from itertools import accumulate
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -16,6 +23,14 @@ from oms.core.errors import PROBLEM_JSON, PROBLEM_TYPE_PREFIX, field_error
 
 NUL = "\x00"
 _JSON_NUL = b"\\u0000"
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{},:]')
+# What each byte adds to the nesting depth once strings are removed.
+_DEPTH_STEP = [0] * 256
+for _byte in b"[{":
+    _DEPTH_STEP[_byte] = 1
+for _byte in b"]}":
+    _DEPTH_STEP[_byte] = -1
 
 
 class _Refused(Exception):
@@ -42,6 +57,59 @@ def _nul_in_document(document: Any, path: tuple[str, ...] = ()) -> str | None:
     return None
 
 
+def _json_depth(body: bytes) -> int:
+    """How deep arrays and objects nest in the JSON text `body`."""
+    structure = _JSON_STRING.sub(b"", body)
+    return max(accumulate(map(_DEPTH_STEP.__getitem__, structure)), default=0)
+
+
+def _too_deep_path(body: bytes, max_depth: int) -> str:
+    """The dotted path of the first array or object nested deeper than `max_depth`."""
+    path: list[str] = []  # per open container: the current key or index
+    in_object: list[bool] = []
+    awaiting_key = False
+    for match in _JSON_TOKEN.finditer(body):
+        token = match.group()
+        if token in (b"{", b"["):
+            if len(path) == max_depth:
+                break
+            path.append("0")
+            in_object.append(token == b"{")
+            awaiting_key = token == b"{"
+        elif token in (b"}", b"]") and path:
+            path.pop()
+            in_object.pop()
+            awaiting_key = False
+        elif token == b"," and path:
+            if in_object[-1]:
+                awaiting_key = True
+            else:
+                path[-1] = str(int(path[-1]) + 1)
+        elif token.startswith(b'"') and awaiting_key:
+            try:
+                path[-1] = str(json.loads(token))
+            except ValueError:
+                path[-1] = "?"
+            awaiting_key = False
+    return ".".join(path) or "body"
+
+
+def _refuse_depth(body: bytes, max_depth: int) -> _Refused:
+    return _Refused(
+        400,
+        "Invalid request",
+        f"JSON in the body may nest arrays and objects at most {max_depth} deep.",
+        slug="validation",
+        errors=[
+            field_error(
+                _too_deep_path(body, max_depth),
+                f"nested deeper than {max_depth} levels",
+                type_="json_depth",
+            )
+        ],
+    )
+
+
 def _refuse_nul(field: str, where: str) -> _Refused:
     return _Refused(
         400,
@@ -58,7 +126,9 @@ def _check_query(query: str) -> None:
             raise _refuse_nul(name.replace(NUL, "\\u0000"), "query")
 
 
-def _check_body(body: bytes, content_type: str) -> None:
+def _check_body(body: bytes, content_type: str, max_json_depth: int) -> None:
+    if "json" in content_type and _json_depth(body) > max_json_depth:
+        raise _refuse_depth(body, max_json_depth)
     if "json" in content_type and _JSON_NUL in body:
         try:
             document = json.loads(body)
@@ -76,9 +146,10 @@ def _check_body(body: bytes, content_type: str) -> None:
 
 
 class RequestGuardMiddleware:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_json_depth = max_json_depth
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -128,7 +199,8 @@ class RequestGuardMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        _check_body(body, headers.get(b"content-type", b"").decode("latin-1").lower())
+        content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
+        _check_body(body, content_type, self.max_json_depth)
         return body
 
     def _too_large(self) -> _Refused:

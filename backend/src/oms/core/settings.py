@@ -58,6 +58,18 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest logo or favicon (bytes); at most `max_body_bytes` is ever read.",
     )
+    max_json_depth: int = Field(
+        default=32,
+        ge=2,
+        le=256,
+        description="Deepest nesting of arrays and objects in a JSON body.",
+    )
+    max_attribute_schema_bytes: int = Field(
+        default=64 * 1024, ge=2, description="Largest category attribute schema (bytes of JSON)."
+    )
+    max_attributes_bytes: int = Field(
+        default=16 * 1024, ge=2, description="Largest attributes of one product (bytes of JSON)."
+    )
     public_url: str = Field(
         default="http://localhost:3000",
         description="Where users reach OMS; the issuer of its own tokens.",

@@ -14,6 +14,8 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    StrictBool,
+    StrictFloat,
     TypeAdapter,
     field_validator,
     model_validator,
@@ -62,7 +64,7 @@ def _check_secret(value: str | None) -> str | None:
 class EmailSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    send_to_customer: bool = True
+    send_to_customer: StrictBool = True
     recipients: list[EmailStr] = Field(default=[], max_length=20)
     template: str | None = Field(
         default=None,
@@ -86,7 +88,7 @@ class WebhookSettings(BaseModel):
         description="whsec_…; generated when absent. Reads show it masked; sending the masked "
         "value back (or leaving it out) on an update keeps it.",
     )
-    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    timeout_seconds: StrictFloat = Field(default=10.0, gt=0, le=60)
 
     @field_validator("secret")
     @classmethod
@@ -100,7 +102,7 @@ class InventorySettings(BaseModel):
     direction: Literal["in", "out"] = Field(
         default="in", description="`in`: stock comes back (release); `out`: stock leaves."
     )
-    apply_locally: bool = Field(
+    apply_locally: StrictBool = Field(
         default=False,
         description="Release the stock in OMS's own catalogue too. Off by default: the orders "
         "module already gives stock back when an order is cancelled or returned.",
@@ -109,7 +111,7 @@ class InventorySettings(BaseModel):
     secret: str | None = Field(
         default=None, description="whsec_… signing warehouse calls; masked like a webhook's."
     )
-    timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    timeout_seconds: StrictFloat = Field(default=10.0, gt=0, le=60)
 
     @field_validator("secret")
     @classmethod
@@ -144,7 +146,7 @@ class _ConfigurationBase(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    enabled: bool = True
+    enabled: StrictBool = True
     trigger_events: TriggerEvents = []
     trigger_statuses: TriggerStatuses = []
 
@@ -177,7 +179,7 @@ class _ConfigurationChanges(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    enabled: bool | None = None
+    enabled: StrictBool | None = None
     trigger_events: TriggerEvents | None = None
     trigger_statuses: TriggerStatuses | None = None
 

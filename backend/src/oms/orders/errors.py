@@ -1,8 +1,16 @@
 """Errors of the orders module."""
 
 import uuid
+from decimal import Decimal
 
-from oms.core.errors import Forbidden, NotFound, PreconditionFailed, Unprocessable
+from oms.core.errors import (
+    Forbidden,
+    InvalidFields,
+    NotFound,
+    PreconditionFailed,
+    Unprocessable,
+    field_error,
+)
 
 
 class OrderNotFound(NotFound):
@@ -36,4 +44,23 @@ class StaleOrder(PreconditionFailed):
             "The order changed since you read it (If-Match does not match); read it again.",
             headers={"ETag": current_etag},
             current_etag=current_etag,
+        )
+
+
+class ItemTooLarge(InvalidFields):
+    slug = "item-too-large"
+
+    def __init__(self, line: int, problem: str) -> None:
+        super().__init__(
+            [field_error(f"items.{line}.quantity", problem)], detail=f"items[{line}]: {problem}."
+        )
+
+
+class OrderTooLarge(InvalidFields):
+    slug = "order-too-large"
+
+    def __init__(self, max_total: Decimal) -> None:
+        problem = f"the order total may be at most {max_total}"
+        super().__init__(
+            [field_error("items", problem)], detail=f"The order is too large: {problem}."
         )

@@ -1,7 +1,6 @@
 """HTTP endpoints of orders: place, list, read, move through the workflow."""
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
@@ -14,6 +13,7 @@ from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
+from oms.core.timestamps import Moment
 from oms.orders import service
 from oms.orders.schemas import (
     ORDER_PAGE_EXAMPLE,
@@ -80,8 +80,8 @@ async def list_orders(
         list[str] | None, Query(alias="status", description="Any of these statuses.")
     ] = None,
     customer_id: Annotated[uuid.UUID | None, Query(description="Staff: one customer's.")] = None,
-    created_from: Annotated[datetime | None, Query(description="Created at or after.")] = None,
-    created_to: Annotated[datetime | None, Query(description="Created before.")] = None,
+    created_from: Annotated[Moment | None, Query(description="Created at or after.")] = None,
+    created_to: Annotated[Moment | None, Query(description="Created before.")] = None,
     q: Annotated[
         str | None, Query(max_length=200, description="Order number, or part of an email.")
     ] = None,

@@ -9,6 +9,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     StringConstraints,
     field_validator,
     model_validator,
@@ -16,6 +17,7 @@ from pydantic import (
 
 from oms.core.money import Money
 from oms.orders.countries import ISO_3166_ALPHA_2
+from oms.orders.pricing import MAX_QUANTITY
 
 
 def format_number(number: int) -> str:
@@ -142,7 +144,7 @@ class OrderItemCreate(BaseModel):
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
         | None
     ) = None
-    quantity: int = Field(ge=1, le=100_000)
+    quantity: StrictInt = Field(ge=1, le=MAX_QUANTITY)
 
     @model_validator(mode="after")
     def _one_reference(self) -> "OrderItemCreate":

@@ -45,9 +45,7 @@ async def create_order(
     """Place an order: reserve stock (row locks, no overselling), price it from the
     catalogue, give it the workflow's initial status and record `order.created`."""
     customer = await _customer(session, data.customer_id, principal)
-    lines = pricing.merge_lines(
-        [pricing.RequestedLine(item.quantity, item.product_id, item.sku) for item in data.items]
-    )
+    lines = [pricing.RequestedLine(item.quantity, item.product_id, item.sku) for item in data.items]
     snapshots = await products.reserve_stock(
         session,
         [
@@ -55,11 +53,12 @@ async def create_order(
             for line in lines
         ],
     )
-    initial = await workflow.initial_status(session)
     priced = pricing.price_lines(
         lines,
         [pricing.CatalogueProduct(s.id, s.sku, s.name, s.price) for s in snapshots],
     )
+    total = pricing.order_total(priced)
+    initial = await workflow.initial_status(session)
     now = datetime.now(UTC)
     order_id = uuid.uuid4()
     order = Order(
@@ -69,7 +68,7 @@ async def create_order(
         customer_name=customer.name,
         status=initial.code,
         currency=currency,
-        total=pricing.order_total(priced),
+        total=total,
         shipping_address=data.shipping_address.model_dump(mode="json"),
         note=data.note,
         status_history=[

@@ -5,14 +5,17 @@ Pure functions over plain data (no database), so the rules are tested on their o
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
+from referencing import Registry
 from referencing.exceptions import Unresolvable
 
 from oms.products.errors import (
+    DocumentTooLarge,
     InvalidAttributeFilter,
     InvalidAttributes,
     InvalidAttributeSchema,
@@ -30,12 +33,57 @@ _JSON_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,30})(?:\.\d{1,30})?(?:[eE][+-]?\d{1
 _PATH_SEGMENT = re.compile(r"[A-Za-z0-9_\-]{1,64}")
 
 
+# No retrieval: a `$ref` OMS cannot resolve within the schema (or the meta-schemas) is
+# refused, never fetched from the network.
+_OFFLINE = Registry()
+# One of each JSON type: what a trial validation runs a referencing subschema against.
+_TRIAL_INSTANCES: tuple[Any, ...] = ({}, [], "", 0, 0.5, True, None)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentLimits:
+    """Bytes (of compact UTF-8 JSON) a category's schema and a product's attributes may take."""
+
+    schema_bytes: int
+    attributes_bytes: int
+
+
+def check_size(document: Any, field: str, max_bytes: int) -> None:
+    """Raise `DocumentTooLarge` when `document` as compact JSON passes `max_bytes`."""
+    size = len(json.dumps(document, separators=(",", ":"), ensure_ascii=False).encode())
+    if size > max_bytes:
+        raise DocumentTooLarge(field, size, max_bytes)
+
+
+def _validator(schema: Mapping[str, Any], *, formats: bool = False) -> Draft202012Validator:
+    checker = Draft202012Validator.FORMAT_CHECKER if formats else None
+    return Draft202012Validator(schema, registry=_OFFLINE, format_checker=checker)
+
+
+def _referencing_subschemas(schema: Any) -> Iterator[Mapping[str, Any]]:
+    pending = [schema]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, Mapping):
+            if "$ref" in node or "$dynamicRef" in node:
+                yield node
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+
+
 def _path(prefix: str, parts: Iterable[Any]) -> str:
     return ".".join([prefix, *(str(part) for part in parts)])
 
 
 def check_attribute_schema(schema: Mapping[str, Any]) -> None:
-    """Raise `InvalidAttributeSchema` unless `schema` is a usable JSON Schema 2020-12."""
+    """Raise `InvalidAttributeSchema` unless `schema` is a usable JSON Schema 2020-12.
+
+    References are resolved lazily, so each subschema holding one is tried against a value
+    of every JSON type: a `$ref` OMS cannot load, or one that leads back to itself without
+    consuming any of the value (which no validator can finish), is refused now rather than
+    when a product is saved.
+    """
     dialect = schema.get("$schema")
     if dialect is not None and dialect != SCHEMA_DIALECT:
         raise InvalidAttributeSchema(
@@ -47,13 +95,20 @@ def check_attribute_schema(schema: Mapping[str, Any]) -> None:
         raise InvalidAttributeSchema(
             error.message, _path("attribute_schema", error.absolute_path)
         ) from error
-    # References are resolved lazily: try one validation so a `$ref` to a document OMS
-    # cannot load (OMS never fetches schemas from the network) is refused now.
+    validator = _validator(schema)
     try:
-        list(Draft202012Validator(schema).iter_errors({}))
+        for subschema in [schema, *_referencing_subschemas(schema)]:
+            trial = validator.evolve(schema=subschema)
+            for instance in _TRIAL_INSTANCES:
+                list(trial.iter_errors(instance))
     except Unresolvable as error:
         raise InvalidAttributeSchema(
             f"unresolvable reference: {error}", "attribute_schema"
+        ) from error
+    except RecursionError as error:
+        raise InvalidAttributeSchema(
+            "a `$ref` leads back to itself without descending into the value",
+            "attribute_schema",
         ) from error
 
 
@@ -90,7 +145,7 @@ def attribute_errors(
 
     Each error names the attribute (`attributes.width_cm`), also for a missing required one.
     """
-    validator = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    validator = _validator(schema, formats=True)
     found: dict[str, str] = {}
     try:
         for error in validator.iter_errors(attributes):
@@ -98,6 +153,8 @@ def attribute_errors(
                 found.setdefault(field, message)
     except Unresolvable as error:
         raise UnusableAttributeSchema(category_code, str(error)) from error
+    except RecursionError as error:  # a cycle only some values reach
+        raise UnusableAttributeSchema(category_code, "a `$ref` loops") from error
     return [{"field": field, "message": found[field]} for field in sorted(found)]
 
 

@@ -53,6 +53,18 @@ class InvalidAttributeSchema(ProblemError):
         )
 
 
+class DocumentTooLarge(ProblemError):
+    status, slug, title = 400, "document-too-large", "Document too large"
+
+    def __init__(self, field: str, size: int, max_bytes: int) -> None:
+        problem = f"takes {size} bytes as JSON; at most {max_bytes} are allowed"
+        super().__init__(
+            f"`{field}` is too large: {problem}.",
+            max_bytes=max_bytes,
+            errors=[{"field": field, "message": problem}],
+        )
+
+
 class SchemaBreaksProducts(Conflict):
     slug = "schema-breaks-products"
 

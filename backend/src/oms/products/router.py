@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
@@ -26,6 +26,17 @@ from oms.products.schemas import (
 
 CatalogueReader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
 CatalogueWriter = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
+
+
+async def _document_limits(request: Request) -> service.DocumentLimits:
+    settings = request.app.state.settings
+    return service.DocumentLimits(
+        schema_bytes=settings.max_attribute_schema_bytes,
+        attributes_bytes=settings.max_attributes_bytes,
+    )
+
+
+DocumentLimits = Annotated[service.DocumentLimits, Depends(_document_limits)]
 
 
 router = APIRouter(tags=["catalogue"])
@@ -70,8 +81,9 @@ async def create_category(
     body: CategoryCreate,
     request: Request,
     idempotent: Idempotent,
+    limits: DocumentLimits,
 ) -> Response:
-    category = await service.create_category(session, body)
+    category = await service.create_category(session, body, limits=limits)
     location = str(request.url_for("get_category", category_id=category.id))
     return await idempotent.respond(
         session,
@@ -93,9 +105,14 @@ async def create_category(
     ),
 )
 async def update_category(
-    session: Session, _: CatalogueWriter, category_id: uuid.UUID, body: CategoryUpdate
+    session: Session,
+    _: CatalogueWriter,
+    category_id: uuid.UUID,
+    body: CategoryUpdate,
+    limits: DocumentLimits,
 ) -> CategoryRead:
-    return CategoryRead.model_validate(await service.update_category(session, category_id, body))
+    category = await service.update_category(session, category_id, body, limits=limits)
+    return CategoryRead.model_validate(category)
 
 
 @router.delete(
@@ -189,8 +206,9 @@ async def create_product(
     body: ProductCreate,
     request: Request,
     idempotent: Idempotent,
+    limits: DocumentLimits,
 ) -> Response:
-    product = await service.create_product(session, body)
+    product = await service.create_product(session, body, limits=limits)
     location = str(request.url_for("get_product", product_id=product.id))
     return await idempotent.respond(
         session,
@@ -207,8 +225,10 @@ async def update_product(
     currency: ShopCurrency,
     product_id: uuid.UUID,
     body: ProductUpdate,
+    limits: DocumentLimits,
 ) -> ProductRead:
-    return ProductRead.of(await service.update_product(session, product_id, body), currency)
+    product = await service.update_product(session, product_id, body, limits=limits)
+    return ProductRead.of(product, currency)
 
 
 @router.delete(

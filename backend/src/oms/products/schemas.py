@@ -4,7 +4,15 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StringConstraints,
+    model_validator,
+)
 
 from oms.core.money import Money, MoneyInput
 from oms.products.models import Product
@@ -24,7 +32,7 @@ Sku = Annotated[
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, StringConstraints(max_length=10_000)]
 Stock = Annotated[
-    int | None,
+    StrictInt | None,
     Field(ge=0, le=2_147_483_647, description="Units in stock; null means not tracked."),
 ]
 AttributeSchema = Annotated[
@@ -109,7 +117,7 @@ class ProductCreate(Strict):
     category_id: uuid.UUID
     price: MoneyInput
     stock: Stock = None
-    active: bool = True
+    active: StrictBool = True
     attributes: dict[str, Any] = Field(default_factory=dict)
 
 
@@ -124,7 +132,7 @@ class ProductUpdate(Patch):
     category_id: uuid.UUID | None = None
     price: MoneyInput | None = None
     stock: Stock = None
-    active: bool | None = None
+    active: StrictBool | None = None
     attributes: dict[str, Any] | None = None
 
 

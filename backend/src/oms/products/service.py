@@ -13,9 +13,11 @@ from oms.core.db_errors import violations_as
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
 from oms.products.attributes import (
+    DocumentLimits,
     attribute_errors,
     attribute_filters,
     check_attribute_schema,
+    check_size,
     validate_attributes,
 )
 from oms.products.errors import (
@@ -46,6 +48,7 @@ from oms.products.schemas import (
 from oms.products.stock import ProductSnapshot, StockLine, release_stock, reserve_stock
 
 __all__ = [
+    "DocumentLimits",
     "InsufficientStock",
     "InvalidQuantity",
     "InvalidStockLine",
@@ -99,7 +102,10 @@ async def get_category(session: AsyncSession, category_id: uuid.UUID) -> Categor
     return category
 
 
-async def create_category(session: AsyncSession, data: CategoryCreate) -> Category:
+async def create_category(
+    session: AsyncSession, data: CategoryCreate, *, limits: DocumentLimits
+) -> Category:
+    check_size(data.attribute_schema, "attribute_schema", limits.schema_bytes)
     check_attribute_schema(data.attribute_schema)
     if await repository.category_by_code(session, data.code) is not None:
         raise CategoryCodeTaken(data.code)
@@ -127,7 +133,7 @@ async def _offenders(
 
 
 async def update_category(
-    session: AsyncSession, category_id: uuid.UUID, data: CategoryUpdate
+    session: AsyncSession, category_id: uuid.UUID, data: CategoryUpdate, *, limits: DocumentLimits
 ) -> Category:
     """Rename, re-code or change the schema of a category.
 
@@ -147,6 +153,7 @@ async def update_category(
         if await repository.category_by_code(session, changes["code"]) is not None:
             raise CategoryCodeTaken(changes["code"])
     if "attribute_schema" in changes:
+        check_size(changes["attribute_schema"], "attribute_schema", limits.schema_bytes)
         check_attribute_schema(changes["attribute_schema"])
         offending, total = await _offenders(session, category, changes["attribute_schema"])
         if total:
@@ -211,7 +218,10 @@ async def _check_sku_free(
         raise SkuTaken(sku)
 
 
-async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
+async def create_product(
+    session: AsyncSession, data: ProductCreate, *, limits: DocumentLimits
+) -> Product:
+    check_size(data.attributes, "attributes", limits.attributes_bytes)
     category = await _category_for_product(session, data.category_id)
     validate_attributes(category.code, category.attribute_schema, data.attributes)
     await _check_sku_free(session, data.sku)
@@ -222,7 +232,7 @@ async def create_product(session: AsyncSession, data: ProductCreate) -> Product:
 
 
 async def update_product(
-    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate
+    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate, *, limits: DocumentLimits
 ) -> Product:
     """Change the fields sent; changed attributes or category are checked against the
     (new) category's schema as a whole."""
@@ -230,6 +240,8 @@ async def update_product(
     if product is None:
         raise ProductNotFound(product_id)
     changes = data.changes()
+    if "attributes" in changes:
+        check_size(changes["attributes"], "attributes", limits.attributes_bytes)
     if "category_id" in changes or "attributes" in changes:
         category = await _category_for_product(
             session, changes.get("category_id", product.category_id)

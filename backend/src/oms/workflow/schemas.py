@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, model_validator
 
 from oms.auth import service as auth
 
@@ -47,16 +47,16 @@ class StatusCreate(BaseModel):
     customer_name: CustomerName | None = None
     customer_description: CustomerDescription | None = None
     colour: Colour = "#64748b"
-    is_initial: bool = Field(
+    is_initial: StrictBool = Field(
         default=False,
         description="Orders start here. Setting it moves the flag from the current initial "
         "status; the first status created is initial whatever this says.",
     )
-    is_terminal: bool = False
-    releases_stock: bool = Field(
+    is_terminal: StrictBool = False
+    releases_stock: StrictBool = Field(
         default=False, description="Entering this status gives the order's stock back."
     )
-    position: int | None = Field(default=None, ge=0, le=10_000)
+    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
 
 
 class StatusUpdate(BaseModel):
@@ -69,10 +69,10 @@ class StatusUpdate(BaseModel):
         default=None, description="`null` clears it."
     )
     colour: Colour | None = None
-    is_initial: bool | None = None
-    is_terminal: bool | None = None
-    releases_stock: bool | None = None
-    position: int | None = Field(default=None, ge=0, le=10_000)
+    is_initial: StrictBool | None = None
+    is_terminal: StrictBool | None = None
+    releases_stock: StrictBool | None = None
+    position: StrictInt | None = Field(default=None, ge=0, le=10_000)
 
 
 class StatusRead(BaseModel):

@@ -40,10 +40,14 @@ class OmsProcess:
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(STOP_TIMEOUT)
 
-    def terminate(self) -> int:
-        """SIGTERM, then the exit code once the process has stopped by itself."""
+    def terminate(self) -> None:
+        """SIGTERM: a graceful stop, as an orchestrator asks for one."""
         assert self.process is not None
         self.process.send_signal(signal.SIGTERM)
+
+    def exit_code(self) -> int:
+        """Once the process has stopped by itself."""
+        assert self.process is not None
         return self.process.wait(STOP_TIMEOUT)
 
     def log_tail(self, lines: int = 30) -> str:

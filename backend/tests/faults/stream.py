@@ -33,7 +33,6 @@ class Outcome:
     status: int | None = None
     order_id: str | None = None
     content_type: str = ""
-    connection: str = ""
     error: str | None = None
 
     @property
@@ -98,6 +97,23 @@ class OrderStream:
 
         await eventually(enough, within=within)
 
+    async def until_refused(self, count: int, *, within: float = 60.0) -> None:
+        """Until `count` requests more got an answer other than 201."""
+        refused = self._refused() + count
+
+        async def enough() -> bool:
+            self._raise_if_a_client_died()
+            return self._refused() >= refused
+
+        await eventually(enough, within=within)
+
+    def _refused(self) -> int:
+        return sum(
+            outcome.answered and not outcome.placed
+            for client in self.clients
+            for outcome in client.outcomes
+        )
+
     async def until_every_client_waits(self, seconds: float, *, within: float = 60.0) -> None:
         """Until every client has had a request in flight for `seconds` or more."""
 
@@ -147,7 +163,6 @@ class OrderStream:
         else:
             outcome.status = response.status_code
             outcome.content_type = response.headers.get("content-type", "")
-            outcome.connection = response.headers.get("connection", "")
             if response.status_code == 201:
                 outcome.order_id = response.json()["id"]
             else:

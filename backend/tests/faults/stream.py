@@ -28,6 +28,7 @@ class Outcome:
     """One order request; `note` is unique, so the order it may have written can be found."""
 
     note: str
+    client: int
     started: float
     finished: float = 0.0
     status: int | None = None
@@ -142,7 +143,9 @@ class OrderStream:
             sequence = 0
             while not self._stopping.is_set():
                 sequence += 1
-                outcome = Outcome(f"{self.tag}-{client.number}-{sequence}", time.monotonic())
+                outcome = Outcome(
+                    f"{self.tag}-{client.number}-{sequence}", client.number, time.monotonic()
+                )
                 client.current = outcome
                 await self._place(http, client.token, outcome)
                 client.current = None
@@ -150,14 +153,21 @@ class OrderStream:
                 if not outcome.answered:
                     await asyncio.sleep(RETRY_PAUSE)
 
+    async def replay(self, outcome: Outcome) -> httpx.Response:
+        """The same request again, with the same `Idempotency-Key`."""
+        async with httpx.AsyncClient(timeout=60) as http:
+            return await self._post(http, self.clients[outcome.client].token, outcome)
+
+    async def _post(self, http: httpx.AsyncClient, token: str, outcome: Outcome) -> httpx.Response:
+        return await http.post(
+            f"{self.base_url()}/api/v1/orders",
+            json={"items": self.items, "shipping_address": ADDRESS, "note": outcome.note},
+            headers={"Authorization": f"Bearer {token}", "Idempotency-Key": outcome.note},
+        )
+
     async def _place(self, http: httpx.AsyncClient, token: str, outcome: Outcome) -> None:
-        body = {"items": self.items, "shipping_address": ADDRESS, "note": outcome.note}
         try:
-            response = await http.post(
-                f"{self.base_url()}/api/v1/orders",
-                json=body,
-                headers={"Authorization": f"Bearer {token}"},
-            )
+            response = await self._post(http, token, outcome)
         except httpx.TransportError as error:
             outcome.error = f"{type(error).__name__}: {error}"
         else:

@@ -30,7 +30,7 @@ async def _everything_holds(
 ) -> None:
     await until_every_event_is_delivered(engine, receiver, stream)
     await assert_no_partial_orders(engine, shop.stock)
-    await assert_answers_told_the_truth(engine, stream.outcomes)
+    await assert_answers_told_the_truth(engine, stream)
 
 
 @pytest.mark.timeout(180)

@@ -6,8 +6,9 @@ Modes apply at once to open connections and to new ones:
 
 - `PASS`: forwards both ways;
 - `DELAY`: forwards every chunk after `delay` seconds;
-- `DROP`: accepts connections and swallows every byte, as a host whose packets are dropped
-  (nothing is refused and nothing answers);
+- `DROP`: accepts connections and forwards nothing, as a network that drops every packet
+  (nothing is refused and nothing answers); what was sent meanwhile arrives once the proxy
+  passes again, as TCP retransmits it after a partition heals, unless a peer gave up first;
 - `RESET`: resets every open connection and each new one, as a stopped server would.
 """
 
@@ -48,6 +49,8 @@ class FaultProxy:
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._server: asyncio.Server | None = None
         self._writers: set[asyncio.StreamWriter] = set()
+        self._healed = asyncio.Event()
+        self._healed.set()
 
     @classmethod
     def to_url(cls, url: str, default_port: int) -> "FaultProxy":
@@ -83,6 +86,10 @@ class FaultProxy:
 
     async def _set(self, mode: Mode, delay: float) -> None:
         self.mode, self.delay = mode, delay
+        if mode is Mode.DROP:
+            self._healed.clear()
+        else:
+            self._healed.set()
         if mode is Mode.RESET:
             for writer in list(self._writers):
                 _reset(writer)
@@ -121,10 +128,9 @@ class FaultProxy:
     async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         try:
             while data := await reader.read(65536):
+                await self._healed.wait()
                 if self.mode is Mode.DELAY:
                     await asyncio.sleep(self.delay)
-                if self.mode is Mode.DROP:
-                    continue
                 if self.mode is Mode.RESET:
                     break
                 writer.write(data)

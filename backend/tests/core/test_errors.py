@@ -127,6 +127,7 @@ async def test_unexpected_error_is_500_without_internals(probe: AsyncClient) -> 
     assert response.status_code == 500
     assert response.headers["content-type"] == "application/problem+json"
     assert response.headers["x-request-id"] == "crash-1"
+    assert response.headers["connection"] == "close"
     text = response.text
     assert "hunter2" not in text
     assert "RuntimeError" not in text

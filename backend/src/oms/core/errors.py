@@ -280,7 +280,10 @@ async def _on_unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Starlette answers unhandled errors outside the user middleware stack, so the request
     # id header is set here rather than by RequestContextMiddleware.
     request_id = current_request_id()
-    headers = {REQUEST_ID_HEADER: request_id} if request_id else None
+    headers = {REQUEST_ID_HEADER: request_id} if request_id else {}
+    # Starlette re-raises the error once this answer is sent and uvicorn then closes the
+    # connection: saying so keeps a client from sending its next request into a closed socket.
+    headers["Connection"] = "close"
     return problem_response(request, 500, detail="An unexpected error occurred.", headers=headers)
 
 

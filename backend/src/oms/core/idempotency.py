@@ -32,6 +32,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import DateTime, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -160,9 +161,11 @@ def idempotency(
         session: Session,
         owner_id: Annotated[uuid.UUID, Depends(owner)],
         key: Annotated[
-            str | None,
+            str | SkipJsonSchema[None],
             Header(
                 alias=IDEMPOTENCY_HEADER,
+                # Documented only: an invalid key is answered by `InvalidIdempotencyKey`.
+                json_schema_extra={"pattern": f"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"},
                 description="Makes retries safe: the same key and body answer the first "
                 "response again (kept 24 h).",
             ),

@@ -23,7 +23,7 @@ from oms.core.db import Base
 BACKEND = Path(__file__).resolve().parents[1]
 PACKAGE = BACKEND / "src" / "oms"
 CONFIG = BACKEND / "pyproject.toml"
-MODULES = ("auth", "products", "workflow", "orders", "outbox", "integrations")
+MODULES = ("auth", "branding", "products", "workflow", "orders", "outbox", "integrations")
 
 MEET_AT_SERVICE = "Modules meet only at each other's service"
 ROUTERS = "A router uses only its own module's service and schemas"

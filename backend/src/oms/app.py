@@ -9,6 +9,7 @@ from oms import __version__
 from oms.auth import router as auth_router
 from oms.auth import service as auth
 from oms.auth import users_router
+from oms.branding.router import router as branding_router
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
@@ -83,6 +84,7 @@ def _api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(auth_router.router)
     router.include_router(users_router.router)
+    router.include_router(branding_router)
     router.include_router(products_router)
     router.include_router(integrations_router)
     router.include_router(workflow_router)

@@ -7,6 +7,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import demo as auth_demo
+from oms.branding import demo as branding_demo
 from oms.integrations import demo as integrations_demo
 from oms.orders import demo as orders_demo
 from oms.products import demo as products_demo
@@ -19,6 +20,7 @@ DemoSeeder = Callable[[AsyncSession], Awaitable[None]]
 # Filled in module order (users before orders); each seeder only adds rows that are missing.
 DEMO_SEEDERS: tuple[DemoSeeder, ...] = (
     auth_demo.seed_demo_users,  # first: the other modules' demo data refers to these users
+    branding_demo.seed_demo_branding,
     products_demo.seed_demo_catalogue,
     workflow_demo.seed_demo_workflow,
     orders_demo.seed_demo_orders,  # after users, catalogue and workflow

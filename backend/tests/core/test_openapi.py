@@ -39,7 +39,11 @@ UNPAGED_LISTS = frozenset(
         # At most MAX_STATUSES statuses and MAX_TRANSITIONS transitions (oms.workflow.service,
         # refused beyond on create): an admin edits the workflow as a whole (docs/orders.md).
         "/api/v1/workflow/statuses",
+        "/api/v1/workflow/customer-statuses",
         "/api/v1/workflow/transitions",
+        # The shipped email templates and at most MAX_EDITED_TEMPLATES (200) edited ones
+        # (oms.integrations.service, refused beyond): an admin edits them as a set.
+        "/api/v1/email-templates",
         # The statuses one order may move to: the exits of one status, fewer than the statuses.
         "/api/v1/orders/{order_id}/transitions",
     }

@@ -118,7 +118,6 @@ async def event_settings(
         "relay_poll_interval": 0.5,
         "queue_visibility_timeout": 2.0,
         "shutdown_timeout": 5,
-        "shop_name": "Kettle & Co",
     }
     if mode == "rabbitmq":
         url = request.getfixturevalue("amqp_url")

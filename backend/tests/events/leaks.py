@@ -24,6 +24,11 @@ async def any_configuration(world: LeakWorld) -> str:
     return str(configuration.id)
 
 
+@shared("key", prefix="/api/v1/email-templates")
+async def a_template(world: LeakWorld) -> str:
+    return "shipped"
+
+
 @owned("delivery_id")
 async def other_customers_delivery(world: LeakWorld) -> str:
     marker = f"mail to {world.victim.user.email} refused"

@@ -65,6 +65,19 @@ async def test_events_reach_email_webhook_and_inventory_exactly_once(
     smtp: SmtpServer,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
+    current = await client.get("/api/v1/branding")
+    branded = await client.put(
+        "/api/v1/branding",
+        json={
+            "shop_name": "Kettle & Co",
+            "primary_colour": "#112233",
+            "accent_colour": "#445566",
+            "currency": "EUR",
+            "locale": "de-DE",
+        },
+        headers={**admin.headers, "If-Match": current.headers["ETag"]},
+    )
+    assert branded.status_code == 200, branded.text
     email_id = await create_configuration(
         client,
         admin,
@@ -151,6 +164,7 @@ async def test_events_reach_email_webhook_and_inventory_exactly_once(
     html_body = _decoded(html)
     text_body = _decoded(text)
     assert "Kettle &amp; Co" in html_body
+    assert "#112233" in html_body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_body
     assert "<script>" not in html_body
     assert "Kettle &lt;Deluxe&gt;" in html_body

@@ -5,6 +5,7 @@ import asyncio
 import ipaddress
 import json
 import uuid
+from dataclasses import astuple
 from datetime import UTC, datetime
 from typing import Any
 
@@ -14,9 +15,9 @@ from pydantic import ValidationError
 from sqlalchemy.engine import make_url
 
 from oms.core.database_url import async_url
-from oms.integrations.actions.email import render, template_name, template_variables
-from oms.integrations.branding import Branding
+from oms.integrations.actions.email import template_name, template_variables
 from oms.integrations.dispatcher import triggered_by
+from oms.integrations.email_templates import TemplateParts, render
 from oms.integrations.http import (
     TargetRefused,
     address_allowed,
@@ -166,17 +167,27 @@ def test_triggers_match_event_type_and_the_status_after_the_event() -> None:
 
 
 def test_templates_follow_the_status_and_fall_back_to_a_generic_one() -> None:
-    assert template_name(_created(), None) == "order_created"
-    assert template_name(_changed("confirmed", "shipped"), None) == "shipped"
+    assert template_name(_created(), None, {}) == "order_created"
+    assert template_name(_changed("confirmed", "shipped"), None, {}) == "shipped"
     odd = _changed("paid", "on_hold")
-    assert template_name(odd, None) == "status_changed"
-    assert template_name(odd, "cancelled") == "cancelled"
+    assert template_name(odd, None, {}) == "status_changed"
+    assert template_name(odd, "cancelled", {}) == "cancelled"
+    edited = {"on_hold": TemplateParts("Held", "<p>Held</p>", "Held")}
+    assert template_name(odd, None, edited) == "on_hold"
 
 
 def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
-    brand = Branding("A & B <Shop>", "https://cdn.example.com/logo.png", "#112233", "#445566")
+    brand = {
+        "shop_name": "A & B <Shop>",
+        "logo_url": "https://cdn.example.com/logo.png",
+        "primary_colour": "#112233",
+        "accent_colour": "#445566",
+        "support_email": "help@ab.example",
+        "footer_text": "A & B Ltd",
+        "legal_links": [{"label": "Terms <1>", "url": "https://ab.example/terms"}],
+    }
     event = _changed("paid", "on_hold", number="N<1>", note="<b>x</b>")
-    subject, html, text = render(template_variables(event, brand), "status_changed")
+    subject, html, text = astuple(render("status_changed", template_variables(event, brand)))
     assert subject == "Your order N<1> is now On_hold"
     assert "A &amp; B &lt;Shop&gt;" in html
     assert "#112233" in html
@@ -185,6 +196,9 @@ def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:
     assert "&lt;b&gt;x&lt;/b&gt;" in html
     assert "Kettle &lt;Deluxe&gt;" in html
     assert "39.98 EUR" in html
+    assert 'href="mailto:help@ab.example"' in html
+    assert "A &amp; B Ltd" in html
+    assert '<a href="https://ab.example/terms">Terms &lt;1&gt;</a>' in html
     assert "A & B <Shop>" in text
     assert "Note: <b>x</b>" in text
     assert "changed from Paid to On_hold" in text

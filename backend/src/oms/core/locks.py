@@ -21,6 +21,8 @@ class Lock(IntEnum):
     """One configuration's action for one event (subject: event and configuration)."""
     WORKFLOW_SIZE = 7_301_005
     """Adding order statuses or transitions (subject: which), so two cannot pass the cap."""
+    EMAIL_TEMPLATES = 7_301_010
+    """Adding edited email templates, so two cannot pass the cap."""
 
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:subject))")

@@ -35,13 +35,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest request body the API reads (bytes)."
     )
+    max_image_bytes: int = Field(
+        default=512 * 1024,
+        ge=1024,
+        description="Largest logo or favicon (bytes); at most `max_body_bytes` is ever read.",
+    )
     public_url: str = Field(
         default="http://localhost:3000",
         description="Where users reach OMS; the issuer of its own tokens.",
-    )
-
-    currency: str = Field(
-        default="EUR", pattern=r"^[A-Z]{3}$", description="ISO 4217 code of all prices."
     )
 
     # Identity: OMS's own token issuer ("local") or an external OpenID provider ("oidc").
@@ -114,10 +115,6 @@ class Settings(BaseSettings):
     webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(
         default=[], description="CIDRs webhooks may reach despite being private or loopback."
     )
-    shop_name: str = "OMS Shop"
-    shop_logo_url: str | None = None
-    shop_primary_color: str = Field(default="#1f4e79", pattern=r"^#[0-9a-fA-F]{6}$")
-    shop_accent_color: str = Field(default="#f39c12", pattern=r"^#[0-9a-fA-F]{6}$")
 
     @field_validator("retry_delays", "webhook_allowed_networks", mode="before")
     @classmethod

@@ -1,23 +1,17 @@
-"""The shop's look in emails. Read from settings for now; a branding module can replace
-`current_branding` as the one source later."""
+"""The shop's branding as emails show it: the branding module's, with absolute image URLs
+(a mail client has no page to resolve a relative one against)."""
 
-from dataclasses import dataclass
+from typing import Any
 
-from oms.core.settings import Settings
+from sqlalchemy.ext.asyncio import AsyncSession
 
-
-@dataclass(frozen=True)
-class Branding:
-    shop_name: str
-    logo_url: str | None
-    primary_color: str
-    accent_color: str
+from oms.branding import service as branding
 
 
-def current_branding(settings: Settings) -> Branding:
-    return Branding(
-        shop_name=settings.shop_name,
-        logo_url=settings.shop_logo_url,
-        primary_color=settings.shop_primary_color,
-        accent_color=settings.shop_accent_color,
-    )
+async def email_branding(session: AsyncSession, public_url: str) -> dict[str, Any]:
+    current = (await branding.current_branding(session)).model_dump(mode="json")
+    base = public_url.rstrip("/")
+    for image in ("logo_url", "favicon_url"):
+        if current[image]:
+            current[image] = base + current[image]
+    return current

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.locks import Lock, xact_lock
 from oms.core.pagination import keyset_after
-from oms.integrations.models import Delivery, SentEmail, WorkerConfiguration
+from oms.integrations.models import Delivery, EmailTemplate, SentEmail, WorkerConfiguration
 
 # --- worker configurations ---
 
@@ -177,3 +177,37 @@ async def list_sent_emails(
     if after is not None:
         query = query.where(keyset_after(key, after, descending=True))
     return list((await session.scalars(query.limit(limit))).all())
+
+
+# --- email templates ---------------------------------------------------------------------
+
+
+async def edited_templates(session: AsyncSession) -> Sequence[EmailTemplate]:
+    return (await session.scalars(select(EmailTemplate).order_by(EmailTemplate.key))).all()
+
+
+async def edited_template(
+    session: AsyncSession, key: str, *, lock: bool = False
+) -> EmailTemplate | None:
+    query = select(EmailTemplate).where(EmailTemplate.key == key)
+    if lock:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def lock_email_templates(session: AsyncSession) -> None:
+    await xact_lock(session, Lock.EMAIL_TEMPLATES)
+
+
+async def count_edited_templates(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(EmailTemplate)) or 0)
+
+
+async def add_edited_template(session: AsyncSession, template: EmailTemplate) -> None:
+    session.add(template)
+    await session.flush()
+
+
+async def delete_edited_template(session: AsyncSession, template: EmailTemplate) -> None:
+    await session.delete(template)
+    await session.flush()

@@ -4,13 +4,14 @@ counters."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Request, Response, status
+from fastapi import APIRouter, Body, Header, Path, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
+from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
-from oms.core.dependencies import Currency
+from oms.core.etags import etag
 from oms.core.openapi import examples, named_examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
@@ -19,7 +20,10 @@ from oms.integrations.schemas import (
     WORKER_CONFIGURATION_READ_EXAMPLES,
     DeliveryRead,
     DeliveryStatus,
+    EmailTemplateRead,
+    EmailTemplateWrite,
     EventCounters,
+    RenderedEmailRead,
     ReplayRead,
     SentEmailRead,
     TestFireRead,
@@ -34,6 +38,17 @@ router = APIRouter(tags=["integrations"])
 
 ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+TemplateKey = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=50,
+        pattern=r"^[a-z][a-z0-9_]*$",
+        description="`order_created`, a status code (`shipped`), `status_changed`, or a key"
+        " a configuration's `template` names.",
+        examples=["shipped"],
+    ),
+]
 
 _INVALID_CONFIGURATION_FIELDS = (
     "`trigger_statuses` names a status the workflow lacks, or a secret is given masked."
@@ -125,7 +140,7 @@ async def fire_test_event(
     session: Session,
     _: ConfigWriter,
     configuration_id: uuid.UUID,
-    currency: Currency,
+    currency: ShopCurrency,
     body: Annotated[TestFireRequest | None, Body()] = None,
 ) -> TestFireRead:
     return await service.fire_test_event(
@@ -190,3 +205,95 @@ async def list_sent_emails(
 async def get_event_counters(session: Session, _: ConfigReader) -> EventCounters:
     """Published, delivered, retried and dead-lettered counts (all processes, from the log)."""
     return await service.event_counters(session)
+
+
+_TEMPLATE_REFUSED = (
+    "A part does not parse, or does not render against a sample order (`errors` names the"
+    " part, the line and the reason), or it reaches for what the sandbox forbids."
+)
+
+
+def _template_response(template: EmailTemplateRead) -> Response:
+    return Response(
+        template.model_dump_json(),
+        media_type="application/json",
+        headers={"ETag": etag(template.version)},
+    )
+
+
+@router.get("/email-templates")
+async def list_email_templates(session: Session, _: ConfigReader) -> list[EmailTemplateRead]:
+    """Every template: the shipped defaults and the edited ones, by key."""
+    return await service.list_email_templates(session)
+
+
+@router.get(
+    "/email-templates/{key}",
+    response_model=EmailTemplateRead,
+    responses=problems({404: "No template has this key."}),
+)
+async def get_email_template(key: TemplateKey, session: Session, _: ConfigReader) -> Response:
+    return _template_response(await service.get_email_template(session, key))
+
+
+@router.put(
+    "/email-templates/{key}",
+    response_model=EmailTemplateRead,
+    responses=problems(
+        {
+            400: _TEMPLATE_REFUSED,
+            409: "200 templates are edited already (`limit`).",
+            412: "If-Match does not match: someone changed the template since you read it.",
+        }
+    ),
+)
+async def put_email_template(
+    key: TemplateKey,
+    body: EmailTemplateWrite,
+    session: Session,
+    request: Request,
+    user: ConfigWriter,
+    if_match: Annotated[
+        str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
+    ] = None,
+) -> Response:
+    """Create or replace the edited template: it overrides a shipped one of its key."""
+    template = await service.put_email_template(
+        session,
+        key,
+        body,
+        if_match=if_match,
+        actor=user.user_id,
+        public_url=request.app.state.settings.public_url,
+    )
+    return _template_response(template)
+
+
+@router.delete(
+    "/email-templates/{key}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problems({404: "The template was never edited."}),
+)
+async def reset_email_template(key: TemplateKey, session: Session, _: ConfigWriter) -> None:
+    """Forget the edits: a shipped template of this key is used again."""
+    await service.reset_email_template(session, key)
+
+
+@router.post(
+    "/email-templates/{key}/preview",
+    response_model=RenderedEmailRead,
+    responses=problems({400: _TEMPLATE_REFUSED, 404: "No template has this key."}),
+)
+async def preview_email_template(
+    key: TemplateKey,
+    session: Session,
+    request: Request,
+    _: ConfigReader,
+    body: Annotated[
+        EmailTemplateWrite | None, Body(description="A draft to render instead of the template.")
+    ] = None,
+) -> RenderedEmailRead:
+    """Render the template, or a draft of it, against a sample order and the branding."""
+    return await service.preview_email_template(
+        session, key, body, public_url=request.app.state.settings.public_url
+    )

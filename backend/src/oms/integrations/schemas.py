@@ -367,3 +367,47 @@ class EventCounters(BaseModel):
     retried: int
     dead_lettered: int
     by_worker: dict[str, dict[str, int]]
+
+
+# --- email templates ---
+
+
+class EmailTemplateWrite(BaseModel):
+    """Jinja2 (sandboxed) seeing `order`, `actor`, `previous_status`, `note`, `event_type`
+    and `brand`; the HTML part is autoescaped and may extend `base.html.j2`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "subject": "{{ order.number }} is on its way",
+                    "html": '{% extends "base.html.j2" %}{% block heading %}On its way'
+                    "{% endblock %}{% block body %}<p>Hello {{ order.customer.name }}!</p>"
+                    "{% endblock %}",
+                    "text": "Hello {{ order.customer.name }}, {{ order.number }} is on its way.",
+                }
+            ]
+        },
+    )
+
+    subject: Annotated[str, Field(min_length=1, max_length=1_000)]
+    html: Annotated[str, Field(min_length=1, max_length=100_000)]
+    text: Annotated[str, Field(min_length=1, max_length=50_000)]
+
+
+class EmailTemplateRead(BaseModel):
+    key: str
+    subject: str
+    html: str
+    text: str
+    shipped: bool = Field(description="OMS ships a default under this key.")
+    edited: bool = Field(description="Edited through the API; resetting restores the default.")
+    version: int = Field(description="0 for a shipped default never edited.")
+    updated_at: datetime | None
+
+
+class RenderedEmailRead(BaseModel):
+    subject: str
+    html: str
+    text: str

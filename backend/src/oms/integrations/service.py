@@ -7,23 +7,32 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.core.errors import InvalidFields, field_error
+from oms.core.errors import InvalidFields, ProblemError, field_error
+from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
-from oms.integrations import repository
+from oms.integrations import email_templates, repository
+from oms.integrations.branding import email_branding
 from oms.integrations.errors import (
     ConfigurationNotFound,
     DeliveryNotFound,
     DuplicateConfigurationName,
+    EditedTemplateNotFound,
+    EmailTemplateLimitReached,
+    EmailTemplateNotFound,
     NotReplayable,
+    StaleEmailTemplate,
     WorkerTypeMismatch,
 )
-from oms.integrations.models import Delivery, WorkerConfiguration
+from oms.integrations.models import Delivery, EmailTemplate, WorkerConfiguration
 from oms.integrations.samples import sample_event_data
 from oms.integrations.schemas import (
     WORKER_CONFIGURATION_READ,
     DeliveryRead,
     DeliveryStatus,
+    EmailTemplateRead,
+    EmailTemplateWrite,
     EventCounters,
+    RenderedEmailRead,
     SentEmailRead,
     TestFireRead,
     TestFireRequest,
@@ -326,3 +335,130 @@ async def list_sent_emails(
         limit=limit + 1,
     )
     return page_of(rows, limit, lambda row: (row.created_at, row.id), SentEmailRead.model_validate)
+
+
+# --- email templates ---
+
+MAX_EDITED_TEMPLATES = 200
+SAMPLE_STATUS = outbox.StatusRef(code="shipped", name="Shipped")
+
+
+def _template_read(key: str, edited: EmailTemplate | None) -> EmailTemplateRead:
+    default = email_templates.shipped().get(key)
+    source = edited or default
+    if source is None:
+        raise EmailTemplateNotFound(key)
+    return EmailTemplateRead(
+        key=key,
+        subject=source.subject,
+        html=source.html,
+        text=source.text,
+        shipped=default is not None,
+        edited=edited is not None,
+        version=edited.version if edited else 0,
+        updated_at=edited.updated_at if edited else None,
+    )
+
+
+async def list_email_templates(session: AsyncSession) -> list[EmailTemplateRead]:
+    edited = {row.key: row for row in await repository.edited_templates(session)}
+    keys = sorted(edited.keys() | email_templates.shipped().keys())
+    return [_template_read(key, edited.get(key)) for key in keys]
+
+
+async def get_email_template(session: AsyncSession, key: str) -> EmailTemplateRead:
+    return _template_read(key, await repository.edited_template(session, key))
+
+
+async def _sample_variables(session: AsyncSession, key: str, public_url: str) -> dict[str, Any]:
+    """A sample order event of the kind the template `key` is for, and the branding."""
+    brand = await email_branding(session, public_url)
+    if key == "order_created":
+        try:
+            initial = await workflow.initial_status(session)
+            ref = outbox.StatusRef(code=initial.code, name=initial.name)
+        except ProblemError:  # no workflow yet
+            ref = SAMPLE_STATUS
+        event_type = outbox.EventType.ORDER_CREATED
+    else:
+        found = await workflow.status_info(session, key)
+        ref = outbox.StatusRef(code=found.code, name=found.name) if found else SAMPLE_STATUS
+        event_type = outbox.EventType.ORDER_STATUS_CHANGED
+    data = sample_event_data(event_type, ref, currency=brand["currency"])
+    return {**data.model_dump(mode="json"), "event_type": event_type, "brand": brand}
+
+
+def _refusal(error: email_templates.TemplateRefused) -> InvalidFields:
+    return InvalidFields(
+        [
+            field_error(
+                problem.part,
+                f"line {problem.line}: {problem.reason}" if problem.line else problem.reason,
+                type_="template",
+            )
+            for problem in error.problems
+        ],
+        detail="The template does not parse or render; see `errors` for each part.",
+    )
+
+
+async def _checked(
+    session: AsyncSession, key: str, parts: email_templates.TemplateParts, public_url: str
+) -> email_templates.RenderedEmail:
+    variables = await _sample_variables(session, key, public_url)
+    try:
+        return email_templates.check(key, parts, variables)
+    except email_templates.TemplateRefused as error:
+        raise _refusal(error) from error
+
+
+async def put_email_template(
+    session: AsyncSession,
+    key: str,
+    data: EmailTemplateWrite,
+    *,
+    if_match: str | None,
+    actor: uuid.UUID,
+    public_url: str,
+) -> EmailTemplateRead:
+    """Create or replace the edited template `key`, once it parses and renders a sample."""
+    parts = email_templates.TemplateParts(data.subject, data.html, data.text)
+    await _checked(session, key, parts, public_url)
+    await repository.lock_email_templates(session)
+    row = await repository.edited_template(session, key, lock=True)
+    if row is not None and not if_match_passes(if_match, row.version):
+        raise StaleEmailTemplate(etag(row.version))
+    if row is None:
+        if if_match is not None and not if_match_passes(if_match, 0):
+            raise StaleEmailTemplate(etag(0))
+        if await repository.count_edited_templates(session) >= MAX_EDITED_TEMPLATES:
+            raise EmailTemplateLimitReached(MAX_EDITED_TEMPLATES)
+        row = EmailTemplate(key=key, version=0)
+        row.subject, row.html, row.text = data.subject, data.html, data.text
+        await repository.add_edited_template(session, row)
+    row.subject, row.html, row.text = data.subject, data.html, data.text
+    row.version += 1
+    row.updated_at = datetime.now(UTC)
+    row.updated_by = actor
+    await session.flush()
+    return _template_read(key, row)
+
+
+async def reset_email_template(session: AsyncSession, key: str) -> None:
+    row = await repository.edited_template(session, key, lock=True)
+    if row is None:
+        raise EditedTemplateNotFound(key)
+    await repository.delete_edited_template(session, row)
+
+
+async def preview_email_template(
+    session: AsyncSession, key: str, draft: EmailTemplateWrite | None, *, public_url: str
+) -> RenderedEmailRead:
+    """Render the template `key` (or a draft of it) against a sample order."""
+    if draft is not None:
+        parts = email_templates.TemplateParts(draft.subject, draft.html, draft.text)
+    else:
+        current = await get_email_template(session, key)
+        parts = email_templates.TemplateParts(current.subject, current.html, current.text)
+    rendered = await _checked(session, key, parts, public_url)
+    return RenderedEmailRead(subject=rendered.subject, html=rendered.html, text=rendered.text)

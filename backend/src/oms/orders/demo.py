@@ -7,8 +7,8 @@ an order whose products or statuses an admin has since changed is skipped.
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
+from oms.branding import service as branding
 from oms.core.errors import ProblemError
-from oms.core.settings import get_settings
 from oms.orders import repository, service
 from oms.orders.schemas import OrderCreate, StatusChange
 
@@ -42,7 +42,7 @@ async def seed_demo_orders(session: AsyncSession) -> None:
         return
     buyer = auth.Principal(customer.id, frozenset({auth.Role.CUSTOMER}), email=customer.email)
     staff = auth.Principal(admin.id, frozenset({auth.Role.ADMIN}), email=admin.email)
-    currency = get_settings().currency
+    currency = await branding.shop_currency(session)
     for items, path in DEMO_ORDERS:
         body = OrderCreate.model_validate(
             {

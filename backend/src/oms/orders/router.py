@@ -9,8 +9,8 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
+from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
-from oms.core.dependencies import Currency
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
@@ -53,7 +53,7 @@ async def create_order(
     session: Session,
     user: OrderCreator,
     idempotent: Idempotent,
-    currency: Currency,
+    currency: ShopCurrency,
     request: Request,
 ) -> Response:
     order = await service.create_order(session, body, user, currency=currency)

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query, Request, Response, status
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
+from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
-from oms.core.dependencies import Currency
 from oms.core.money import MoneyInput
 from oms.core.openapi import examples, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
@@ -137,7 +137,7 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 async def list_products(
     session: Session,
     user: CatalogueReader,
-    currency: Currency,
+    currency: ShopCurrency,
     request: Request,
     category: Annotated[str | None, Query(description="Category id or code.")] = None,
     active: Annotated[bool | None, Query(description="Staff only; customers see active.")] = None,
@@ -168,7 +168,7 @@ async def list_products(
 
 @router.get("/products/{product_id}")
 async def get_product(
-    session: Session, user: CatalogueReader, currency: Currency, product_id: uuid.UUID
+    session: Session, user: CatalogueReader, currency: ShopCurrency, product_id: uuid.UUID
 ) -> ProductRead:
     product = await service.get_product(
         session, product_id, include_inactive=user.can(Permission.CATALOGUE_WRITE)
@@ -185,7 +185,7 @@ async def get_product(
 async def create_product(
     session: Session,
     _: CatalogueWriter,
-    currency: Currency,
+    currency: ShopCurrency,
     body: ProductCreate,
     request: Request,
     idempotent: Idempotent,
@@ -204,7 +204,7 @@ async def create_product(
 async def update_product(
     session: Session,
     _: CatalogueWriter,
-    currency: Currency,
+    currency: ShopCurrency,
     product_id: uuid.UUID,
     body: ProductUpdate,
 ) -> ProductRead:

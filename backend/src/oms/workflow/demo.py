@@ -20,6 +20,17 @@ DEMO_STATUSES = (
     ("returned", "Returned", "#64748b", False, True, True),
 )
 
+# What customers see instead of the staff names: (customer name, description).
+DEMO_CUSTOMER_VIEW = {
+    "new": ("Received", "We have your order and will confirm it shortly."),
+    "confirmed": ("Confirmed", "Your order is confirmed and waits to be packed."),
+    "processing": ("Being packed", "We are packing your order."),
+    "shipped": ("On its way", "Your parcel has left our warehouse."),
+    "delivered": ("Delivered", "Your parcel has arrived. Enjoy!"),
+    "cancelled": ("Cancelled", "This order was cancelled; nothing will be charged."),
+    "returned": ("Returned", "We have your return and will refund you."),
+}
+
 DEMO_TRANSITIONS = (
     ("new", "confirmed", STAFF),
     ("confirmed", "processing", STAFF),
@@ -38,10 +49,13 @@ async def seed_demo_workflow(session: AsyncSession) -> None:
     for position, (code, name, colour, initial, terminal, releases) in enumerate(DEMO_STATUSES):
         if code in existing:
             continue
+        customer_name, customer_description = DEMO_CUSTOMER_VIEW[code]
         session.add(
             OrderStatus(
                 code=code,
                 name=name,
+                customer_name=customer_name,
+                customer_description=customer_description,
                 colour=colour,
                 is_initial=initial and not has_initial,
                 is_terminal=terminal,

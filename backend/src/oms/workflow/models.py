@@ -36,6 +36,8 @@ class OrderStatus(Timestamped, Base):
 
     code: Mapped[str] = mapped_column(String(50), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
+    customer_name: Mapped[str | None] = mapped_column(String(100))
+    customer_description: Mapped[str | None] = mapped_column(String(500))
     colour: Mapped[str] = mapped_column(String(7), server_default="#64748b")
     is_initial: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
     is_terminal: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))

@@ -12,18 +12,33 @@ from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.workflow import service
 from oms.workflow.schemas import (
+    CustomerStatusRead,
     StatusCreate,
     StatusRead,
     StatusUpdate,
     TransitionCreate,
     TransitionRead,
     TransitionUpdate,
+    WorkflowGraph,
 )
 
 router = APIRouter(prefix="/workflow", tags=["workflow"])
 
 ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+
+
+@router.get("/customer-statuses")
+async def list_customer_statuses(session: Session, response: Response) -> list[CustomerStatusRead]:
+    """Every status as customers see it (public: the shop's apps show it to anyone)."""
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return await service.list_customer_statuses(session)
+
+
+@router.get("/graph")
+async def get_workflow_graph(session: Session, _: ConfigReader) -> WorkflowGraph:
+    """Statuses and transitions as one graph, with what is wrong with it flagged."""
+    return await service.workflow_graph(session)
 
 
 @router.get("/statuses")

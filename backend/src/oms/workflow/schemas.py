@@ -19,6 +19,24 @@ StatusCode = Annotated[
 ]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", examples=["#2563eb"])]
 StatusName = Annotated[str, Field(min_length=1, max_length=100)]
+CustomerName = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=100,
+        description="What a customer sees instead of `name`.",
+        examples=["On its way"],
+    ),
+]
+CustomerDescription = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=500,
+        description="A sentence for the customer about this status.",
+        examples=["Your parcel has left our warehouse."],
+    ),
+]
 
 
 class StatusCreate(BaseModel):
@@ -26,6 +44,8 @@ class StatusCreate(BaseModel):
 
     code: StatusCode
     name: StatusName
+    customer_name: CustomerName | None = None
+    customer_description: CustomerDescription | None = None
     colour: Colour = "#64748b"
     is_initial: bool = Field(
         default=False,
@@ -44,6 +64,10 @@ class StatusUpdate(BaseModel):
 
     code: StatusCode | None = Field(default=None, description="Only while nothing uses it.")
     name: StatusName | None = None
+    customer_name: CustomerName | None = Field(default=None, description="`null` clears it.")
+    customer_description: CustomerDescription | None = Field(
+        default=None, description="`null` clears it."
+    )
     colour: Colour | None = None
     is_initial: bool | None = None
     is_terminal: bool | None = None
@@ -56,10 +80,23 @@ class StatusRead(BaseModel):
 
     code: str
     name: str
+    customer_name: str | None
+    customer_description: str | None
     colour: str
     is_initial: bool
     is_terminal: bool
     releases_stock: bool
+    position: int
+
+
+class CustomerStatusRead(BaseModel):
+    """A status as customers see it: its customer name, or else its name."""
+
+    code: str
+    name: str
+    description: str | None
+    colour: str
+    is_terminal: bool
     position: int
 
 
@@ -93,3 +130,24 @@ class TransitionRead(BaseModel):
     from_status: str
     to_status: str
     roles: list[str]
+
+
+class GraphProblemRead(BaseModel):
+    kind: str = Field(
+        description="`no_initial_status`, `unreachable` (no path from the initial status),"
+        " `dead_end` (not terminal, no exit) or `no_role` (no role may take the transition).",
+        examples=["dead_end"],
+    )
+    message: str
+    status: str | None = Field(default=None, description="The status concerned, if one.")
+    transition_id: uuid.UUID | None = Field(
+        default=None, description="The transition concerned, if one."
+    )
+
+
+class WorkflowGraph(BaseModel):
+    """Statuses as nodes, transitions as edges, and what is wrong with the whole."""
+
+    statuses: list[StatusRead]
+    transitions: list[TransitionRead]
+    problems: list[GraphProblemRead]

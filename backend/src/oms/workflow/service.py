@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.auth import service as auth
 from oms.core.db_errors import violations_as
 from oms.core.errors import Conflict, ProblemError
-from oms.workflow import engine, repository
+from oms.workflow import engine, graph, repository
 from oms.workflow.errors import (
     InitialStatusChanged,
     InitialStatusRequired,
@@ -29,6 +29,8 @@ from oms.workflow.errors import (
 )
 from oms.workflow.models import OrderStatus, OrderStatusTransition
 from oms.workflow.schemas import (
+    CustomerStatusRead,
+    GraphProblemRead,
     StatusCode,
     StatusCreate,
     StatusRead,
@@ -36,6 +38,7 @@ from oms.workflow.schemas import (
     TransitionCreate,
     TransitionRead,
     TransitionUpdate,
+    WorkflowGraph,
 )
 
 __all__ = [
@@ -140,6 +143,44 @@ async def list_statuses(session: AsyncSession) -> list[StatusRead]:
     return [StatusRead.model_validate(row) for row in await repository.statuses(session)]
 
 
+async def list_customer_statuses(session: AsyncSession) -> list[CustomerStatusRead]:
+    return [
+        CustomerStatusRead(
+            code=row.code,
+            name=row.customer_name or row.name,
+            description=row.customer_description,
+            colour=row.colour,
+            is_terminal=row.is_terminal,
+            position=row.position,
+        )
+        for row in await repository.statuses(session)
+    ]
+
+
+async def workflow_graph(session: AsyncSession) -> WorkflowGraph:
+    statuses = await repository.statuses(session)
+    transitions = await repository.transitions(session)
+    ids = {(row.from_status, row.to_status): row.id for row in transitions}
+    found = graph.problems(
+        [graph.Node(row.code, row.is_initial, row.is_terminal) for row in statuses],
+        [_rule(row) for row in transitions],
+        frozenset(str(role) for role in auth.Role),
+    )
+    return WorkflowGraph(
+        statuses=[StatusRead.model_validate(row) for row in statuses],
+        transitions=[TransitionRead.model_validate(row) for row in transitions],
+        problems=[
+            GraphProblemRead(
+                kind=problem.kind,
+                message=problem.message,
+                status=problem.status,
+                transition_id=ids[problem.transition] if problem.transition else None,
+            )
+            for problem in found
+        ],
+    )
+
+
 async def get_status(session: AsyncSession, code: str) -> StatusRead:
     return StatusRead.model_validate(await _status_row(session, code))
 
@@ -167,6 +208,8 @@ async def create_status(session: AsyncSession, data: StatusCreate) -> StatusRead
     row = OrderStatus(
         code=data.code,
         name=data.name,
+        customer_name=data.customer_name,
+        customer_description=data.customer_description,
         colour=data.colour,
         is_initial=is_initial,
         is_terminal=data.is_terminal,

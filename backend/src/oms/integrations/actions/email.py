@@ -1,37 +1,28 @@
 """Email: a per-status template, branded, to the customer and/or fixed addresses."""
 
-from functools import cache
+from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import Environment, PackageLoader, TemplateNotFound, select_autoescape
-
+from oms.integrations import email_templates
 from oms.integrations.actions.base import ActionContext, ActionResult, Event
-from oms.integrations.branding import current_branding
+from oms.integrations.branding import email_branding
 from oms.integrations.mailer import OutgoingEmail
+from oms.integrations.repository import edited_templates
 from oms.integrations.schemas import EmailSettings
 from oms.outbox import service as outbox
 
 
-@cache
-def templates() -> Environment:
-    return Environment(
-        loader=PackageLoader("oms.integrations", "templates/email"),
-        autoescape=select_autoescape(enabled_extensions=("html.j2",), default=False),
-        keep_trailing_newline=False,
-    )
-
-
-def template_name(event: Event, override: str | None) -> str:
+def template_name(
+    event: Event, override: str | None, edited: Mapping[str, email_templates.TemplateParts]
+) -> str:
+    """The configuration's template, else the event's: `order_created`, or the new status's
+    code when a template has that key, else `status_changed`."""
     if override:
         return override
     if isinstance(event, outbox.OrderCreatedEvent):
         return "order_created"
     status = event.data.order.status.code
-    try:
-        templates().get_template(f"{status}.subject.j2")
-    except TemplateNotFound:
-        return "status_changed"
-    return status
+    return status if email_templates.template_exists(status, edited) else "status_changed"
 
 
 def template_variables(event: Event, brand: Any) -> dict[str, Any]:
@@ -40,30 +31,27 @@ def template_variables(event: Event, brand: Any) -> dict[str, Any]:
     return {**event.data.model_dump(mode="json"), "event_type": event.type, "brand": brand}
 
 
-def render(variables: dict[str, Any], name: str) -> tuple[str, str, str]:
-    env = templates()
-    subject = env.get_template(f"{name}.subject.j2").render(variables).strip()
-    html = env.get_template(f"{name}.html.j2").render({**variables, "subject": subject})
-    text = env.get_template(f"{name}.txt.j2").render(variables)
-    return subject, html, text
-
-
 async def send_email(context: ActionContext) -> ActionResult:
     settings = EmailSettings.model_validate(context.settings)
     event = context.event
     recipients = [str(address) for address in settings.recipients]
     if settings.send_to_customer:
         recipients.insert(0, event.data.order.customer.email)
-    variables = template_variables(event, current_branding(context.services.settings))
-    subject, html, text = render(variables, template_name(event, settings.template))
+    edited = {
+        row.key: email_templates.TemplateParts(row.subject, row.html, row.text)
+        for row in await edited_templates(context.session)
+    }
+    brand = await email_branding(context.session, context.services.settings.public_url)
+    key = template_name(event, settings.template, edited)
+    mail = email_templates.render(key, template_variables(event, brand), edited)
     reply = await context.services.mailer.send(
         context.session,
         OutgoingEmail(
             sender=context.services.settings.smtp_from,
             recipients=list(dict.fromkeys(recipients)),
-            subject=subject,
-            html=html,
-            text=text,
+            subject=mail.subject,
+            html=mail.html,
+            text=mail.text,
             event_id=event.id,
             configuration_id=context.configuration.id,
         ),

@@ -1,0 +1,1 @@
+"""Branding: the shop's name, colours, logo and the rest that both apps and every email show."""

@@ -1,0 +1,132 @@
+"""The branding module's public interface: what the shop looks like, for both apps and
+every email, and its images."""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from oms.branding import images, repository
+from oms.branding.errors import (
+    AssetNotFound,
+    IfMatchRequired,
+    ImageTooLarge,
+    InvalidImage,
+    StaleBranding,
+    UnsupportedImageType,
+)
+from oms.branding.models import Branding
+from oms.branding.schemas import BrandingRead, BrandingWrite, LegalLink
+from oms.core.etags import etag, if_match_passes
+
+__all__ = ["BrandingRead", "current_branding", "shop_currency"]
+
+ASSET_PATH = "/api/v1/branding/assets/"
+IMAGE_TYPES = sorted(images.CONTENT_TYPES)
+ImageSlot = Literal["logo", "favicon"]
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    content_type: str
+    content: bytes
+    digest: str
+
+
+def _read(row: Branding) -> BrandingRead:
+    return BrandingRead(
+        shop_name=row.shop_name,
+        primary_colour=row.primary_colour,
+        accent_colour=row.accent_colour,
+        support_email=row.support_email,
+        currency=row.currency,
+        locale=row.locale,
+        footer_text=row.footer_text,
+        legal_links=[LegalLink.model_validate(link) for link in row.legal_links],
+        logo_url=f"{ASSET_PATH}{row.logo}" if row.logo else None,
+        favicon_url=f"{ASSET_PATH}{row.favicon}" if row.favicon else None,
+        version=row.version,
+        updated_at=row.updated_at,
+    )
+
+
+async def current_branding(session: AsyncSession) -> BrandingRead:
+    return _read(await repository.branding(session))
+
+
+async def shop_currency(session: AsyncSession) -> str:
+    """The ISO 4217 code every price of the shop is in."""
+    return (await repository.branding(session)).currency
+
+
+async def _for_change(session: AsyncSession, if_match: str | None) -> Branding:
+    if if_match is None:
+        raise IfMatchRequired()
+    row = await repository.branding(session, lock=True)
+    if not if_match_passes(if_match, row.version):
+        raise StaleBranding(etag(row.version))
+    return row
+
+
+def _touch(row: Branding, actor: uuid.UUID) -> None:
+    row.version += 1
+    row.updated_at = datetime.now(UTC)
+    row.updated_by = actor
+
+
+async def replace_branding(
+    session: AsyncSession, data: BrandingWrite, *, if_match: str | None, actor: uuid.UUID
+) -> BrandingRead:
+    row = await _for_change(session, if_match)
+    for field, value in data.model_dump(mode="json").items():
+        setattr(row, field, value)
+    _touch(row, actor)
+    await session.flush()
+    return _read(row)
+
+
+async def set_image(
+    session: AsyncSession,
+    slot: ImageSlot,
+    content_type: str,
+    data: bytes,
+    *,
+    max_bytes: int,
+    if_match: str | None,
+    actor: uuid.UUID,
+) -> BrandingRead:
+    if content_type not in images.CONTENT_TYPES:
+        raise UnsupportedImageType(content_type, IMAGE_TYPES)
+    if len(data) > max_bytes:
+        raise ImageTooLarge(max_bytes)
+    try:
+        images.check_image(content_type, data)
+    except images.NotAnImage as error:
+        raise InvalidImage(f"The {slot} is not a valid {content_type} image: {error}.") from error
+    row = await _for_change(session, if_match)
+    digest = hashlib.sha256(data).hexdigest()
+    await repository.add_asset(session, digest, content_type, data)
+    setattr(row, slot, digest)
+    _touch(row, actor)
+    await session.flush()
+    return _read(row)
+
+
+async def remove_image(
+    session: AsyncSession, slot: ImageSlot, *, if_match: str | None, actor: uuid.UUID
+) -> BrandingRead:
+    row = await _for_change(session, if_match)
+    setattr(row, slot, None)
+    _touch(row, actor)
+    await session.flush()
+    return _read(row)
+
+
+async def asset(session: AsyncSession, digest: str) -> Asset:
+    row = await repository.asset(session, digest)
+    if row is None:
+        raise AssetNotFound()
+    return Asset(content_type=row.content_type, content=row.content, digest=row.digest)

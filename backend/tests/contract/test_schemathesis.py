@@ -14,13 +14,14 @@ import pytest
 import schemathesis
 from hypothesis import strategies as st
 from hypothesis.errors import FlakyStrategyDefinition
-from schemathesis import Case
+from schemathesis import Case, CheckContext, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 
 from oms.auth.permissions import Role
 from tests.contract.live_oms import LiveOms, live_oms
 from tests.core.test_openapi_contract import unconnected_app
+from tests.core.test_openapi_headers import undocumented_headers
 
 CONFIG = SchemathesisConfig.from_path(Path(__file__).resolve().parents[2] / "schemathesis.toml")
 RESTARTS = 10
@@ -35,7 +36,23 @@ ROLES: dict[str, Role | None] = {
 # does, though `format: email` allows them: generated addresses are on an ordinary domain.
 schemathesis.openapi.format("email", st.emails(domains=st.just("shop.com")))
 
-schema = schemathesis.openapi.from_dict(unconnected_app().openapi(), config=CONFIG)
+
+@schemathesis.check
+def documented_headers(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
+    """`Location`, `ETag`, `Retry-After`, `WWW-Authenticate` and `Allow` are sent where, and
+    only where, the answer's documentation names them (Schemathesis' own check looks only
+    at the documented ones)."""
+    # A 405 answers a method the path does not serve: documented once, for every path.
+    responses = {"405": METHOD_NOT_ALLOWED, **case.operation.definition.raw["responses"]}
+    headers = {name: values[0] for name, values in response.headers.items()}
+    offences = undocumented_headers(responses, response.status_code, headers)
+    if offences:
+        raise AssertionError(f"{case.operation.label}: " + "; ".join(offences))
+
+
+DOCUMENT = unconnected_app().openapi()
+METHOD_NOT_ALLOWED = DOCUMENT["components"]["responses"]["MethodNotAllowed"]
+schema = schemathesis.openapi.from_dict(DOCUMENT, config=CONFIG)
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from oms.auth.schemas import (
     TokenRead,
     UserRead,
 )
-from oms.core.db import Session
+from oms.core.db import DATABASE_UNAVAILABLE, Session
 from oms.core.openapi import may_raise, problems
 from oms.core.settings import Settings
 
@@ -35,6 +35,7 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+@may_raise({503: DATABASE_UNAVAILABLE})  # the signing keys are kept in the database
 def _keys(request: Request) -> auth.KeyStore:
     keys: auth.KeyStore = request.app.state.keys
     return keys
@@ -115,7 +116,10 @@ _TOKEN_REQUEST_BODY: dict[str, Any] = {
     "/token",
     openapi_extra=_TOKEN_REQUEST_BODY,
     responses=problems(
-        {401: "Wrong email or password, or sign-in paused after too many failed attempts."}
+        {
+            401: "Wrong email or password, or sign-in paused after too many failed attempts.",
+            429: "Too many password checks from this client address; see `Retry-After`.",
+        }
     ),
 )
 async def sign_in(
@@ -171,12 +175,17 @@ async def sign_out(body: RefreshRequest, session: Session, settings: BuiltInSett
     ),
 )
 async def register_customer(
-    body: Registration, session: Session, settings: BuiltInSettings
+    body: Registration,
+    session: Session,
+    settings: BuiltInSettings,
+    request: Request,
+    response: Response,
 ) -> UserRead:
     """Sign up as a customer (when the installation allows it)."""
     user = await auth.register_customer(
         session, settings, email=body.email, password=body.password, full_name=body.full_name
     )
+    response.headers["Location"] = str(request.url_for("get_user", user_id=user.id))
     return UserRead.model_validate(user)
 
 

@@ -93,6 +93,7 @@ async def get_my_profile(me: ProfileOwner, session: Session) -> UserRead:
         {
             400: "The current password is wrong.",
             409: "The password is managed by the identity provider.",
+            429: "Too many password changes by this user or from this address; see `Retry-After`.",
         }
     ),
 )

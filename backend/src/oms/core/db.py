@@ -17,6 +17,11 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from oms.core.database_url import async_url
 from oms.core.errors import ProblemError
+from oms.core.openapi import may_raise
+
+DATABASE_UNAVAILABLE = (
+    "The database is unreachable or did not answer in time; retry after `Retry-After` seconds."
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -60,6 +65,7 @@ def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=True)
 
 
+@may_raise({503: DATABASE_UNAVAILABLE})
 async def transaction(request: Request) -> AsyncIterator[AsyncSession]:
     """One transaction per request: committed when the handler returns, rolled back if it raises.
 

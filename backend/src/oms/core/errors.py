@@ -71,7 +71,13 @@ class Conflict(ProblemError):
 
 
 class Unauthorized(ProblemError):
+    """401 with the `WWW-Authenticate` challenge every 401 carries (RFC 9110 §15.5.2)."""
+
     status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.headers.setdefault("WWW-Authenticate", "Bearer")
 
 
 class Forbidden(ProblemError):

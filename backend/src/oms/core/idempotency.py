@@ -41,7 +41,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from oms.core.db import Base, Session
 from oms.core.errors import Conflict, ProblemError, Unprocessable
 from oms.core.locks import Lock, try_xact_lock
-from oms.core.openapi import may_raise
+from oms.core.openapi import RETRY_AFTER, header, may_raise
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -90,7 +90,7 @@ class IdempotencyKeyInFlight(Conflict):
     def __init__(self) -> None:
         super().__init__(
             f"A request with this {IDEMPOTENCY_HEADER} is still being processed; retry later.",
-            headers={"Retry-After": "1"},
+            headers={RETRY_AFTER: "1"},
         )
 
 
@@ -154,7 +154,17 @@ def idempotency(
             409: f"A request with this {IDEMPOTENCY_HEADER} is still in flight; retry after"
             " `Retry-After` seconds.",
             422: f"This {IDEMPOTENCY_HEADER} was used with another request; use a new key.",
-        }
+        },
+        headers={
+            409: {
+                RETRY_AFTER: header(
+                    RETRY_AFTER,
+                    required=False,
+                    description=f"When the {IDEMPOTENCY_HEADER} is in flight: seconds to wait"
+                    " before sending the request again.",
+                )
+            }
+        },
     )
     async def guard(
         request: Request,

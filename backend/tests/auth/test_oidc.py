@@ -255,6 +255,7 @@ async def test_an_unreachable_provider_is_503_then_recovers(
 
     assert down.status_code == 503
     assert down.json()["type"] == "urn:oms:problem:identity-provider-unavailable"
+    assert down.headers["retry-after"] == "1"  # the keys may be fetched again at once
     assert up.status_code == 200
 
 

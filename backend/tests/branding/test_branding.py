@@ -119,3 +119,23 @@ async def test_bad_values_are_refused_naming_the_field(
     assert response.headers["content-type"] == "application/problem+json"
     assert field in {error["field"].split(".")[0] for error in response.json()["errors"]}
     assert (await client.get(BRANDING)).json()["version"] == 0
+
+
+async def test_a_legal_link_is_kept_as_written_up_to_its_documented_length(
+    client: AsyncClient, admin: Actor
+) -> None:
+    # A bare host is 2048 characters as sent; normalised (a `/` added) it would be 2049.
+    longest = "http://" + "a" * (2048 - len("http://") - len(".com")) + ".com"
+    links = [
+        {"label": "Terms", "url": longest},
+        {"label": "Imprint", "url": "HTTPS://Kettle.example"},
+    ]
+
+    response = await _put(client, admin, {**KETTLE, "legal_links": links})
+    too_long = await _put(
+        client, admin, {**KETTLE, "legal_links": [{"label": "Terms", "url": longest + "m"}]}
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["legal_links"] == links
+    assert too_long.status_code == 400

@@ -11,10 +11,13 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.routing import APIRoute, iter_route_contexts
 from httpx import AsyncClient, Response
 from jsonschema import Draft202012Validator
 
 from oms.app import create_app
+from oms.core import openapi
+from oms.core.db import transaction
 from oms.core.errors import PROBLEM_JSON
 from oms.core.idempotency import IDEMPOTENCY_HEADER
 from oms.core.settings import Settings
@@ -38,6 +41,8 @@ ANSWER_422 = {
     "updateCategory": "the new attribute schema cannot be applied",
     "createWorkflowTransition": "from_status or to_status names no status",
 }
+# Operations that count requests against a rate limit (429 with Retry-After).
+RATE_LIMITED = frozenset({"signIn", "updateMyProfile", "createOrder"})
 # Operations a client is built around: they carry request and response examples.
 MAIN_OPERATIONS = (
     "createOrder",
@@ -61,6 +66,27 @@ def unconnected_app() -> FastAPI:
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
     return unconnected_app().openapi()
+
+
+def database_backed(app: FastAPI) -> set[str]:
+    """The operationIds of the routes that open the request's transaction, however deeply
+    one of their dependencies asks for it."""
+
+    def uses_the_database(dependant: Any) -> bool:
+        return any(
+            sub.call is transaction or uses_the_database(sub) for sub in dependant.dependencies
+        )
+
+    return {
+        openapi.operation_id(context.original_route)
+        for context in iter_route_contexts(list(app.routes))
+        if isinstance(context.original_route, APIRoute) and uses_the_database(context.dependant)
+    }
+
+
+@pytest.fixture(scope="module")
+def touches_the_database() -> set[str]:
+    return database_backed(unconnected_app())
 
 
 def operations(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -123,14 +149,17 @@ def unexplained_422s(document: dict[str, Any]) -> list[str]:
     return offences
 
 
-def missing_problems(document: dict[str, Any]) -> list[str]:
-    """What the operation's shape says it must document: 400, 401/403, 404, 412, 413."""
+def missing_problems(document: dict[str, Any], database_backed: set[str]) -> list[str]:
+    """What the operation's shape says it must document: 400 (a NUL character, on any),
+    401/403, 404, 412, 413, 429 where a rate limit counts, 503 where the database is used."""
     offences = []
     for name, operation in operations(document):
         parameters = operation.get("parameters", [])
-        expected = {"500"}
-        if parameters or "requestBody" in operation:
-            expected.add("400")
+        expected = {"400", "500"}
+        if operation["operationId"] in database_backed:
+            expected.add("503")
+        if operation["operationId"] in RATE_LIMITED:
+            expected.add("429")
         if operation.get("security"):
             expected |= {"401", "403"}
         if any(p["in"] == "path" for p in parameters):
@@ -245,8 +274,15 @@ def test_no_operation_documents_fastapis_422_validation_error(document: dict[str
     assert "HTTPValidationError" not in document["components"]["schemas"]
 
 
-def test_operations_document_the_problems_their_shape_implies(document: dict[str, Any]) -> None:
-    assert not missing_problems(document)
+def test_operations_document_the_problems_their_shape_implies(
+    document: dict[str, Any], touches_the_database: set[str]
+) -> None:
+    assert not missing_problems(document, touches_the_database)
+    # The walk finds the database behind a dependency as well as in the route's own arguments.
+    assert {"signIn", "registerCustomer", "getBranding", "listCustomerStatuses"} <= (
+        touches_the_database
+    )
+    assert "getLiveness" not in touches_the_database
 
 
 def test_routes_declare_their_domain_problems(document: dict[str, Any]) -> None:
@@ -278,7 +314,9 @@ def test_every_example_validates_against_its_schema(document: dict[str, Any]) ->
     assert not invalid_examples(document)
 
 
-def test_the_checks_catch_a_document_with_each_mistake(document: dict[str, Any]) -> None:
+def test_the_checks_catch_a_document_with_each_mistake(
+    document: dict[str, Any], touches_the_database: set[str]
+) -> None:
     broken = copy.deepcopy(document)
     broken["paths"]["/api/v1/products/{product_id}"]["get"]["operationId"] = "get_product"
     broken["paths"]["/api/v1/categories/{category_id}"]["get"]["operationId"] = "getUser"
@@ -300,7 +338,14 @@ def test_the_checks_catch_a_document_with_each_mistake(document: dict[str, Any])
     assert unexplained_422s(broken) == [
         "GET /api/v1/orders/{order_id} documents 422; add it to ANSWER_422 with the reason"
     ]
-    assert missing_problems(broken) == ["GET /api/v1/orders/{order_id} does not document ['404']"]
+    sign_in = broken["paths"]["/api/v1/auth/token"]["post"]["responses"]
+    del sign_in["429"], sign_in["503"]
+    del broken["paths"]["/health/live"]["get"]["responses"]["400"]
+    assert missing_problems(broken, touches_the_database) == [
+        "GET /health/live does not document ['400']",
+        "POST /api/v1/auth/token does not document ['429', '503']",
+        "GET /api/v1/orders/{order_id} does not document ['404']",
+    ]
     assert missing_examples(broken) == [
         "GET /api/v1/products: no example of the 200 application/json response"
     ]

@@ -110,5 +110,8 @@ class BuiltInIdentityOff(NotFound):
 class IdentityProviderUnavailable(ProblemError):
     status, slug, title = 503, "identity-provider-unavailable", "Service Unavailable"
 
-    def __init__(self) -> None:
-        super().__init__("The identity provider's keys cannot be fetched right now.")
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "The identity provider's keys cannot be fetched right now.",
+            headers={"Retry-After": str(retry_after)},
+        )

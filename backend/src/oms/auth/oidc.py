@@ -64,7 +64,10 @@ class RemoteKeySet:
         if wanted and (age >= self._min_refresh_interval or self._lock.locked()):
             await self._refresh(attempts)
         if self._keys is None:
-            raise IdentityProviderUnavailable()
+            # The keys are fetched again once `min_refresh_interval` has passed, not sooner.
+            raise IdentityProviderUnavailable(
+                retry_after=max(1, math.ceil(self._min_refresh_interval))
+            )
         return self._keys.get(kid)
 
     async def _refresh(self, attempts_seen: int) -> None:

@@ -23,6 +23,7 @@ from oms.auth.schemas import (
 )
 from oms.core.db import Session
 from oms.core.openapi import may_raise, problems
+from oms.core.outage import DATABASE_UNAVAILABLE
 from oms.core.rate_limits import client_address
 from oms.core.settings import Settings
 
@@ -37,6 +38,7 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
+@may_raise({503: DATABASE_UNAVAILABLE})  # the signing keys are kept in the database
 def _keys(request: Request) -> auth.KeyStore:
     keys: auth.KeyStore = request.app.state.keys
     return keys
@@ -178,12 +180,17 @@ async def sign_out(body: RefreshRequest, session: Session, settings: BuiltInSett
     ),
 )
 async def register_customer(
-    body: Registration, session: Session, settings: BuiltInSettings
+    body: Registration,
+    session: Session,
+    settings: BuiltInSettings,
+    request: Request,
+    response: Response,
 ) -> UserRead:
     """Sign up as a customer (when the installation allows it)."""
     user = await auth.register_customer(
         session, settings, email=body.email, password=body.password, full_name=body.full_name
     )
+    response.headers["Location"] = str(request.url_for("get_user", user_id=user.id))
     return UserRead.model_validate(user)
 
 

@@ -5,7 +5,16 @@ from typing import Annotated
 
 import pycountry
 from babel import Locale, UnknownLocaleError
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field, HttpUrl
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    HttpUrl,
+    TypeAdapter,
+    ValidationError,
+)
 
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", examples=["#1f4e79"])]
 
@@ -45,11 +54,35 @@ LocaleTag = Annotated[
 ]
 
 
+_HTTP_URL = TypeAdapter(HttpUrl)
+
+
+def _http_url(value: str) -> str:
+    """An http(s) URL, kept as written: a normalised one (`https://a` → `https://a/`) could
+    outgrow the bound the document states for both the write and the read."""
+    try:
+        _HTTP_URL.validate_python(value)
+    except ValidationError as error:
+        raise ValueError("not an http(s) URL") from error
+    return value
+
+
+HttpLink = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=2048,
+        json_schema_extra={"format": "uri", "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://"},
+    ),
+    AfterValidator(_http_url),
+]
+
+
 class LegalLink(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     label: Annotated[str, Field(min_length=1, max_length=60, examples=["Terms"])]
-    url: Annotated[HttpUrl, Field(max_length=2048)]
+    url: HttpLink
 
 
 class BrandingWrite(BaseModel):

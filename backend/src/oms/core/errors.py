@@ -16,6 +16,7 @@ from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from oms.core.allowed_methods import allowed_methods
 from oms.core.request_context import REQUEST_ID_HEADER, current_request_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -70,7 +71,13 @@ class Conflict(ProblemError):
 
 
 class Unauthorized(ProblemError):
+    """401 with the `WWW-Authenticate` challenge every 401 carries (RFC 9110 §15.5.2)."""
+
     status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str, **kwargs: Any) -> None:
+        super().__init__(detail, **kwargs)
+        self.headers.setdefault("WWW-Authenticate", "Bearer")
 
 
 class Forbidden(ProblemError):
@@ -272,6 +279,8 @@ async def _on_http(request: Request, exc: Exception) -> JSONResponse:
     if detail == HTTPStatus(exc.status_code).phrase:
         detail = None
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+        headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(request))}
     return problem_response(request, exc.status_code, detail=detail, headers=headers)
 
 

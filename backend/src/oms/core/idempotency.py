@@ -32,6 +32,7 @@ from typing import Annotated, Any
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy import DateTime, Integer, String, Text, func, text
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -40,7 +41,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from oms.core.db import Base, Session
 from oms.core.errors import Conflict, ProblemError, Unprocessable
 from oms.core.locks import Lock, try_xact_lock
-from oms.core.openapi import may_raise
+from oms.core.openapi import RETRY_AFTER, header, may_raise
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -89,7 +90,7 @@ class IdempotencyKeyInFlight(Conflict):
     def __init__(self) -> None:
         super().__init__(
             f"A request with this {IDEMPOTENCY_HEADER} is still being processed; retry later.",
-            headers={"Retry-After": "1"},
+            headers={RETRY_AFTER: "1"},
         )
 
 
@@ -153,16 +154,28 @@ def idempotency(
             409: f"A request with this {IDEMPOTENCY_HEADER} is still in flight; retry after"
             " `Retry-After` seconds.",
             422: f"This {IDEMPOTENCY_HEADER} was used with another request; use a new key.",
-        }
+        },
+        headers={
+            409: {
+                RETRY_AFTER: header(
+                    RETRY_AFTER,
+                    required=False,
+                    description=f"When the {IDEMPOTENCY_HEADER} is in flight: seconds to wait"
+                    " before sending the request again.",
+                )
+            }
+        },
     )
     async def guard(
         request: Request,
         session: Session,
         owner_id: Annotated[uuid.UUID, Depends(owner)],
         key: Annotated[
-            str | None,
+            str | SkipJsonSchema[None],
             Header(
                 alias=IDEMPOTENCY_HEADER,
+                # Documented only: an invalid key is answered by `InvalidIdempotencyKey`.
+                json_schema_extra={"pattern": f"^[!-~]{{1,{MAX_KEY_LENGTH}}}$"},
                 description="Makes retries safe: the same key and body answer the first "
                 "response again (kept 24 h).",
             ),

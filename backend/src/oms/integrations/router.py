@@ -12,7 +12,15 @@ from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
 from oms.core.etags import etag
-from oms.core.openapi import examples, named_examples, problems
+from oms.core.openapi import (
+    examples,
+    gives_etag,
+    link,
+    links,
+    merge_responses,
+    named_examples,
+    problems,
+)
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.integrations import service
 from oms.integrations.schemas import (
@@ -55,7 +63,19 @@ _INVALID_CONFIGURATION_FIELDS = (
 )
 
 
-@router.get("/worker-configurations", response_model=WorkerConfigurationPage)
+def _fire_test_event(configuration_id: str) -> dict[str, object]:
+    return link(
+        "fireTestEvent",
+        "Send the configuration a test event.",
+        parameters={"configuration_id": configuration_id},
+    )
+
+
+@router.get(
+    "/worker-configurations",
+    response_model=WorkerConfigurationPage,
+    responses=links(200, fireTestEvent=_fire_test_event("$response.body#/items/0/id")),
+)
 async def list_worker_configurations(
     session: Session,
     _: ConfigReader,
@@ -71,12 +91,21 @@ async def list_worker_configurations(
     "/worker-configurations",
     response_model=WorkerConfigurationRead,
     status_code=status.HTTP_201_CREATED,
-    responses={
-        **problems(
+    responses=merge_responses(
+        problems(
             {400: _INVALID_CONFIGURATION_FIELDS, 409: "A configuration of this type has this name."}
         ),
-        **examples(201, **WORKER_CONFIGURATION_READ_EXAMPLES),
-    },
+        examples(201, **WORKER_CONFIGURATION_READ_EXAMPLES),
+        links(
+            201,
+            getWorkerConfiguration=link(
+                "getWorkerConfiguration",
+                "Read the configuration.",
+                parameters={"configuration_id": "$response.body#/id"},
+            ),
+            fireTestEvent=_fire_test_event("$response.body#/id"),
+        ),
+    ),
 )
 async def create_worker_configuration(
     session: Session,
@@ -95,7 +124,11 @@ async def create_worker_configuration(
     )
 
 
-@router.get("/worker-configurations/{configuration_id}", response_model=WorkerConfigurationRead)
+@router.get(
+    "/worker-configurations/{configuration_id}",
+    response_model=WorkerConfigurationRead,
+    responses=links(200, fireTestEvent=_fire_test_event("$request.path.configuration_id")),
+)
 async def get_worker_configuration(
     session: Session, _: ConfigReader, configuration_id: uuid.UUID
 ) -> WorkerConfigurationRead:
@@ -230,7 +263,7 @@ async def list_email_templates(session: Session, _: ConfigReader) -> list[EmailT
 @router.get(
     "/email-templates/{key}",
     response_model=EmailTemplateRead,
-    responses=problems({404: "No template has this key."}),
+    responses=merge_responses(problems({404: "No template has this key."}), gives_etag(200)),
 )
 async def get_email_template(key: TemplateKey, session: Session, _: ConfigReader) -> Response:
     return _template_response(await service.get_email_template(session, key))

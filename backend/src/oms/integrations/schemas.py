@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from oms.core.pagination import Page
 from oms.outbox import service as outbox
@@ -97,7 +98,15 @@ class WebhookSettings(BaseModel):
 
 
 class InventorySettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["warehouse_url"]},
+                {"required": ["apply_locally"], "properties": {"apply_locally": {"const": True}}},
+            ]
+        },
+    )
 
     direction: Literal["in", "out"] = Field(
         default="in", description="`in`: stock comes back (release); `out`: stock leaves."
@@ -107,7 +116,7 @@ class InventorySettings(BaseModel):
         description="Release the stock in OMS's own catalogue too. Off by default: the orders "
         "module already gives stock back when an order is cancelled or returned.",
     )
-    warehouse_url: AnyHttpUrl | None = None
+    warehouse_url: AnyHttpUrl | SkipJsonSchema[None] = None
     secret: str | None = Field(
         default=None, description="whsec_… signing warehouse calls; masked like a webhook's."
     )

@@ -11,7 +11,7 @@ from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
-from oms.core.openapi import examples, problems
+from oms.core.openapi import examples, gives_etag, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.core.timestamps import Moment
 from oms.orders import service
@@ -25,6 +25,17 @@ from oms.orders.schemas import (
 )
 
 router = APIRouter(prefix="/orders", tags=["orders"])
+
+_THE_ORDER = {"order_id": "$response.body#/id"}
+_READ_ORDER = link("getOrder", "Read the order placed.", parameters=_THE_ORDER)
+_LIST_TARGETS = link(
+    "listOrderTransitions", "The statuses the order may move to.", parameters=_THE_ORDER
+)
+_CHANGE_STATUS = link(
+    "changeOrderStatus",
+    "Move the order on, guarded by the version just answered.",
+    parameters={**_THE_ORDER, "header.If-Match": "$response.header.ETag"},
+)
 
 OrderCreator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
 OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
@@ -41,18 +52,20 @@ OrderCreationLimit = RateLimited(
     status_code=status.HTTP_201_CREATED,
     response_model=OrderRead,
     dependencies=[OrderCreationLimit],
-    responses={
-        201: {"headers": {"Location": {"schema": {"type": "string"}}}},
-        **problems(
+    responses=merge_responses(
+        problems(
             {
                 403: "Only staff may place an order for another customer (`customer_id`).",
                 409: "Not enough stock (`available`, `requested`), or no initial order status"
                 " is configured.",
                 422: "An item names an unknown or archived product, or `customer_id` no active"
                 " user.",
+                429: "Too many requests from this user or client address; see `Retry-After`.",
             }
         ),
-    },
+        gives_etag(201),
+        links(201, getOrder=_READ_ORDER, listTargets=_LIST_TARGETS, changeStatus=_CHANGE_STATUS),
+    ),
 )
 async def create_order(
     body: OrderCreate,
@@ -107,7 +120,10 @@ async def list_orders(
 @router.get(
     "/{order_id}",
     response_model=OrderRead,
-    responses={304: {"description": "If-None-Match matched: your copy is current."}},
+    responses={
+        304: {"description": "If-None-Match matched: your copy is current."},
+        **links(200, listTargets=_LIST_TARGETS, changeStatus=_CHANGE_STATUS),
+    },
 )
 async def get_order(
     order_id: uuid.UUID,
@@ -150,7 +166,18 @@ async def change_order_status(
     return Response(payload, media_type="application/json", headers={"ETag": etag(order.version)})
 
 
-@router.get("/{order_id}/transitions")
+@router.get(
+    "/{order_id}/transitions",
+    responses=links(
+        200,
+        changeStatus=link(
+            "changeOrderStatus",
+            "Move the order to the first status offered.",
+            parameters={"order_id": "$request.path.order_id"},
+            request_body={"status": "$response.body#/0/code"},
+        ),
+    ),
+)
 async def list_order_transitions(
     order_id: uuid.UUID, session: Session, user: OrderReader
 ) -> list[TargetStatus]:

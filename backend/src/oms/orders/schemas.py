@@ -9,11 +9,13 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     StrictInt,
     StringConstraints,
     field_validator,
     model_validator,
 )
+from pydantic.json_schema import SkipJsonSchema
 
 from oms.core.money import Money
 from oms.orders.countries import ISO_3166_ALPHA_2
@@ -106,6 +108,9 @@ OrderNumber = Annotated[str, BeforeValidator(_display_number), Field(examples=["
 Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
+_COUNTRY_CODES: list[JsonValue] = [*sorted(ISO_3166_ALPHA_2)]
+
+
 class ShippingAddress(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -116,7 +121,11 @@ class ShippingAddress(BaseModel):
     postal_code: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
     ]
-    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. DE.", examples=["DE"])
+    country: str = Field(
+        description="ISO 3166-1 alpha-2 code, e.g. DE (taken in any case).",
+        examples=["DE"],
+        json_schema_extra={"enum": _COUNTRY_CODES},
+    )
     phone: (
         Annotated[
             str,
@@ -137,12 +146,16 @@ class ShippingAddress(BaseModel):
 class OrderItemCreate(BaseModel):
     """One product, by id or by SKU, and how many."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"oneOf": [{"required": ["product_id"]}, {"required": ["sku"]}]},
+    )
 
-    product_id: uuid.UUID | None = None
+    # The document shows each as present or absent: a null one is taken as absent.
+    product_id: uuid.UUID | SkipJsonSchema[None] = None
     sku: (
         Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
+        | SkipJsonSchema[None]
     ) = None
     quantity: StrictInt = Field(ge=1, le=MAX_QUANTITY)
 

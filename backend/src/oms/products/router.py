@@ -11,7 +11,7 @@ from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
 from oms.core.money import MoneyInput
-from oms.core.openapi import examples, problems
+from oms.core.openapi import examples, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.products import service
 from oms.products.schemas import (
@@ -48,11 +48,34 @@ _PRODUCT_PROBLEMS = {
     422: "`category_id` names no category, or the category's attribute schema cannot be applied.",
 }
 
+_THE_PRODUCT = {"product_id": "$response.body#/id"}
+_READ_PRODUCT = link("getProduct", "Read the product.", parameters=_THE_PRODUCT)
+_UPDATE_PRODUCT = link("updateProduct", "Change the product.", parameters=_THE_PRODUCT)
+
+
+def _create_product_in(category_id: str) -> dict[str, object]:
+    return link(
+        "createProduct",
+        "Add a product to this category.",
+        request_body={"category_id": category_id},
+    )
+
+
+def _order_one_of(product_id: str) -> dict[str, object]:
+    return link(
+        "createOrder",
+        "Order one of this product.",
+        request_body={"items": [{"product_id": product_id, "quantity": 1}]},
+    )
+
 
 # Categories
 
 
-@router.get("/categories")
+@router.get(
+    "/categories",
+    responses=links(200, createProduct=_create_product_in("$response.body#/items/0/id")),
+)
 async def list_categories(
     session: Session,
     _: CatalogueReader,
@@ -73,7 +96,10 @@ async def get_category(
     "/categories",
     status_code=status.HTTP_201_CREATED,
     response_model=CategoryRead,
-    responses=problems({400: _BAD_ATTRIBUTE_SCHEMA, 409: "A category with this code exists."}),
+    responses=merge_responses(
+        problems({400: _BAD_ATTRIBUTE_SCHEMA, 409: "A category with this code exists."}),
+        links(201, createProduct=_create_product_in("$response.body#/id")),
+    ),
 )
 async def create_category(
     session: Session,
@@ -139,10 +165,11 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 
 @router.get(
     "/products",
-    responses={
-        **problems({400: "An `attr.<name>` filter is not valid."}),
-        **examples(200, page=PRODUCT_PAGE_EXAMPLE),
-    },
+    responses=merge_responses(
+        problems({400: "An `attr.<name>` filter is not valid."}),
+        examples(200, page=PRODUCT_PAGE_EXAMPLE),
+        links(200, createOrder=_order_one_of("$response.body#/items/0/id")),
+    ),
     description=(
         "Products ordered by SKU. Customers see active products only. "
         "`attr.<name>=<value>` filters on attributes (repeatable; a repeated name matches "
@@ -183,7 +210,18 @@ async def list_products(
     )
 
 
-@router.get("/products/{product_id}")
+@router.get(
+    "/products/{product_id}",
+    responses=links(
+        200,
+        updateProduct=link(
+            "updateProduct",
+            "Change the product.",
+            parameters={"product_id": "$request.path.product_id"},
+        ),
+        createOrder=_order_one_of("$response.body#/id"),
+    ),
+)
 async def get_product(
     session: Session, user: CatalogueReader, currency: ShopCurrency, product_id: uuid.UUID
 ) -> ProductRead:
@@ -197,7 +235,15 @@ async def get_product(
     "/products",
     status_code=status.HTTP_201_CREATED,
     response_model=ProductRead,
-    responses=problems(_PRODUCT_PROBLEMS),
+    responses=merge_responses(
+        problems(_PRODUCT_PROBLEMS),
+        links(
+            201,
+            getProduct=_READ_PRODUCT,
+            updateProduct=_UPDATE_PRODUCT,
+            createOrder=_order_one_of("$response.body#/id"),
+        ),
+    ),
 )
 async def create_product(
     session: Session,

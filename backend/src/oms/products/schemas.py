@@ -13,6 +13,7 @@ from pydantic import (
     StringConstraints,
     model_validator,
 )
+from pydantic.config import JsonDict
 
 from oms.core.money import Money, MoneyInput
 from oms.products.models import Product
@@ -69,8 +70,35 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+_NULL = {"type": "null"}
+
+
+def _null_only_where_allowed(schema: JsonDict, model: type[BaseModel]) -> None:
+    """The document shows `null` only for the fields a patch may set to null."""
+    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
+    properties = schema.get("properties")
+    assert isinstance(properties, dict)
+    for name, member in properties.items():
+        if name in nullable or not isinstance(member, dict):
+            continue
+        variants = member.get("anyOf")
+        if not isinstance(variants, list) or _NULL not in variants:
+            continue
+        others = [variant for variant in variants if variant != _NULL]
+        del member["anyOf"]
+        if "default" in member and member["default"] is None:
+            del member["default"]
+        only = others[0] if len(others) == 1 else None
+        if isinstance(only, dict):
+            member.update(only)
+        else:
+            member["anyOf"] = others
+
+
 class Patch(Strict):
     """A partial update: absent fields stay; `null` only where `NULLABLE` allows it."""
+
+    model_config = ConfigDict(json_schema_extra=_null_only_where_allowed)
 
     NULLABLE: ClassVar[frozenset[str]] = frozenset()
 

@@ -97,3 +97,18 @@ async def test_a_cursor_holding_an_unstorable_value_is_400(
             await _assert_refused(client, admin, url, "cursor", cursor)
             checked += 1
     assert checked >= 5
+
+
+async def test_a_number_is_not_a_date_time(app: FastAPI, client: AsyncClient, admin: Actor) -> None:
+    checked = 0
+    for url, parameters in _listings(app):
+        for parameter in parameters:
+            if any(schema.get("format") == "date-time" for schema in _schemas(parameter)):
+                for value in ("0.5", "1700000000", "2026-12", "yesterday"):
+                    await _assert_refused(client, admin, url, parameter["name"], value)
+                ok = await client.get(
+                    url, params={parameter["name"]: "2026-12-01T09:30:00Z"}, headers=admin.headers
+                )
+                assert ok.status_code == 200, ok.text
+                checked += 1
+    assert checked >= 2

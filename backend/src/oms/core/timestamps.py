@@ -2,13 +2,26 @@
 
 Python reads `0001-01-01T00:00:00+14:00` or `9999-12-31T23:59:59-14:00` without complaint,
 but in UTC they fall in the years 0 and 10000, which the driver cannot send; they are the
-client's mistake and are refused as such (400), not left to fail in the database.
+client's mistake and are refused as such (400), not left to fail in the database. Pydantic
+would also read a number (`0.5`) as seconds since 1970; the document says ISO 8601, so
+only a string shaped like one is taken.
 """
 
+import re
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
+
+ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
+
+
+def _iso_8601(value: Any) -> Any:
+    if isinstance(value, str) and not ISO_DATE_TIME.match(value):
+        raise ValueError("must be an ISO 8601 date-time, e.g. 2026-12-01T09:30:00Z")
+    if isinstance(value, int | float):
+        raise ValueError("must be an ISO 8601 date-time string, not a number")
+    return value
 
 
 def _storable(moment: datetime) -> datetime:
@@ -19,5 +32,5 @@ def _storable(moment: datetime) -> datetime:
     return moment
 
 
-Moment = Annotated[datetime, AfterValidator(_storable)]
+Moment = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_storable)]
 """An ISO 8601 date-time within the years 1 to 9999 in UTC."""

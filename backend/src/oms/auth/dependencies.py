@@ -11,6 +11,7 @@ from oms.auth.errors import InvalidToken, MissingPermission
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.auth.tokens import TokenVerifier
+from oms.core import audit
 from oms.core.idempotency import IdempotentRequest, idempotency
 from oms.core.openapi import may_raise
 
@@ -29,7 +30,9 @@ async def current_principal(
     if not token:
         raise InvalidToken()
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(token)
+    principal = await verifier.verify(token)
+    audit.identify(principal.user_id, principal.email, principal.roles)
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

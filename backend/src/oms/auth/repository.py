@@ -232,6 +232,18 @@ async def any_locked(session: AsyncSession, keys: Sequence[str]) -> bool:
     return bool(locked)
 
 
+async def locks_of(session: AsyncSession, keys: Sequence[str]) -> dict[str, datetime]:
+    """Until when each of `keys` that is locked now stays locked."""
+    rows = await session.execute(
+        text(
+            "SELECT key, locked_until FROM login_failures"
+            " WHERE key = ANY(:keys) AND locked_until > now()"
+        ),
+        {"keys": list(keys)},
+    )
+    return dict(rows.tuples())
+
+
 _RECORD_FAILURE = text(
     """
     INSERT INTO login_failures AS f (key, failures, window_started_at, locked_until)

@@ -20,6 +20,7 @@ from oms.auth.models import User
 from oms.auth.passwords import verify_password
 from oms.auth.permissions import known_roles
 from oms.auth.tokens import issue_access_token
+from oms.core import audit
 from oms.core.settings import Settings
 
 
@@ -115,10 +116,24 @@ async def sign_in(
             lockout=lockout,
         )
         await repository.purge_stale_login_failures(session, window)
+        await _record_lockouts(session, [account_key, address_key])
         raise InvalidCredentials()
     await repository.clear_login_failures(session, account_key)
     await repository.purge_expired_refresh_families(session)
     return await _issue_pair(session, user, ring, settings)
+
+
+async def _record_lockouts(session: AsyncSession, keys: list[str]) -> None:
+    """None of `keys` was locked before this failure: those locked now were locked by it."""
+    for key, until in (await repository.locks_of(session, keys)).items():
+        kind, _, name = key.partition(":")
+        audit.record(
+            session,
+            action="sign_in.locked_out",
+            entity=kind,
+            entity_id=name,
+            after={"locked_until": until},
+        )
 
 
 async def refresh(

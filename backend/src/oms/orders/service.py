@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
+from oms.core import audit
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.orders import pricing, repository
@@ -171,6 +172,14 @@ async def change_status(
             note=change.note,
         ),
         occurred_at=now,
+    )
+    audit.record(
+        session,
+        action="order.status_changed",
+        entity="order",
+        entity_id=order.id,
+        before={"status": move.source.code},
+        after={"status": move.target.code, "note": change.note, "number": order.number},
     )
     return order
 

@@ -5,10 +5,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from oms.audit import service
-from oms.audit.schemas import AuditEntryRead, AuditFilter
+from oms.audit.schemas import AuditEntryRead, AuditFilter, Moment
 from oms.auth.dependencies import Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
@@ -33,10 +32,10 @@ def audit_filter(
         str | None, Query(max_length=64, description="What was done: `product.updated`, ...")
     ] = None,
     since: Annotated[
-        AwareDatetime | None, Query(description="At or after this moment (with its offset).")
+        Moment | None, Query(description="At or after this moment (with its offset).")
     ] = None,
     until: Annotated[
-        AwareDatetime | None, Query(description="Before this moment (with its offset).")
+        Moment | None, Query(description="Before this moment (with its offset).")
     ] = None,
 ) -> AuditFilter:
     return AuditFilter(

@@ -48,11 +48,15 @@ async def test_inserting_stays_possible_after_a_refusal(app: FastAPI, engine: As
     assert len(await recorded(engine, "test.done")) == 2
 
 
+async def _failing_change(app: FastAPI) -> None:
+    async with app.state.sessions() as session, session.begin():
+        audit.record(session, action="test.done", entity="test", entity_id="1")
+        raise RuntimeError("the change fails")
+
+
 async def test_a_rolled_back_change_leaves_no_entry(app: FastAPI, engine: AsyncEngine) -> None:
     with pytest.raises(RuntimeError):
-        async with app.state.sessions() as session, session.begin():
-            audit.record(session, action="test.done", entity="test", entity_id="1")
-            raise RuntimeError("the change fails")
+        await _failing_change(app)
 
     assert await recorded(engine, "test.done") == []
 

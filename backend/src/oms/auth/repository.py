@@ -241,7 +241,7 @@ async def locks_of(session: AsyncSession, keys: Sequence[str]) -> dict[str, date
         ),
         {"keys": list(keys)},
     )
-    return dict(rows.tuples())
+    return {row[0]: row[1] for row in rows}
 
 
 _RECORD_FAILURE = text(

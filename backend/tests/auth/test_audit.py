@@ -5,8 +5,8 @@ from httpx import AsyncClient
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from oms.auth.permissions import Role
 from oms.auth.cli import NewUser, create_user_from_cli
+from oms.auth.permissions import Role
 from tests.actors import Actor
 from tests.audit_trail import TEST_CLIENT_ADDRESS, only, recorded
 from tests.auth.conftest import AppFactory, client_from

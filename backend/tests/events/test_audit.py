@@ -32,10 +32,12 @@ async def test_worker_configuration_changes_are_recorded_with_secrets_masked(
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
     first, second = _secret(), _secret()
-    body = {"worker_type": "webhook", "name": "ERP", "settings": {"url": "https://erp.example"}}
-    configuration_id = await create_configuration(
-        client, admin, {**body, "settings": {**body["settings"], "secret": first}}
-    )
+    body = {
+        "worker_type": "webhook",
+        "name": "ERP",
+        "settings": {"url": "https://erp.example", "secret": first},
+    }
+    configuration_id = await create_configuration(client, admin, body)
     url = f"{CONFIGURATIONS}/{configuration_id}"
     changed = await client.patch(
         url,

@@ -24,7 +24,7 @@ from oms.orders.errors import (
 )
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter
-from oms.orders.schemas import OrderCreate, OrderSummary, StatusChange
+from oms.orders.schemas import OrderCreate, OrderSummary, StatusChange, format_number
 from oms.orders.snapshot import order_snapshot
 from oms.outbox import service as outbox
 from oms.products import service as products
@@ -179,7 +179,11 @@ async def change_status(
         entity="order",
         entity_id=order.id,
         before={"status": move.source.code},
-        after={"status": move.target.code, "note": change.note, "number": order.number},
+        after={
+            "status": move.target.code,
+            "note": change.note,
+            "number": format_number(order.number),
+        },
     )
     return order
 

@@ -116,10 +116,10 @@ async def test_a_lock_out_is_recorded_once_with_the_account_and_the_address(
 async def test_an_address_lock_out_names_the_address(
     app_with: AppFactory, engine: AsyncEngine
 ) -> None:
-    async with app_with(login_max_failures=100, login_max_failures_per_address=3) as app:
-        async with client_from(app, "10.6.6.6") as attacker:
-            for number in range(3):
-                await login(attacker, f"guess{number}@example.com", "wrong")
+    settings = {"login_max_failures": 100, "login_max_failures_per_address": 3}
+    async with app_with(**settings) as app, client_from(app, "10.6.6.6") as attacker:
+        for number in range(3):
+            await login(attacker, f"guess{number}@example.com", "wrong")
 
     entry = await only(engine, "sign_in.locked_out")
     assert (entry["entity"], entry["entity_id"]) == ("address", "10.6.6.6")

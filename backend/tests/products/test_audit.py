@@ -76,3 +76,16 @@ async def test_a_refused_product_change_records_nothing(
 
     assert taken.status_code == 409
     assert await recorded(engine, "product.updated") == []
+
+
+async def test_a_save_that_changes_nothing_records_nothing(
+    client: AsyncClient, manager: Actor, engine: AsyncEngine, electronics: dict[str, Any]
+) -> None:
+    product = await create_product(client, manager, electronics, "KETTLE-1", price="10.00")
+
+    same = await client.patch(
+        f"{PRODUCTS}/{product['id']}", json={"price": "10.00"}, headers=manager.headers
+    )
+
+    assert same.status_code == 200
+    assert await recorded(engine, "product.updated") == []

@@ -157,15 +157,14 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
         await repository.revoke_families_of_user(session, user.id, "password-set")
         audit.record(session, action="user.password_reset", entity="user", entity_id=user.id)
     user = await save_user(session, user)
-    if audited_fields(user) != before:
-        audit.record(
-            session,
-            action="user.updated",
-            entity="user",
-            entity_id=user.id,
-            before=before,
-            after=audited_fields(user),
-        )
+    audit.record(
+        session,
+        action="user.updated",
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after=audited_fields(user),
+    )
     return user
 
 

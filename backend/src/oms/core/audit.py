@@ -146,11 +146,14 @@ def record(
 ) -> None:
     """Add one entry to the audit log, written with the session's transaction.
 
-    With both `before` and `after`, only the fields that differ are kept.
+    With both `before` and `after`, only the fields that differ are kept, and an update that
+    changed no field is not recorded.
     """
     plain_before, plain_after = _plain(before), _plain(after)
     if plain_before is not None and plain_after is not None:
         plain_before, plain_after = _changed_only(plain_before, plain_after)
+        if not plain_before and not plain_after:
+            return
     context = current_context()
     session.add(
         AuditEntry(

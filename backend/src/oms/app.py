@@ -6,10 +6,12 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from oms import __version__
+from oms.audit.router import router as audit_router
 from oms.auth import router as auth_router
 from oms.auth import service as auth
 from oms.auth import users_router
 from oms.branding.router import router as branding_router
+from oms.core.audit import AuditContextMiddleware
 from oms.core.client_timeouts import BodyTimeoutMiddleware
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.errors import install_error_handlers
@@ -88,6 +90,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     )
     app.add_middleware(BodyTimeoutMiddleware, seconds=settings.client_body_timeout)
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(AuditContextMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)
     app.include_router(outbox_router.public_router)
@@ -105,4 +108,5 @@ def _api_router() -> APIRouter:
     router.include_router(integrations_router)
     router.include_router(workflow_router)
     router.include_router(orders_router)
+    router.include_router(audit_router)
     return router

@@ -5,6 +5,7 @@ import importlib
 MODEL_MODULES: tuple[str, ...] = (
     "oms.auth.models",
     "oms.branding.models",
+    "oms.core.audit",
     "oms.core.idempotency",
     "oms.outbox.models",
     "oms.integrations.models",

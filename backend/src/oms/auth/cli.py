@@ -9,6 +9,7 @@ from oms.auth.errors import EmailTaken
 from oms.auth.permissions import Role
 from oms.auth.schemas import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, Email, NewPassword
 from oms.auth.users import create_user
+from oms.core import audit
 from oms.core.db import create_engine, create_sessionmaker
 from oms.core.startup_errors import StartupError
 
@@ -44,15 +45,16 @@ class NewUser:
 async def create_user_from_cli(url: str, new_user: NewUser) -> uuid.UUID:
     engine = create_engine(url)
     try:
-        async with create_sessionmaker(engine)() as session, session.begin():
-            user = await create_user(
-                session,
-                email=new_user.email,
-                password=new_user.password,
-                full_name=new_user.full_name,
-                roles=new_user.roles,
-            )
-            return user.id
+        with audit.acting_from("cli"):
+            async with create_sessionmaker(engine)() as session, session.begin():
+                user = await create_user(
+                    session,
+                    email=new_user.email,
+                    password=new_user.password,
+                    full_name=new_user.full_name,
+                    roles=new_user.roles,
+                )
+                return user.id
     except EmailTaken as error:
         raise StartupError(f"a user with the email {new_user.email} already exists") from error
     finally:

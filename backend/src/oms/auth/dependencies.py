@@ -11,6 +11,7 @@ from oms.auth.errors import InvalidToken, MissingPermission
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.auth.tokens import TokenVerifier
+from oms.core import audit
 from oms.core.idempotency import IdempotentRequest, idempotency
 from oms.core.openapi import may_raise
 from oms.core.rate_limits import Quota, RateLimiter, client_address
@@ -31,7 +32,9 @@ async def current_principal(
     if not token:
         raise InvalidToken()
     verifier: TokenVerifier = request.app.state.token_verifier
-    return await verifier.verify(token)
+    principal = await verifier.verify(token)
+    audit.identify(principal.user_id, principal.email, principal.roles)
+    return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
     USERS_MANAGE = "users:manage"
+    AUDIT_READ = "audit:read"
     PROFILE = "profile"
 
 

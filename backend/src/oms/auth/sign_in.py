@@ -20,6 +20,7 @@ from oms.auth.models import User
 from oms.auth.passwords import verify_password
 from oms.auth.permissions import known_roles
 from oms.auth.tokens import issue_access_token
+from oms.core import audit
 from oms.core.settings import Settings
 
 
@@ -104,6 +105,14 @@ async def _count_failure(
     pause = _pause_after(failures, allowed, settings)
     if pause is not None:
         await repository.pause_logins(session, key, pause)
+        entity, name = ("account", account) if account else ("address", key.partition(":")[2])
+        audit.record(
+            session,
+            action="sign_in.paused",
+            entity=entity,
+            entity_id=name,
+            after={"failures": failures, "paused_seconds": round(pause.total_seconds())},
+        )
 
 
 async def sign_in(

@@ -24,6 +24,7 @@ from oms.auth.principal import Principal
 from oms.auth.repository import UserFilter
 from oms.auth.schemas import UserRead
 from oms.auth.sign_in import normalize_email, unlock_sign_in
+from oms.core import audit
 from oms.core.db_errors import violations_as
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.core.settings import Settings
@@ -46,6 +47,16 @@ async def save_user(session: AsyncSession, user: User) -> User:
         return await repository.save_user(session, user)
 
 
+def audited_fields(user: User) -> dict[str, object]:
+    """What the audit log shows of a user: never the password hash."""
+    return {
+        "email": user.email,
+        "full_name": user.full_name,
+        "roles": sorted(user.roles),
+        "is_active": user.is_active,
+    }
+
+
 async def create_user(
     session: AsyncSession,
     *,
@@ -63,7 +74,11 @@ async def create_user(
         roles=sorted(role.value for role in roles),
         password_hash=await hash_password(password) if password is not None else None,
     )
-    return await add_user(session, user)
+    user = await add_user(session, user)
+    audit.record(
+        session, action="user.created", entity="user", entity_id=user.id, after=audited_fields(user)
+    )
+    return user
 
 
 async def register_customer(
@@ -132,6 +147,7 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
     if changes.roles is not None or changes.is_active is not None:
         await repository.lock_admin_set(session)
     user = await require_user(session, user_id)
+    before = audited_fields(user)
     new_roles = (
         sorted(role.value for role in changes.roles) if changes.roles is not None else user.roles
     )
@@ -154,7 +170,17 @@ async def update_user(session: AsyncSession, user_id: uuid.UUID, changes: UserCh
         user.password_hash = await hash_password(changes.password)
         _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-set")
-    return await save_user(session, user)
+        audit.record(session, action="user.password_reset", entity="user", entity_id=user.id)
+    user = await save_user(session, user)
+    audit.record(
+        session,
+        action="user.updated",
+        entity="user",
+        entity_id=user.id,
+        before=before,
+        after=audited_fields(user),
+    )
+    return user
 
 
 async def update_profile(
@@ -168,7 +194,15 @@ async def update_profile(
     """One's own profile: the name, and the password given the current one. Never roles or
     the active flag."""
     user = await require_user(session, principal.user_id)
-    if full_name is not None:
+    if full_name is not None and full_name != user.full_name:
+        audit.record(
+            session,
+            action="user.updated",
+            entity="user",
+            entity_id=user.id,
+            before={"full_name": user.full_name},
+            after={"full_name": full_name},
+        )
         user.full_name = full_name
     if new_password is not None:
         if user.external_subject is not None:
@@ -180,6 +214,7 @@ async def update_profile(
         user.password_hash = await hash_password(new_password)
         _revoke_access_tokens(user)
         await repository.revoke_families_of_user(session, user.id, "password-changed")
+        audit.record(session, action="user.password_changed", entity="user", entity_id=user.id)
     return await save_user(session, user)
 
 
@@ -188,6 +223,13 @@ async def unlock_user_sign_in(session: AsyncSession, user_id: uuid.UUID, by: Pri
     address (an address's own count across accounts stays)."""
     user = await require_user(session, user_id)
     cleared = await unlock_sign_in(session, user.email)
+    audit.record(
+        session,
+        action="user.sign_in_unlocked",
+        entity="user",
+        entity_id=user.id,
+        after={"counters_cleared": cleared},
+    )
     log.info(
         "sign-in unlocked",
         user_id=str(user.id),

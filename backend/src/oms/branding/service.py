@@ -20,6 +20,7 @@ from oms.branding.errors import (
 )
 from oms.branding.models import Branding
 from oms.branding.schemas import BrandingRead, BrandingWrite, LegalLink
+from oms.core import audit
 from oms.core.etags import etag, if_match_passes
 
 __all__ = ["BrandingRead", "current_branding", "shop_currency"]
@@ -77,15 +78,24 @@ def _touch(row: Branding, actor: uuid.UUID) -> None:
     row.updated_by = actor
 
 
+def _audit(session: AsyncSession, action: str, before: BrandingRead, after: BrandingRead) -> None:
+    audit.record(
+        session, action=action, entity="branding", entity_id="shop", before=before, after=after
+    )
+
+
 async def replace_branding(
     session: AsyncSession, data: BrandingWrite, *, if_match: str | None, actor: uuid.UUID
 ) -> BrandingRead:
     row = await _for_change(session, if_match)
+    before = _read(row)
     for field, value in data.model_dump(mode="json").items():
         setattr(row, field, value)
     _touch(row, actor)
     await session.flush()
-    return _read(row)
+    after = _read(row)
+    _audit(session, "branding.replaced", before, after)
+    return after
 
 
 async def set_image(
@@ -107,22 +117,28 @@ async def set_image(
     except images.NotAnImage as error:
         raise InvalidImage(f"The {slot} is not a valid {content_type} image: {error}.") from error
     row = await _for_change(session, if_match)
+    before = _read(row)
     digest = hashlib.sha256(data).hexdigest()
     await repository.add_asset(session, digest, content_type, data)
     setattr(row, slot, digest)
     _touch(row, actor)
     await session.flush()
-    return _read(row)
+    after = _read(row)
+    _audit(session, f"branding.{slot}_set", before, after)
+    return after
 
 
 async def remove_image(
     session: AsyncSession, slot: ImageSlot, *, if_match: str | None, actor: uuid.UUID
 ) -> BrandingRead:
     row = await _for_change(session, if_match)
+    before = _read(row)
     setattr(row, slot, None)
     _touch(row, actor)
     await session.flush()
-    return _read(row)
+    after = _read(row)
+    _audit(session, f"branding.{slot}_removed", before, after)
+    return after
 
 
 async def asset(session: AsyncSession, digest: str) -> Asset:

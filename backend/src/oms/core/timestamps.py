@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator
 
 ISO_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}")
 
@@ -32,5 +32,6 @@ def _storable(moment: datetime) -> datetime:
     return moment
 
 
-Moment = Annotated[datetime, BeforeValidator(_iso_8601), AfterValidator(_storable)]
-"""An ISO 8601 date-time within the years 1 to 9999 in UTC."""
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_8601), AfterValidator(_storable)]
+"""An ISO 8601 date-time with its UTC offset (a moment, not a wall-clock time somewhere),
+within the years 1 to 9999 in UTC."""

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.core import audit
 from oms.core.errors import InvalidFields, ProblemError, field_error
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
@@ -173,6 +174,26 @@ def _refuse_masked_secret(settings: dict[str, Any]) -> None:
             )
 
 
+def _audit_configuration(
+    session: AsyncSession,
+    action: str,
+    *,
+    before: WorkerConfigurationRead | None = None,
+    after: WorkerConfigurationRead | None = None,
+) -> None:
+    """Recorded as the API shows a configuration: secrets masked."""
+    shown = after or before
+    assert shown is not None
+    audit.record(
+        session,
+        action=action,
+        entity="worker_configuration",
+        entity_id=shown.id,
+        before=before,
+        after=after,
+    )
+
+
 async def create_configuration(
     session: AsyncSession, body: WorkerConfigurationCreate
 ) -> WorkerConfigurationRead:
@@ -190,7 +211,9 @@ async def create_configuration(
         settings=_with_secret(body.worker_type, settings),
     )
     await repository.add_configuration(session, configuration)
-    return configuration_read(configuration)
+    created = configuration_read(configuration)
+    _audit_configuration(session, "worker_configuration.created", after=created)
+    return created
 
 
 def _kept_secrets(new: dict[str, Any], stored: dict[str, Any]) -> dict[str, Any]:
@@ -211,6 +234,7 @@ async def update_configuration(
     configuration = await _get(session, configuration_id, for_update=True)
     if body.worker_type != configuration.worker_type:
         raise WorkerTypeMismatch(configuration.worker_type, body.worker_type)
+    before = configuration_read(configuration)
     if body.name is not None:
         await _ensure_unique_name(session, configuration.worker_type, body.name, configuration.id)
         configuration.name = body.name
@@ -226,12 +250,16 @@ async def update_configuration(
         configuration.settings = _with_secret(configuration.worker_type, settings)
     configuration.updated_at = datetime.now(UTC)
     await repository.save_configuration(session, configuration)
-    return configuration_read(configuration)
+    after = configuration_read(configuration)
+    _audit_configuration(session, "worker_configuration.updated", before=before, after=after)
+    return after
 
 
 async def delete_configuration(session: AsyncSession, configuration_id: uuid.UUID) -> None:
     configuration = await _get(session, configuration_id, for_update=True)
+    before = configuration_read(configuration)
     await repository.delete_configuration(session, configuration)
+    _audit_configuration(session, "worker_configuration.deleted", before=before)
 
 
 async def fire_test_event(
@@ -360,6 +388,25 @@ def _template_read(key: str, edited: EmailTemplate | None) -> EmailTemplateRead:
     )
 
 
+def _template_shown(key: str, edited: EmailTemplate | None) -> EmailTemplateRead | None:
+    """The template `key` as it reads now; None when there is no such template."""
+    if edited is None and key not in email_templates.shipped():
+        return None
+    return _template_read(key, edited)
+
+
+def _audit_template(
+    session: AsyncSession,
+    action: str,
+    key: str,
+    before: EmailTemplateRead | None,
+    after: EmailTemplateRead | None,
+) -> None:
+    audit.record(
+        session, action=action, entity="email_template", entity_id=key, before=before, after=after
+    )
+
+
 async def list_email_templates(session: AsyncSession) -> list[EmailTemplateRead]:
     edited = {row.key: row for row in await repository.edited_templates(session)}
     keys = sorted(edited.keys() | email_templates.shipped().keys())
@@ -428,6 +475,7 @@ async def put_email_template(
     row = await repository.edited_template(session, key, lock=True)
     if row is not None and not if_match_passes(if_match, row.version):
         raise StaleEmailTemplate(etag(row.version))
+    before = _template_shown(key, row)
     if row is None:
         if if_match is not None and not if_match_passes(if_match, 0):
             raise StaleEmailTemplate(etag(0))
@@ -441,14 +489,19 @@ async def put_email_template(
     row.updated_at = datetime.now(UTC)
     row.updated_by = actor
     await session.flush()
-    return _template_read(key, row)
+    after = _template_read(key, row)
+    _audit_template(session, "email_template.put", key, before, after)
+    return after
 
 
 async def reset_email_template(session: AsyncSession, key: str) -> None:
     row = await repository.edited_template(session, key, lock=True)
     if row is None:
         raise EditedTemplateNotFound(key)
+    before = _template_read(key, row)
     await repository.delete_edited_template(session, row)
+    after = _template_shown(key, None)
+    _audit_template(session, "email_template.reset", key, before, after)
 
 
 async def preview_email_template(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
+from oms.core import audit
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.orders import pricing, repository
@@ -23,7 +24,7 @@ from oms.orders.errors import (
 )
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter
-from oms.orders.schemas import OrderCreate, OrderSummary, StatusChange
+from oms.orders.schemas import OrderCreate, OrderSummary, StatusChange, format_number
 from oms.orders.snapshot import order_snapshot
 from oms.outbox import service as outbox
 from oms.products import service as products
@@ -170,6 +171,18 @@ async def change_status(
             note=change.note,
         ),
         occurred_at=now,
+    )
+    audit.record(
+        session,
+        action="order.status_changed",
+        entity="order",
+        entity_id=order.id,
+        before={"status": move.source.code},
+        after={
+            "status": move.target.code,
+            "note": change.note,
+            "number": format_number(order.number),
+        },
     )
     return order
 

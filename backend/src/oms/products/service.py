@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.core import audit
 from oms.core.db_errors import violations_as
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
@@ -83,6 +84,27 @@ PRODUCT_CATEGORY_FK = "fk_products_category_id_categories"
 SKU_UNIQUE = "uq_products_sku_lower"
 
 
+def _category_fields(category: Category) -> dict[str, Any]:
+    return {
+        "code": category.code,
+        "name": category.name,
+        "attribute_schema": category.attribute_schema,
+    }
+
+
+def _product_fields(product: Product) -> dict[str, Any]:
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "description": product.description,
+        "category_id": product.category_id,
+        "price": product.price,
+        "stock": product.stock,
+        "active": product.active,
+        "attributes": product.attributes,
+    }
+
+
 # Categories
 
 
@@ -113,6 +135,13 @@ async def create_category(
     # A concurrent create may take the code first.
     async with violations_as(session, {CATEGORY_CODE_UNIQUE: CategoryCodeTaken(data.code)}):
         await repository.add(session, category)
+    audit.record(
+        session,
+        action="category.created",
+        entity="category",
+        entity_id=category.id,
+        after=_category_fields(category),
+    )
     return category
 
 
@@ -145,6 +174,7 @@ async def update_category(
     category = await repository.category_by_id(session, category_id, lock="update")
     if category is None:
         raise CategoryNotFound(category_id)
+    before = _category_fields(category)
     changes = data.changes()
     if "code" in changes and changes["code"] != category.code:
         in_use = await repository.product_count_in_category(session, category.id)
@@ -162,6 +192,14 @@ async def update_category(
         setattr(category, field, value)
     async with violations_as(session, {CATEGORY_CODE_UNIQUE: CategoryCodeTaken(category.code)}):
         await repository.save(session, category)
+    audit.record(
+        session,
+        action="category.updated",
+        entity="category",
+        entity_id=category.id,
+        before=before,
+        after=_category_fields(category),
+    )
     return category
 
 
@@ -176,6 +214,13 @@ async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None
     in_use_now = CategoryInUse(category.code, 1, "be deleted")
     async with violations_as(session, {PRODUCT_CATEGORY_FK: in_use_now}):
         await repository.delete(session, category)
+    audit.record(
+        session,
+        action="category.deleted",
+        entity="category",
+        entity_id=category_id,
+        before=_category_fields(category),
+    )
 
 
 # Products
@@ -228,6 +273,13 @@ async def create_product(
     product = Product(**data.model_dump())
     async with violations_as(session, {SKU_UNIQUE: SkuTaken(data.sku)}):
         await repository.add(session, product)
+    audit.record(
+        session,
+        action="product.created",
+        entity="product",
+        entity_id=product.id,
+        after=_product_fields(product),
+    )
     return product
 
 
@@ -239,6 +291,7 @@ async def update_product(
     product = (await repository.lock_products(session, [product_id])).get(product_id)
     if product is None:
         raise ProductNotFound(product_id)
+    before = _product_fields(product)
     changes = data.changes()
     if "attributes" in changes:
         check_size(changes["attributes"], "attributes", limits.attributes_bytes)
@@ -257,6 +310,17 @@ async def update_product(
         setattr(product, field, value)
     async with violations_as(session, {SKU_UNIQUE: SkuTaken(product.sku)}):
         await repository.save(session, product)
+    after = _product_fields(product)
+    # A stock correction is told apart from other edits, so it can be filtered for.
+    stock_only = {key for key in after if after[key] != before[key]} == {"stock"}
+    audit.record(
+        session,
+        action="product.stock_changed" if stock_only else "product.updated",
+        entity="product",
+        entity_id=product.id,
+        before=before,
+        after=after,
+    )
     return product
 
 
@@ -268,3 +332,11 @@ async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
     if product.active:
         product.active = False
         await repository.save(session, product)
+        audit.record(
+            session,
+            action="product.archived",
+            entity="product",
+            entity_id=product.id,
+            before={"active": True},
+            after={"active": False},
+        )

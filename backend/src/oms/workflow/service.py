@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.auth import service as auth
+from oms.core import audit
 from oms.core.db_errors import violations_as
 from oms.core.errors import Conflict, ProblemError
 from oms.workflow import engine, graph, repository
@@ -218,11 +219,16 @@ async def create_status(session: AsyncSession, data: StatusCreate) -> StatusRead
     )
     async with violations_as(session, _status_refusals(data.code)):
         await repository.add(session, row)
-    return StatusRead.model_validate(row)
+    created = StatusRead.model_validate(row)
+    audit.record(
+        session, action="status.created", entity="status", entity_id=row.code, after=created
+    )
+    return created
 
 
 async def update_status(session: AsyncSession, code: str, data: StatusUpdate) -> StatusRead:
     row = await _status_row(session, code, lock=True)
+    before = StatusRead.model_validate(row)
     changes = data.model_dump(exclude_unset=True)
     for field in (
         "code",
@@ -264,7 +270,16 @@ async def update_status(session: AsyncSession, code: str, data: StatusUpdate) ->
         for field, value in changes.items():
             setattr(row, field, value)
         await session.flush()
-    return StatusRead.model_validate(row)
+    after = StatusRead.model_validate(row)
+    audit.record(
+        session,
+        action="status.updated",
+        entity="status",
+        entity_id=row.code,
+        before=before,
+        after=after,
+    )
+    return after
 
 
 async def delete_status(session: AsyncSession, code: str) -> None:
@@ -274,8 +289,10 @@ async def delete_status(session: AsyncSession, code: str) -> None:
         raise InitialStatusRequired(
             f"{code!r} is the initial status; make another status initial before deleting it."
         )
+    before = StatusRead.model_validate(row)
     async with violations_as(session, _status_refusals(code)):
         await repository.delete(session, row)
+    audit.record(session, action="status.deleted", entity="status", entity_id=code, before=before)
 
 
 async def _ensure_code_unused(session: AsyncSession, code: str) -> None:
@@ -366,18 +383,36 @@ async def create_transition(session: AsyncSession, data: TransitionCreate) -> Tr
         },
     ):
         await repository.add(session, row)
-    return TransitionRead.model_validate(row)
+    created = TransitionRead.model_validate(row)
+    audit.record(
+        session, action="transition.created", entity="transition", entity_id=row.id, after=created
+    )
+    return created
 
 
 async def update_transition(
     session: AsyncSession, transition_id: uuid.UUID, data: TransitionUpdate
 ) -> TransitionRead:
     row = await _transition_row(session, transition_id)
+    before = TransitionRead.model_validate(row)
     row.roles = sorted(role.value for role in set(data.roles))
     await session.flush()
-    return TransitionRead.model_validate(row)
+    after = TransitionRead.model_validate(row)
+    audit.record(
+        session,
+        action="transition.updated",
+        entity="transition",
+        entity_id=row.id,
+        before=before,
+        after=after,
+    )
+    return after
 
 
 async def delete_transition(session: AsyncSession, transition_id: uuid.UUID) -> None:
     row = await _transition_row(session, transition_id)
+    before = TransitionRead.model_validate(row)
     await repository.delete(session, row)
+    audit.record(
+        session, action="transition.deleted", entity="transition", entity_id=row.id, before=before
+    )

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
         ge=1024,
         description="Largest logo or favicon (bytes); at most `max_body_bytes` is ever read.",
     )
+    config_file: Path | None = Field(
+        default=None,
+        description="A configuration document (docs/configuration.md) applied at start-up.",
+    )
     public_url: str = Field(
         default="http://localhost:3000",
         description="Where users reach OMS; the issuer of its own tokens.",

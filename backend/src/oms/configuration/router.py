@@ -1,5 +1,6 @@
 """HTTP endpoints of configuration as code: export the whole configuration, import one."""
 
+import os
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
@@ -35,6 +36,7 @@ def _options(request: Request) -> service.ImportOptions:
             max_bytes=settings.max_image_bytes,
             allowed_networks=settings.webhook_allowed_networks,
         ),
+        environment=dict(os.environ),
     )
 
 

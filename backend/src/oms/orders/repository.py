@@ -126,4 +126,4 @@ def _matching(text: str) -> ColumnElement[bool]:
 
 async def counts_by_status(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Order.status, func.count()).group_by(Order.status))
-    return {status: int(count) for status, count in rows.tuples()}
+    return {status: int(count) for status, count in rows}

@@ -27,3 +27,29 @@ async def import_document(
         content=as_yaml(document),
         headers={**admin.headers, "Content-Type": "application/yaml"},
     )
+
+
+# The events tests' real pipeline (relay and workers), SMTP server and HTTP receiver.
+from tests.events.conftest import (  # noqa: E402
+    amqp_base_url,
+    amqp_url,
+    event_settings,
+    mode,
+    no_pipeline_left_running,
+    pipeline,
+    pipeline_engine,
+    receiver,
+    smtp,
+)
+
+__all__ = [
+    "amqp_base_url",
+    "amqp_url",
+    "event_settings",
+    "mode",
+    "no_pipeline_left_running",
+    "pipeline",
+    "pipeline_engine",
+    "receiver",
+    "smtp",
+]

@@ -219,6 +219,13 @@ async def test_without_smtp_mail_lands_in_the_sent_mail_view(
     pipeline.settings = pipeline.settings.model_copy(update={"smtp_url": None})
     await pipeline.stop()
     await pipeline.start()
+    brand = {"shop_name": "Kettle & Co", "primary_colour": "#112233", "accent_colour": "#445566"}
+    branded = await client.put(
+        "/api/v1/branding",
+        json={**brand, "currency": "EUR", "locale": "en"},
+        headers={**admin.headers, "If-Match": "*"},
+    )
+    assert branded.status_code == 200, branded.text
     await client.post(
         URL,
         json={

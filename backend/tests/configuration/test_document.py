@@ -50,6 +50,22 @@ def test_python_tags_are_refused() -> None:
         yaml_text.load("a: !!python/object/apply:os.system [echo hi]")
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("a:\n  b: 2024-01-01\n", "a.b: a date is not plain data"),
+        ("a: [!!binary aGk=]\n", "a[0]: a bytes is not plain data"),
+        ("a: .nan\n", "a: nan is not a number"),
+        ("a: {1: x}\n", "a: the key 1 is not a string"),
+        ('a: "x\\0y"\n', "a: the NUL character is not allowed"),
+    ],
+)
+def test_only_plain_data_is_read(text: str, reason: str) -> None:
+    with pytest.raises(yaml_text.NotADocument) as refused:
+        yaml_text.load(text)
+    assert str(refused.value).startswith(reason)
+
+
 def test_not_yaml_is_one_problem_with_its_line() -> None:
     assert _problems("version: 1\nbranding: [\n") == {
         "(document)": "line 3, column 1: expected the node content, but found '<stream end>'"

@@ -2,6 +2,7 @@
 `MAX_DOCUMENT_BYTES` long and `MAX_DEPTH` deep, and may not use aliases (which is how a
 few lines of YAML expand into gigabytes)."""
 
+import math
 from typing import Any
 
 import yaml
@@ -37,6 +38,27 @@ class _BoundedLoader(yaml.SafeLoader):
             self._depth -= 1
 
 
+def _plain_data(value: Any, path: str = "") -> None:
+    """Refuse what JSON (or PostgreSQL) cannot hold: timestamps, binary, sets, non-string
+    keys, NaN, and the NUL character."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise NotADocument(f"{path or 'the document'}: the key {key!r} is not a string")
+            _plain_data(key, path)
+            _plain_data(item, f"{path}.{key}" if path else key)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _plain_data(item, f"{path}[{index}]")
+    elif isinstance(value, str) and "\x00" in value:
+        raise NotADocument(f"{path or 'the document'}: the NUL character is not allowed")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise NotADocument(f"{path}: {value} is not a number JSON can hold")
+    elif value is not None and not isinstance(value, str | int | float | bool):
+        kind = type(value).__name__
+        raise NotADocument(f"{path}: a {kind} is not plain data; quote it to make it a string")
+
+
 def load(text: str | bytes) -> Any:
     """The data of one YAML (or JSON) document; raises `NotADocument` saying why not."""
     size = len(text.encode() if isinstance(text, str) else text)
@@ -49,7 +71,7 @@ def load(text: str | bytes) -> Any:
             raise NotADocument("the document is not UTF-8 text") from error
     loader = _BoundedLoader(text)
     try:
-        return loader.get_single_data()
+        data = loader.get_single_data()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -58,6 +80,8 @@ def load(text: str | bytes) -> Any:
         raise NotADocument(str(error)) from error
     finally:
         loader.dispose()
+    _plain_data(data)
+    return data
 
 
 class _Dumper(yaml.SafeDumper):

@@ -11,6 +11,7 @@ from oms.auth import router as auth_router
 from oms.auth import service as auth
 from oms.auth import users_router
 from oms.branding.router import router as branding_router
+from oms.configuration.router import router as configuration_router
 from oms.core.audit import AuditContextMiddleware
 from oms.core.client_timeouts import BodyTimeoutMiddleware
 from oms.core.db import create_engine, create_sessionmaker
@@ -109,4 +110,5 @@ def _api_router() -> APIRouter:
     router.include_router(workflow_router)
     router.include_router(orders_router)
     router.include_router(audit_router)
+    router.include_router(configuration_router)
     return router

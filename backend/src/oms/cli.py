@@ -3,6 +3,7 @@
 import sys
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import Annotated, ParamSpec, TypeVar
 
 import typer
@@ -140,6 +141,58 @@ def asyncapi(
     from oms.commands import write_asyncapi
 
     write_asyncapi(output)
+
+
+config_app = typer.Typer(
+    help="The white-label configuration as one YAML document (docs/configuration.md).",
+    no_args_is_help=True,
+)
+app.add_typer(config_app, name="config")
+
+
+@config_app.command("export")
+@_reports_startup_errors
+def config_export(
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="File to write, images beside it; default stdout."),
+    ] = None,
+) -> None:
+    """Write OMS's configuration as a document; secrets as ${ENV_VAR} references."""
+    from oms.commands import export_config_command
+
+    export_config_command(output)
+
+
+@config_app.command("import")
+@_reports_startup_errors
+def config_import(
+    file: Annotated[Path, typer.Argument(help="The document; `file:` images are beside it.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check it and show the changes; change nothing.")
+    ] = False,
+) -> None:
+    """Make OMS's configuration what FILE says, in one transaction, printing each change."""
+    from oms.commands import import_config_command
+    from oms.configuration.files import ConfigurationRefused
+
+    try:
+        import_config_command(file, dry_run=dry_run)
+    except ConfigurationRefused as error:
+        typer.echo(f"oms: error: {file} is refused, nothing was changed; {error}", err=True)
+        raise typer.Exit(code=1) from None
+
+
+@config_app.command("schema")
+def config_schema(
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+    ] = None,
+) -> None:
+    """Print (or write) the JSON Schema of the configuration document."""
+    from oms.commands import write_config_schema
+
+    write_config_schema(output)
 
 
 user_app = typer.Typer(help="Manage users of OMS's built-in sign-in.", no_args_is_help=True)

@@ -1,6 +1,7 @@
 """What the CLI commands do, kept apart from argument parsing so tests can call them."""
 
 import asyncio
+from pathlib import Path
 
 import structlog
 
@@ -10,6 +11,7 @@ from oms.core.logging import configure_logging
 from oms.core.runtime import check_database, database, load_settings
 from oms.core.server import serve
 from oms.core.settings import Settings
+from oms.core.startup_errors import StartupError
 from oms.outbox.events import WorkerType
 from oms.pipeline import run_pipeline_in_app
 from oms.seed import seed_demo
@@ -30,6 +32,7 @@ def run_all_in_one(*, seed_demo: bool) -> None:
         migrations.upgrade(url)
         if seed_demo:
             asyncio.run(_seed(url))
+        _apply_config_file(settings, url)
         log.info("serving", url=f"http://{settings.host}:{settings.port}")
         app = create_app(settings, database_url=url)
         run_pipeline_in_app(app, settings)
@@ -48,6 +51,7 @@ def run_api() -> None:
     settings = _prepare()
     with database(settings) as url:
         check_database(url, settings.db_connect_timeout)
+        _apply_config_file(settings, url)
         serve(
             create_app(settings, database_url=url),
             host=settings.host,
@@ -82,6 +86,72 @@ async def _seed(url: str) -> None:
             await seed_demo(session)
     finally:
         await engine.dispose()
+
+
+def _apply_config_file(settings: Settings, url: str) -> None:
+    """`OMS_CONFIG_FILE`, applied before OMS serves; a document that does not apply stops
+    start-up, saying why."""
+    if settings.config_file is None:
+        return
+    from oms.configuration.files import ConfigurationRefused, import_document, read_document
+
+    path = settings.config_file
+    try:
+        text = read_document(path)
+        result = asyncio.run(
+            import_document(settings, url, text, folder=path.parent, dry_run=False)
+        )
+    except ConfigurationRefused as error:
+        raise StartupError(
+            f"OMS_CONFIG_FILE {settings.config_file} does not apply: {error}"
+        ) from None
+    log.info("configuration applied", path=str(settings.config_file), changes=len(result.changes))
+
+
+def import_config_command(path: Path, *, dry_run: bool) -> None:
+    """Print the changes; raises `ConfigurationRefused` listing every problem."""
+    from oms.configuration.files import import_document, read_document
+
+    settings = _prepare()
+    text = read_document(path)
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        result = asyncio.run(
+            import_document(settings, url, text, folder=path.parent, dry_run=dry_run)
+        )
+    for change in result.changes:
+        print(change.line)
+    if not result.changes:
+        print("no changes: OMS already has this configuration")
+    elif dry_run:
+        print(f"dry run: {len(result.changes)} change(s) not applied")
+    else:
+        print(f"applied {len(result.changes)} change(s)")
+
+
+def export_config_command(output: Path | None) -> None:
+    from oms.configuration.files import export_document, write_export
+    from oms.configuration.service import export_yaml
+
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        export = asyncio.run(export_document(settings, url, images_as_files=output is not None))
+    if output is None:
+        print(export_yaml(export), end="")
+    else:
+        write_export(output, export)
+
+
+def write_config_schema(path: str | None) -> None:
+    from oms.configuration.service import schema_json
+
+    document = schema_json()
+    if path is None or path == "-":
+        print(document, end="")
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(document)
 
 
 def run_relay() -> None:

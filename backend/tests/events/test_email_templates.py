@@ -115,6 +115,7 @@ async def test_the_shipped_templates_are_listed_as_defaults(
         ("subject", "{{ 'x' * 1000000000 }}", 1, "not allowed"),
         ("html", "{{ 2 ** 10000000 }}", 1, "not allowed"),
         ("html", '{% include "/etc/passwd" %}', None, "no template"),
+        ("text", "one\n{{ order.number | no_such_filter }}", 2, "No filter named"),
     ],
 )
 async def test_a_template_that_fails_or_reaches_out_is_refused_with_part_line_and_reason(

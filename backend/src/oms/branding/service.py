@@ -23,7 +23,21 @@ from oms.branding.schemas import BrandingRead, BrandingWrite, LegalLink
 from oms.core import audit
 from oms.core.etags import etag, if_match_passes
 
-__all__ = ["BrandingRead", "current_branding", "shop_currency"]
+__all__ = [
+    "ASSET_PATH",
+    "Asset",
+    "BrandingRead",
+    "BrandingWrite",
+    "ImageSlot",
+    "asset",
+    "current_branding",
+    "image_digests",
+    "image_problem",
+    "remove_image",
+    "replace_branding",
+    "set_image",
+    "shop_currency",
+]
 
 ASSET_PATH = "/api/v1/branding/assets/"
 IMAGE_TYPES = sorted(images.CONTENT_TYPES)
@@ -72,7 +86,26 @@ async def _for_change(session: AsyncSession, if_match: str | None) -> Branding:
     return row
 
 
-def _touch(row: Branding, actor: uuid.UUID) -> None:
+async def image_digests(session: AsyncSession) -> dict[ImageSlot, str | None]:
+    """The SHA-256 of the logo's and the favicon's bytes (None: no image)."""
+    row = await repository.branding(session)
+    return {"logo": row.logo, "favicon": row.favicon}
+
+
+def image_problem(content_type: str, data: bytes, *, max_bytes: int) -> str | None:
+    """Why `data` cannot be a logo or favicon, if it cannot."""
+    if content_type not in images.CONTENT_TYPES:
+        return f"{content_type or 'no type'} is not one of {', '.join(IMAGE_TYPES)}"
+    if len(data) > max_bytes:
+        return f"the image is larger than {max_bytes:,} bytes"
+    try:
+        images.check_image(content_type, data)
+    except images.NotAnImage as error:
+        return f"not a valid {content_type} image: {error}"
+    return None
+
+
+def _touch(row: Branding, actor: uuid.UUID | None) -> None:
     row.version += 1
     row.updated_at = datetime.now(UTC)
     row.updated_by = actor
@@ -85,7 +118,7 @@ def _audit(session: AsyncSession, action: str, before: BrandingRead, after: Bran
 
 
 async def replace_branding(
-    session: AsyncSession, data: BrandingWrite, *, if_match: str | None, actor: uuid.UUID
+    session: AsyncSession, data: BrandingWrite, *, if_match: str | None, actor: uuid.UUID | None
 ) -> BrandingRead:
     row = await _for_change(session, if_match)
     before = _read(row)
@@ -106,7 +139,7 @@ async def set_image(
     *,
     max_bytes: int,
     if_match: str | None,
-    actor: uuid.UUID,
+    actor: uuid.UUID | None,
 ) -> BrandingRead:
     if content_type not in images.CONTENT_TYPES:
         raise UnsupportedImageType(content_type, IMAGE_TYPES)
@@ -129,7 +162,7 @@ async def set_image(
 
 
 async def remove_image(
-    session: AsyncSession, slot: ImageSlot, *, if_match: str | None, actor: uuid.UUID
+    session: AsyncSession, slot: ImageSlot, *, if_match: str | None, actor: uuid.UUID | None
 ) -> BrandingRead:
     row = await _for_change(session, if_match)
     before = _read(row)

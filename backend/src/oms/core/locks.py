@@ -23,6 +23,8 @@ class Lock(IntEnum):
     """Adding order statuses or transitions (subject: which), so two cannot pass the cap."""
     EMAIL_TEMPLATES = 7_301_010
     """Adding edited email templates, so two cannot pass the cap."""
+    CONFIGURATION_IMPORT = 7_301_020
+    """Planning and applying a configuration document, one import at a time."""
 
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:subject))")

@@ -70,6 +70,10 @@ class Settings(BaseSettings):
     max_attributes_bytes: int = Field(
         default=16 * 1024, ge=2, description="Largest attributes of one product (bytes of JSON)."
     )
+    config_file: Path | None = Field(
+        default=None,
+        description="A configuration document (docs/configuration.md) applied at start-up.",
+    )
     public_url: str = Field(
         default="http://localhost:3000",
         description="Where users reach OMS; the issuer of its own tokens.",

@@ -195,8 +195,8 @@ def check(key: str, parts: TemplateParts, variables: dict[str, Any]) -> Rendered
     for part in PARTS:
         name = f"{key}.{SUFFIX[part]}"
         context = {**variables, "subject": rendered.get("subject", "")}
-        template = env.get_template(name)
         try:
+            template = env.get_template(name)  # compiling finds unknown filters and tests
             rendered[part] = _within(RENDER_SECONDS, partial(template.render, context))
         except RenderTooSlow as error:
             problems.append(TemplateProblem(part, _line_of(error, name), str(error)))

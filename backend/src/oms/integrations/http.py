@@ -145,3 +145,48 @@ async def post_json(
             continue
         return HttpResult(status_code=response.status_code, body_excerpt=response.text[:200])
     raise TargetRefused(f"{parts.hostname} has no address")
+
+
+class TooLarge(Exception):
+    """The answer is larger than the caller accepts."""
+
+
+@dataclass(frozen=True)
+class FetchedFile:
+    content_type: str
+    content: bytes
+
+
+async def fetch_file(
+    url: str, *, max_bytes: int, timeout_seconds: float, allowed: list[IPNetwork]
+) -> FetchedFile:
+    """GET `url` (the same guard as webhooks: checked address, no redirects), reading at
+    most `max_bytes`; raises `TargetRefused`, `TooLarge` or `httpx.HTTPError`."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetRefused("only http and https URLs can be fetched")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = (await resolve_checked(parts.hostname, port, allowed))[0]
+    host_for_url = f"[{address}]" if address.version == 6 else str(address)
+    target = urlunsplit(
+        (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
+    )
+    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    async with (
+        httpx.AsyncClient(follow_redirects=False, trust_env=False) as client,
+        client.stream(
+            "GET",
+            target,
+            headers={"Host": host_header},
+            timeout=httpx.Timeout(timeout_seconds),
+            extensions={"sni_hostname": parts.hostname},
+        ) as response,
+    ):
+        response.raise_for_status()
+        content = bytearray()
+        async for chunk in response.aiter_bytes():
+            content.extend(chunk)
+            if len(content) > max_bytes:
+                raise TooLarge(f"more than {max_bytes:,} bytes")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+        return FetchedFile(content_type=content_type, content=bytes(content))

@@ -31,10 +31,10 @@ async def list_configurations(
     worker_type: str | None,
     *,
     after: tuple[str, str, uuid.UUID] | None,
-    limit: int,
+    limit: int | None,
 ) -> list[WorkerConfiguration]:
     """By (worker_type, name, id), the `ix_worker_configurations_listing` index; `after` is
-    the key of the last row of the previous page."""
+    the key of the last row of the previous page; `limit=None`: all of them."""
     key = (WorkerConfiguration.worker_type, WorkerConfiguration.name, WorkerConfiguration.id)
     query = select(WorkerConfiguration).order_by(*key).limit(limit)
     if worker_type:

@@ -5,13 +5,15 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
+from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core import audit
 from oms.core.errors import InvalidFields, ProblemError, field_error
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
-from oms.integrations import email_templates, repository
+from oms.integrations import email_templates, http, repository
 from oms.integrations.branding import email_branding
 from oms.integrations.errors import (
     ConfigurationNotFound,
@@ -24,19 +26,24 @@ from oms.integrations.errors import (
     StaleEmailTemplate,
     WorkerTypeMismatch,
 )
+from oms.integrations.http import FetchedFile
 from oms.integrations.models import Delivery, EmailTemplate, WorkerConfiguration
 from oms.integrations.samples import sample_event_data
 from oms.integrations.schemas import (
     WORKER_CONFIGURATION_READ,
     DeliveryRead,
     DeliveryStatus,
+    EmailConfigurationUpdate,
+    EmailSettings,
     EmailTemplateRead,
     EmailTemplateWrite,
     EventCounters,
+    InventoryConfigurationUpdate,
     RenderedEmailRead,
     SentEmailRead,
     TestFireRead,
     TestFireRequest,
+    WebhookConfigurationUpdate,
     WorkerConfigurationCreate,
     WorkerConfigurationPage,
     WorkerConfigurationRead,
@@ -49,22 +56,41 @@ from oms.outbox import service as outbox
 from oms.workflow import service as workflow
 
 __all__ = [
+    "MAX_EDITED_TEMPLATES",
+    "SECRET_FIELDS",
+    "WORKER_CONFIGURATION_UPDATE",
+    "EmailSettings",
+    "EmailTemplateWrite",
+    "FetchedFile",
+    "WorkerConfigurationCreate",
+    "WorkerConfigurationRead",
+    "WorkerConfigurationUpdate",
     "WorkerType",
+    "all_configurations",
     "create_configuration",
     "delete_configuration",
+    "email_template_problems",
     "event_counters",
+    "fetch_file",
     "fire_test_event",
     "get_configuration",
     "list_configurations",
     "list_deliveries",
+    "list_email_templates",
     "list_sent_emails",
+    "put_email_template",
     "replay_delivery",
+    "reset_email_template",
+    "secrets_differ",
     "update_configuration",
 ]
 
 WorkerType = outbox.WorkerType
 
 SECRET_FIELDS = ("secret",)
+WORKER_CONFIGURATION_UPDATE: TypeAdapter[
+    EmailConfigurationUpdate | WebhookConfigurationUpdate | InventoryConfigurationUpdate
+] = TypeAdapter(WorkerConfigurationUpdate)
 
 
 # --- worker configurations ---
@@ -116,6 +142,40 @@ async def list_configurations(
     )
     page = page_of(rows, limit, lambda row: (row.worker_type, row.name, row.id), configuration_read)
     return WorkerConfigurationPage(items=page.items, next_cursor=page.next_cursor)
+
+
+async def all_configurations(session: AsyncSession) -> list[WorkerConfigurationRead]:
+    """Every configuration (secrets masked), by worker type, then name, then id."""
+    rows = await repository.list_configurations(session, None, after=None, limit=None)
+    return [configuration_read(row) for row in rows]
+
+
+async def secrets_differ(
+    session: AsyncSession, configuration_id: uuid.UUID, secrets: dict[str, str]
+) -> list[str]:
+    """Those of `secrets` (field -> value) that are not what the configuration stores."""
+    configuration = await _get(session, configuration_id)
+    return [field for field, value in secrets.items() if configuration.settings.get(field) != value]
+
+
+async def fetch_file(
+    url: str, *, max_bytes: int, timeout_seconds: float, allowed_networks: list[str]
+) -> FetchedFile:
+    """A file from the web, through the same guard as webhooks (internal addresses refused
+    unless allowed); raises `ValueError` saying why it cannot be had."""
+    try:
+        return await http.fetch_file(
+            url,
+            max_bytes=max_bytes,
+            timeout_seconds=timeout_seconds,
+            allowed=http.parse_networks(allowed_networks),
+        )
+    except (http.TargetRefused, http.TooLarge) as error:
+        raise ValueError(str(error)) from error
+    except httpx.HTTPStatusError as error:
+        raise ValueError(f"the server answered {error.response.status_code}") from error
+    except httpx.HTTPError as error:
+        raise ValueError(f"cannot fetch it: {error!s} ({type(error).__name__})") from error
 
 
 async def _get(
@@ -459,13 +519,27 @@ async def _checked(
         raise _refusal(error) from error
 
 
+async def email_template_problems(
+    session: AsyncSession, key: str, data: EmailTemplateWrite, *, public_url: str
+) -> list[dict[str, str]]:
+    """What keeps `data` from being the template `key` (each `{field, message}` naming its
+    part), checked as an edit would be; empty if none."""
+    parts = email_templates.TemplateParts(data.subject, data.html, data.text)
+    try:
+        await _checked(session, key, parts, public_url)
+    except InvalidFields as error:
+        problems: list[dict[str, str]] = error.extra["errors"]
+        return problems
+    return []
+
+
 async def put_email_template(
     session: AsyncSession,
     key: str,
     data: EmailTemplateWrite,
     *,
     if_match: str | None,
-    actor: uuid.UUID,
+    actor: uuid.UUID | None,
     public_url: str,
 ) -> EmailTemplateRead:
     """Create or replace the edited template `key`, once it parses and renders a sample."""

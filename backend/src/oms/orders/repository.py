@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, insert, or_, select
+from sqlalchemy import ColumnElement, Select, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -122,3 +122,8 @@ def _matching(text: str) -> ColumnElement[bool]:
     if number is not None:
         matches.append(Order.number == number)
     return or_(*matches)
+
+
+async def counts_by_status(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Order.status, func.count()).group_by(Order.status))
+    return {status: int(count) for status, count in rows}

@@ -37,6 +37,7 @@ __all__ = [
     "create_order",
     "get_order",
     "list_orders",
+    "order_counts_by_status",
 ]
 
 
@@ -252,3 +253,8 @@ def _history_entry(
         "actor": {"id": str(principal.user_id), "email": principal.email or email or ""},
         "note": note,
     }
+
+
+async def order_counts_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many orders are in each status that has any."""
+    return await repository.counts_by_status(session)

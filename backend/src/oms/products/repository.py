@@ -54,6 +54,10 @@ async def category_by_code(session: AsyncSession, code: str) -> Category | None:
     return (await session.scalars(select(Category).where(Category.code == code))).first()
 
 
+async def all_categories(session: AsyncSession) -> Sequence[Category]:
+    return (await session.scalars(select(Category).order_by(Category.code))).all()
+
+
 async def categories_page(
     session: AsyncSession, *, after_code: str | None, limit: int
 ) -> Sequence[Category]:

@@ -26,6 +26,7 @@ from oms.products.errors import (
     CategoryInUse,
     CategoryNotFound,
     InsufficientStock,
+    InvalidAttributeSchema,
     InvalidQuantity,
     InvalidStockLine,
     ProductInactive,
@@ -39,6 +40,7 @@ from oms.products.errors import (
 from oms.products.models import Category, Product
 from oms.products.repository import ProductFilter
 from oms.products.schemas import (
+    CategoryCode,
     CategoryCreate,
     CategoryRead,
     CategoryUpdate,
@@ -49,6 +51,7 @@ from oms.products.schemas import (
 from oms.products.stock import ProductSnapshot, StockLine, release_stock, reserve_stock
 
 __all__ = [
+    "CategoryCode",
     "DocumentLimits",
     "InsufficientStock",
     "InvalidQuantity",
@@ -59,17 +62,23 @@ __all__ = [
     "StockError",
     "StockLine",
     "UnknownProduct",
+    "all_categories",
     "archive_product",
     "attribute_filters",
+    "attribute_schema_problem",
     "create_category",
     "create_product",
     "delete_category",
+    "delete_category_by_code",
     "get_category",
     "get_product",
     "list_categories",
     "list_products",
+    "products_in_category",
+    "put_category",
     "release_stock",
     "reserve_stock",
+    "schema_offenders",
     "update_category",
     "update_product",
 ]
@@ -221,6 +230,66 @@ async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None
         entity_id=category_id,
         before=_category_fields(category),
     )
+
+
+# The whole catalogue configuration at once, by category code (configuration import)
+
+
+async def all_categories(session: AsyncSession) -> list[CategoryRead]:
+    return [CategoryRead.model_validate(row) for row in await repository.all_categories(session)]
+
+
+def attribute_schema_problem(schema: dict[str, Any]) -> dict[str, str] | None:
+    """What makes `schema` unusable as an attribute schema (`{field, message}`), if anything."""
+    try:
+        check_attribute_schema(schema)
+    except InvalidAttributeSchema as error:
+        first: dict[str, str] = error.extra["errors"][0]
+        return first
+    return None
+
+
+async def products_in_category(session: AsyncSession, code: str) -> int:
+    category = await repository.category_by_code(session, code)
+    return (
+        0 if category is None else await repository.product_count_in_category(session, category.id)
+    )
+
+
+async def schema_offenders(
+    session: AsyncSession, code: str, schema: dict[str, Any]
+) -> tuple[list[dict[str, Any]], int]:
+    """The products of the category `code` that `schema` would refuse (at most
+    `MAX_LISTED_OFFENDERS` listed, each `{id, sku, errors}`) and how many there are."""
+    category = await repository.category_by_code(session, code)
+    if category is None:
+        return [], 0
+    return await _offenders(session, category, schema)
+
+
+async def put_category(
+    session: AsyncSession,
+    code: str,
+    name: str,
+    attribute_schema: dict[str, Any],
+    *,
+    limits: DocumentLimits,
+) -> CategoryRead:
+    """Create the category `code`, or give the existing one this name and schema."""
+    existing = await repository.category_by_code(session, code)
+    if existing is None:
+        data = CategoryCreate(code=code, name=name, attribute_schema=attribute_schema)
+        return CategoryRead.model_validate(await create_category(session, data, limits=limits))
+    changes = CategoryUpdate(name=name, attribute_schema=attribute_schema)
+    updated = await update_category(session, existing.id, changes, limits=limits)
+    return CategoryRead.model_validate(updated)
+
+
+async def delete_category_by_code(session: AsyncSession, code: str) -> None:
+    category = await repository.category_by_code(session, code)
+    if category is None:
+        raise CategoryNotFound(code)
+    await delete_category(session, category.id)
 
 
 # Products

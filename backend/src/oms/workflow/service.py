@@ -43,11 +43,22 @@ from oms.workflow.schemas import (
 )
 
 __all__ = [
+    "MAX_STATUSES",
+    "MAX_TRANSITIONS",
+    "GraphEdge",
+    "GraphNode",
     "StatusCode",
+    "StatusCreate",
     "StatusInfo",
+    "StatusRead",
+    "StatusUpdate",
     "TransitionCheck",
+    "TransitionCreate",
+    "TransitionRead",
+    "TransitionUpdate",
     "allowed_targets",
     "check_transition",
+    "graph_problems",
     "initial_status",
     "status_info",
     "unknown_statuses",
@@ -158,14 +169,24 @@ async def list_customer_statuses(session: AsyncSession) -> list[CustomerStatusRe
     ]
 
 
+GraphNode = graph.Node
+GraphEdge = engine.Transition
+
+
+def graph_problems(
+    statuses: Sequence[GraphNode], transitions: Sequence[GraphEdge]
+) -> list[graph.GraphProblem]:
+    """What would strand an order in this workflow (see `oms.workflow.graph`)."""
+    return graph.problems(statuses, transitions, frozenset(str(role) for role in auth.Role))
+
+
 async def workflow_graph(session: AsyncSession) -> WorkflowGraph:
     statuses = await repository.statuses(session)
     transitions = await repository.transitions(session)
     ids = {(row.from_status, row.to_status): row.id for row in transitions}
-    found = graph.problems(
+    found = graph_problems(
         [graph.Node(row.code, row.is_initial, row.is_terminal) for row in statuses],
         [_rule(row) for row in transitions],
-        frozenset(str(role) for role in auth.Role),
     )
     return WorkflowGraph(
         statuses=[StatusRead.model_validate(row) for row in statuses],

@@ -1,0 +1,1 @@
+"""Configuration as code: the whole white-label configuration as one YAML document."""

@@ -4,6 +4,7 @@ Services raise `ProblemError` subclasses; the handlers here are the only place t
 any exception into an HTTP response.
 """
 
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -206,10 +207,10 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _without_union_tags(location: list[Any], document: Any) -> list[str]:
-    """The field path of `location` in `document`: pydantic puts a discriminated union's tag
-    (e.g. `webhook`) into the location, though no field is named so."""
-    path: list[str] = []
+def without_union_tags(location: Sequence[Any], document: Any) -> list[str | int]:
+    """The path of a validation error's `location` in `document`: pydantic puts a
+    discriminated union's tag (e.g. `webhook`) into the location, though no field is named so."""
+    path: list[str | int] = []
     current = document
     for part in location:
         if (
@@ -219,7 +220,7 @@ def _without_union_tags(location: list[Any], document: Any) -> list[str]:
             and part in {value for value in current.values() if isinstance(value, str)}
         ):
             continue
-        path.append(str(part))
+        path.append(part if isinstance(part, int) else str(part))
         if isinstance(current, dict):
             current = current.get(part)
         elif isinstance(current, list) and isinstance(part, int) and 0 <= part < len(current):
@@ -236,7 +237,7 @@ def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
         where = str(location[0]) if location else "body"
         path = location[1:]
         if where == "body":
-            path = _without_union_tags(path, error.body)
+            path = without_union_tags(path, error.body)
         fields.append(
             {
                 "field": ".".join(str(part) for part in path) if path else where,

@@ -73,9 +73,13 @@ def _limit_problems(parameter: dict[str, Any] | None) -> list[str]:
 def _cursor_problems(parameter: dict[str, Any] | None) -> list[str]:
     if parameter is None:
         return ["has no `cursor`"]
-    variants = parameter["schema"].get("anyOf", [])
-    shared = [{"type": "string", "maxLength": MAX_CURSOR_LENGTH}, {"type": "null"}]
-    if variants != shared or parameter.get("required"):
+    # The served document leaves out FastAPI's `null` variant (a query string has none).
+    schema = parameter["schema"]
+    variants = schema.get(
+        "anyOf", [{"type": schema.get("type"), "maxLength": schema.get("maxLength")}]
+    )
+    shared = [{"type": "string", "maxLength": MAX_CURSOR_LENGTH}]
+    if [v for v in variants if v != {"type": "null"}] != shared or parameter.get("required"):
         return [f"`cursor` is {parameter['schema']}, not PageCursor"]
     return []
 

@@ -326,12 +326,28 @@ def _document_method_not_allowed(document: dict[str, Any]) -> None:
     )
 
 
+def _parameters_without_null(operation: dict[str, Any]) -> None:
+    """An optional parameter is absent, never null: a query string has no way to say null,
+    so `anyOf: [X, null]` (what `str | None = None` generates) is documented as X."""
+    for parameter in operation.get("parameters", []):
+        schema = parameter.get("schema", {})
+        variants = schema.get("anyOf")
+        if variants and {"type": "null"} in variants:
+            kept = [variant for variant in variants if variant != {"type": "null"}]
+            del schema["anyOf"]
+            if len(kept) == 1:
+                schema.update(kept[0])
+            else:
+                schema["anyOf"] = kept
+
+
 def complete_document(document: dict[str, Any], routes: Iterable[BaseRoute]) -> dict[str, Any]:
     """Add the problem responses to FastAPI's document, in place, and the Problem schema."""
     for route in _api_routes(routes):
         for method in route.methods:
             operation = document["paths"].get(route.path_format, {}).get(method.lower())
             if operation is not None:
+                _parameters_without_null(operation)
                 _document_problems(operation, route)
                 _document_headers(operation, route)
     _document_method_not_allowed(document)

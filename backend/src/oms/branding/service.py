@@ -21,6 +21,7 @@ from oms.branding.errors import (
 from oms.branding.models import Branding
 from oms.branding.schemas import BrandingRead, BrandingWrite, LegalLink
 from oms.core import audit
+from oms.core.errors import ProblemError
 from oms.core.etags import etag, if_match_passes
 
 __all__ = [
@@ -92,17 +93,23 @@ async def image_digests(session: AsyncSession) -> dict[ImageSlot, str | None]:
     return {"logo": row.logo, "favicon": row.favicon}
 
 
-def image_problem(content_type: str, data: bytes, *, max_bytes: int) -> str | None:
-    """Why `data` cannot be a logo or favicon, if it cannot."""
+def _refusal(slot: str, content_type: str, data: bytes, max_bytes: int) -> ProblemError | None:
+    """Why `data` cannot be the shop's `slot` image, if it cannot."""
     if content_type not in images.CONTENT_TYPES:
-        return f"{content_type or 'no type'} is not one of {', '.join(IMAGE_TYPES)}"
+        return UnsupportedImageType(content_type, IMAGE_TYPES)
     if len(data) > max_bytes:
-        return f"the image is larger than {max_bytes:,} bytes"
+        return ImageTooLarge(max_bytes)
     try:
         images.check_image(content_type, data)
     except images.NotAnImage as error:
-        return f"not a valid {content_type} image: {error}"
+        return InvalidImage(f"The {slot} is not a valid {content_type} image: {error}.")
     return None
+
+
+def image_problem(content_type: str, data: bytes, *, max_bytes: int) -> str | None:
+    """Why `data` cannot be a logo or favicon, if it cannot."""
+    refusal = _refusal("image", content_type, data, max_bytes)
+    return refusal.detail if refusal is not None else None
 
 
 def _touch(row: Branding, actor: uuid.UUID | None) -> None:
@@ -141,14 +148,9 @@ async def set_image(
     if_match: str | None,
     actor: uuid.UUID | None,
 ) -> BrandingRead:
-    if content_type not in images.CONTENT_TYPES:
-        raise UnsupportedImageType(content_type, IMAGE_TYPES)
-    if len(data) > max_bytes:
-        raise ImageTooLarge(max_bytes)
-    try:
-        images.check_image(content_type, data)
-    except images.NotAnImage as error:
-        raise InvalidImage(f"The {slot} is not a valid {content_type} image: {error}.") from error
+    refusal = _refusal(slot, content_type, data, max_bytes)
+    if refusal is not None:
+        raise refusal
     row = await _for_change(session, if_match)
     before = _read(row)
     digest = hashlib.sha256(data).hexdigest()

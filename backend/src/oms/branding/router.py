@@ -3,23 +3,21 @@ writes guarded by If-Match, and the uploaded images at URLs that never change.""
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Header, Path, Request, Response, status
+from fastapi import APIRouter, Path, Request, Response
 
 from oms.auth.dependencies import Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.branding import service
 from oms.branding.schemas import BrandingRead, BrandingWrite
+from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
 from oms.core.db import Session
-from oms.core.etags import etag, if_none_match_passes
+from oms.core.etags import if_none_match_passes
 from oms.core.openapi import problems
 
 router = APIRouter(prefix="/branding", tags=["branding"])
 
 BrandingWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
-IfMatch = Annotated[
-    str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
-]
 Image = Annotated[Literal["logo", "favicon"], Path(description="Which image.")]
 
 # Every image is served under a policy that lets no script run, even an SVG's own, opened
@@ -39,30 +37,19 @@ WRITE_PROBLEMS = problems(
 
 
 def _answer(branding: BrandingRead) -> Response:
-    return Response(
-        branding.model_dump_json(),
-        media_type="application/json",
-        headers={"ETag": etag(branding.version), "Cache-Control": "no-cache"},
-    )
+    return tagged_json(branding, branding.version, {"Cache-Control": "no-cache"})
 
 
 @router.get(
     "",
     response_model=BrandingRead,
-    responses={304: {"description": "If-None-Match matched: your copy is current."}},
+    responses=NOT_MODIFIED,
 )
-async def get_branding(
-    session: Session,
-    if_none_match: Annotated[
-        str | None, Header(alias="If-None-Match", description="An ETag you hold: 304 if current.")
-    ] = None,
-) -> Response:
+async def get_branding(session: Session, if_none_match: IfNoneMatch = None) -> Response:
     """Public. Revalidate with If-None-Match: the answer is 304 while nothing changed."""
     branding = await service.current_branding(session)
     if not if_none_match_passes(if_none_match, branding.version):
-        return Response(
-            status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": etag(branding.version)}
-        )
+        return not_modified(branding.version)
     return _answer(branding)
 
 

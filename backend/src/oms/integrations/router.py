@@ -4,14 +4,14 @@ counters."""
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, Path, Request, Response, status
+from fastapi import APIRouter, Body, Path, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
+from oms.core.conditional import IfMatch, tagged_json
 from oms.core.db import Session
-from oms.core.etags import etag
 from oms.core.openapi import (
     examples,
     gives_etag,
@@ -246,14 +246,6 @@ _TEMPLATE_REFUSED = (
 )
 
 
-def _template_response(template: EmailTemplateRead) -> Response:
-    return Response(
-        template.model_dump_json(),
-        media_type="application/json",
-        headers={"ETag": etag(template.version)},
-    )
-
-
 @router.get("/email-templates")
 async def list_email_templates(session: Session, _: ConfigReader) -> list[EmailTemplateRead]:
     """Every template: the shipped defaults and the edited ones, by key."""
@@ -266,7 +258,8 @@ async def list_email_templates(session: Session, _: ConfigReader) -> list[EmailT
     responses=merge_responses(problems({404: "No template has this key."}), gives_etag(200)),
 )
 async def get_email_template(key: TemplateKey, session: Session, _: ConfigReader) -> Response:
-    return _template_response(await service.get_email_template(session, key))
+    template = await service.get_email_template(session, key)
+    return tagged_json(template, template.version)
 
 
 @router.put(
@@ -286,9 +279,7 @@ async def put_email_template(
     session: Session,
     request: Request,
     user: ConfigWriter,
-    if_match: Annotated[
-        str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
-    ] = None,
+    if_match: IfMatch = None,
 ) -> Response:
     """Create or replace the edited template: it overrides a shipped one of its key."""
     template = await service.put_email_template(
@@ -299,7 +290,7 @@ async def put_email_template(
         actor=user.user_id,
         public_url=request.app.state.settings.public_url,
     )
-    return _template_response(template)
+    return tagged_json(template, template.version)
 
 
 @router.delete(

@@ -3,12 +3,13 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, RateLimited, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
+from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
 from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, gives_etag, link, links, merge_responses, problems
@@ -121,7 +122,7 @@ async def list_orders(
     "/{order_id}",
     response_model=OrderRead,
     responses={
-        304: {"description": "If-None-Match matched: your copy is current."},
+        **NOT_MODIFIED,
         **links(200, listTargets=_LIST_TARGETS, changeStatus=_CHANGE_STATUS),
     },
 )
@@ -129,16 +130,12 @@ async def get_order(
     order_id: uuid.UUID,
     session: Session,
     user: OrderReader,
-    if_none_match: Annotated[
-        str | None, Header(alias="If-None-Match", description="An ETag you hold: 304 if current.")
-    ] = None,
+    if_none_match: IfNoneMatch = None,
 ) -> Response:
     order = await service.get_order(session, order_id, user)
-    tag = etag(order.version)
     if not if_none_match_passes(if_none_match, order.version):
-        return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers={"ETag": tag})
-    body = OrderRead.model_validate(order).model_dump_json()
-    return Response(body, media_type="application/json", headers={"ETag": tag})
+        return not_modified(order.version)
+    return tagged_json(OrderRead.model_validate(order), order.version)
 
 
 @router.patch(
@@ -157,13 +154,10 @@ async def change_order_status(
     body: StatusChange,
     session: Session,
     user: OrderTransitioner,
-    if_match: Annotated[
-        str | None, Header(alias="If-Match", description="The ETag you read: 412 if stale.")
-    ] = None,
+    if_match: IfMatch = None,
 ) -> Response:
     order = await service.change_status(session, order_id, body, user, if_match=if_match)
-    payload = OrderRead.model_validate(order).model_dump_json()
-    return Response(payload, media_type="application/json", headers={"ETag": etag(order.version)})
+    return tagged_json(OrderRead.model_validate(order), order.version)
 
 
 @router.get(

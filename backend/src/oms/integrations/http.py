@@ -110,6 +110,30 @@ class GuardedHttp:
         await self.client.aclose()
 
 
+@dataclass(frozen=True)
+class _PinnedUrl:
+    """A URL whose host resolved to addresses the guard allows, once per address, so the
+    request goes to an address that was checked (no second lookup can swap it)."""
+
+    hostname: str
+    host_header: str
+    targets: list[str]
+
+
+async def _pin(url: str, allowed: list[IPNetwork], *, verb: str) -> _PinnedUrl:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise TargetRefused(f"only http and https URLs can be {verb}")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    targets = []
+    for address in await resolve_checked(parts.hostname, port, allowed):
+        host_for_url = f"[{address}]" if address.version == 6 else str(address)
+        netloc = f"{host_for_url}:{port}"
+        targets.append(urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, "")))
+    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    return _PinnedUrl(parts.hostname, host_header, targets)
+
+
 async def post_json(
     client: httpx.AsyncClient,
     url: str,
@@ -119,32 +143,23 @@ async def post_json(
     timeout_seconds: float,
     allowed: list[IPNetwork],
 ) -> HttpResult:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetRefused("only http and https URLs can be called")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    addresses = await resolve_checked(parts.hostname, port, allowed)
-    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
-    for index, address in enumerate(addresses):
-        host_for_url = f"[{address}]" if address.version == 6 else str(address)
-        target = urlunsplit(
-            (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
-        )
+    pinned = await _pin(url, allowed, verb="called")
+    for index, target in enumerate(pinned.targets):
         try:
             response = await client.post(
                 target,
                 content=body,
-                headers={**headers, "Host": host_header, "Content-Type": "application/json"},
+                headers={**headers, "Host": pinned.host_header, "Content-Type": "application/json"},
                 timeout=httpx.Timeout(timeout_seconds),
                 follow_redirects=False,
-                extensions={"sni_hostname": parts.hostname},
+                extensions={"sni_hostname": pinned.hostname},
             )
         except httpx.ConnectError:
-            if index == len(addresses) - 1:
+            if index == len(pinned.targets) - 1:
                 raise
             continue
         return HttpResult(status_code=response.status_code, body_excerpt=response.text[:200])
-    raise TargetRefused(f"{parts.hostname} has no address")
+    raise TargetRefused(f"{pinned.hostname} has no address")
 
 
 class TooLarge(Exception):
@@ -162,24 +177,15 @@ async def fetch_file(
 ) -> FetchedFile:
     """GET `url` (the same guard as webhooks: checked address, no redirects), reading at
     most `max_bytes`; raises `TargetRefused`, `TooLarge` or `httpx.HTTPError`."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetRefused("only http and https URLs can be fetched")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = (await resolve_checked(parts.hostname, port, allowed))[0]
-    host_for_url = f"[{address}]" if address.version == 6 else str(address)
-    target = urlunsplit(
-        (parts.scheme, f"{host_for_url}:{port}", parts.path or "/", parts.query, "")
-    )
-    host_header = parts.hostname if parts.port is None else f"{parts.hostname}:{parts.port}"
+    pinned = await _pin(url, allowed, verb="fetched")
     async with (
         httpx.AsyncClient(follow_redirects=False, trust_env=False) as client,
         client.stream(
             "GET",
-            target,
-            headers={"Host": host_header},
+            pinned.targets[0],
+            headers={"Host": pinned.host_header},
             timeout=httpx.Timeout(timeout_seconds),
-            extensions={"sni_hostname": parts.hostname},
+            extensions={"sni_hostname": pinned.hostname},
         ) as response,
     ):
         response.raise_for_status()

@@ -127,8 +127,8 @@ def script(customer_id: uuid.UUID, email: str, *, keyed: bool = True) -> str:
         " quantity, line_total) VALUES"
         f" (gen_random_uuid(), :order_id, 1, {product.format(1)}, 'BENCH-0001', 'Bench product 1', 19.99, 1, 19.99),"
         f" (gen_random_uuid(), :order_id, 2, {product.format(2)}, 'BENCH-0002', 'Bench product 2', 19.99, 1, 19.99);",
-        "INSERT INTO outbox_events (id, type, order_id, data, published_at) VALUES"
-        f" (gen_random_uuid(), 'order.created', :order_id, {body}, NULL)"
+        "INSERT INTO outbox_events (id, type, version, order_id, data, published_at) VALUES"
+        f" (gen_random_uuid(), 'order.created', 2, :order_id, {body}, NULL)"
         " RETURNING position, occurred_at;",
         "INSERT INTO idempotency_keys (user_id, key, fingerprint, status_code, body, headers)"
         " VALUES (:customer, :key::text, md5(:key::text) || md5(:key::text), 201,"

@@ -143,6 +143,19 @@ def asyncapi(
     write_asyncapi(output)
 
 
+@app.command()
+def openapi(
+    output: Annotated[
+        str | None, typer.Option("--output", "-o", help="File to write; default stdout.")
+    ] = None,
+) -> None:
+    """Print (or write) the OpenAPI document of OMS's HTTP API (what the apps' client is
+    generated from)."""
+    from oms.commands import write_openapi
+
+    write_openapi(output)
+
+
 config_app = typer.Typer(
     help="The white-label configuration as one YAML document (docs/configuration.md).",
     no_args_is_help=True,

@@ -180,6 +180,22 @@ def write_asyncapi(path: str | None) -> None:
     log.info("asyncapi written", path=path)
 
 
+def write_openapi(path: str | None) -> None:
+    import json
+
+    from oms.app import create_app
+
+    # The document describes routes only: no database is reached while building it.
+    app = create_app(database_url="postgresql://localhost/unused")
+    document = json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n"
+    if path is None or path == "-":
+        print(document, end="")
+        return
+    with open(path, "w", encoding="utf-8") as out:
+        out.write(document)
+    log.info("openapi written", path=path)
+
+
 def create_user_command(*, email: str, roles: list[str], full_name: str, password: str) -> None:
     from oms.auth.cli import NewUser, create_user_from_cli
 

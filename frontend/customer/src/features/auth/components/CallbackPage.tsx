@@ -1,0 +1,30 @@
+import { Center, Loader } from "@mantine/core";
+import { OidcSession, ProblemAlert, useServices } from "@oms/shared";
+import { useEffect, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
+import { Navigate, useNavigate } from "react-router";
+import { safeReturnTo } from "../returnTo";
+
+/** Where the OpenID provider sends the browser back with the authorization code. */
+export function CallbackPage() {
+  const { t } = useTranslation();
+  const { auth } = useServices();
+  const navigate = useNavigate();
+  const [error, setError] = useState<unknown>(null);
+  const started = useRef(false);
+  useEffect(() => {
+    if (!(auth instanceof OidcSession) || started.current) return;
+    started.current = true;
+    auth
+      .completeSignIn()
+      .then((returnTo) => navigate(safeReturnTo(returnTo), { replace: true }))
+      .catch((caught: unknown) => setError(caught));
+  }, [auth, navigate]);
+  if (!(auth instanceof OidcSession)) return <Navigate to="/" replace />;
+  if (error) return <ProblemAlert error={error} title={t("auth.callbackFailed")} />;
+  return (
+    <Center py="xl">
+      <Loader aria-label={t("auth.signingIn")} />
+    </Center>
+  );
+}

@@ -1,0 +1,85 @@
+import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
+import { useForm } from "@mantine/form";
+import { LocalSession, ProblemAlert, isProblem, useAuthStatus, useServices } from "@oms/shared";
+import { useMutation } from "@tanstack/react-query";
+import type { TFunction } from "i18next";
+import { useTranslation } from "react-i18next";
+import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { safeReturnTo } from "../returnTo";
+import { AuthCard } from "./AuthCard";
+
+function signInMessage(error: unknown, t: TFunction): string | null {
+  if (!isProblem(error)) return null;
+  if (error.status === 401) return t("auth.wrongCredentials");
+  if (error.status === 429) {
+    const seconds = Number(error.problem.retry_after);
+    return t("auth.tooManyAttempts", { count: Number.isFinite(seconds) ? seconds : 60 });
+  }
+  return null;
+}
+
+function LocalSignIn({ session, returnTo }: { session: LocalSession; returnTo: string }) {
+  const { t } = useTranslation();
+  const { config } = useServices();
+  const navigate = useNavigate();
+  const form = useForm({
+    initialValues: { email: "", password: "" },
+    validate: {
+      email: (value) => (/^\S+@\S+$/.test(value.trim()) ? null : t("auth.emailInvalid")),
+      password: (value) => (value ? null : t("address.required")),
+    },
+  });
+  const signIn = useMutation({
+    mutationFn: ({ email, password }: { email: string; password: string }) => session.signIn(email.trim(), password),
+    onSuccess: () => navigate(returnTo, { replace: true }),
+  });
+  const message = signInMessage(signIn.error, t);
+  return (
+    <form onSubmit={form.onSubmit((values) => signIn.mutate(values))} noValidate>
+      <Stack>
+        <TextInput label={t("auth.email")} type="email" autoComplete="username" required {...form.getInputProps("email")} />
+        <PasswordInput label={t("auth.password")} autoComplete="current-password" required {...form.getInputProps("password")} />
+        {message ? (
+          <Text c="red" role="alert" size="sm">
+            {message}
+          </Text>
+        ) : (
+          <ProblemAlert error={signIn.error} />
+        )}
+        <Button type="submit" loading={signIn.isPending}>
+          {t("auth.signIn")}
+        </Button>
+        <Group justify="space-between">
+          {config.password_reset_enabled && (
+            <Anchor component={Link} to="/forgot-password" size="sm">
+              {t("auth.forgotPassword")}
+            </Anchor>
+          )}
+          {config.registration_enabled && (
+            <Anchor component={Link} to="/sign-up" size="sm">
+              {t("auth.noAccount")}
+            </Anchor>
+          )}
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+export function SignInPage() {
+  const { t } = useTranslation();
+  const { auth } = useServices();
+  const status = useAuthStatus();
+  const [params] = useSearchParams();
+  const returnTo = safeReturnTo(params.get("returnTo"));
+  if (status === "signed-in") return <Navigate to={returnTo} replace />;
+  return (
+    <AuthCard title={t("auth.signInTitle")}>
+      {auth instanceof LocalSession ? (
+        <LocalSignIn session={auth} returnTo={returnTo} />
+      ) : (
+        <Button onClick={() => void auth.signIn(returnTo)}>{t("auth.continueWithProvider")}</Button>
+      )}
+    </AuthCard>
+  );
+}

@@ -1,0 +1,21 @@
+import "@mantine/core/styles.css";
+import "@mantine/notifications/styles.css";
+import { createServices } from "@oms/shared";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./app/App";
+import { i18n } from "./app/i18n";
+
+const root = createRoot(document.getElementById("root") as HTMLElement);
+
+createServices("customer")
+  .then((services) => {
+    root.render(
+      <StrictMode>
+        <App services={services} i18n={i18n} />
+      </StrictMode>,
+    );
+  })
+  .catch(() => {
+    root.render(<p role="alert">{i18n.t("startupFailed")}</p>);
+  });

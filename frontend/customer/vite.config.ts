@@ -1,0 +1,36 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// The API the dev server forwards to; OMS_DEV_API_URL picks another port or host.
+const api = process.env.OMS_DEV_API_URL ?? "http://127.0.0.1:3000";
+
+export default defineConfig({
+  base: "/",
+  plugins: [react()],
+  server: {
+    port: 5173,
+    strictPort: true,
+    proxy: {
+      "/api": { target: api, changeOrigin: false },
+      "/.well-known": { target: api },
+      "/health": { target: api },
+    },
+  },
+  build: {
+    outDir: "dist",
+    sourcemap: true,
+    rollupOptions: {
+      output: {
+        manualChunks: {
+          react: ["react", "react-dom", "react-router"],
+          mantine: ["@mantine/core", "@mantine/hooks", "@mantine/notifications"],
+        },
+      },
+    },
+  },
+  test: {
+    name: "customer",
+    environment: "jsdom",
+    setupFiles: ["../shared/src/test/setup.ts"],
+  },
+});

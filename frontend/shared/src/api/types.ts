@@ -1,0 +1,5 @@
+import type { components } from "./schema";
+
+/** The backend's schemas, by name: `Schema<"OrderRead">`. Never redefine one by hand. */
+export type Schemas = components["schemas"];
+export type Schema<Name extends keyof Schemas> = Schemas[Name];

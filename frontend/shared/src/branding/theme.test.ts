@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { createFormatters } from "./format";
+import { themeFromBranding } from "./theme";
+
+describe("branding → theme", () => {
+  it("builds a ten-shade primary palette around the brand colour", () => {
+    const theme = themeFromBranding({ primary_colour: "#dc2626", accent_colour: "#16a34a" });
+    expect(theme.primaryColor).toBe("brand");
+    const brand = theme.colors?.brand;
+    expect(brand).toHaveLength(10);
+    expect(brand?.map((shade) => shade.toLowerCase())).toContain("#dc2626");
+    expect(theme.colors?.accent?.map((shade) => shade.toLowerCase())).toContain("#16a34a");
+  });
+
+  it("falls back to a default colour for a value that is not a hex colour", () => {
+    const theme = themeFromBranding({ primary_colour: "not-a-colour", accent_colour: "#123" });
+    expect(theme.colors?.brand).toHaveLength(10);
+  });
+});
+
+describe("formatters", () => {
+  it("formats money in the shop's locale and currency", () => {
+    const format = createFormatters("de-DE", "EUR");
+    expect(format.money("1234.5")).toBe("1.234,50\u00a0€");
+    expect(createFormatters("en-GB", "GBP").money("19.99")).toBe("£19.99");
+  });
+
+  it("survives a locale the browser does not know", () => {
+    expect(createFormatters("xx-invalid-locale-tag-!!", "USD").money("1")).toContain("1");
+  });
+});

@@ -2,26 +2,49 @@ import type { Schema } from "@oms/shared";
 
 export type CountryCode = Schema<"ShippingAddress">["country"];
 
-const LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+/** The codes the API accepts, as a value; the checks below keep it equal to the generated
+ * `ShippingAddress.country` type in both directions. */
+const COUNTRY_CODES = [
+  "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ",
+  "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS",
+  "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN",
+  "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE",
+  "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF",
+  "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM",
+  "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM",
+  "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC",
+  "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK",
+  "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA",
+  "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG",
+  "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW",
+  "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS",
+  "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO",
+  "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
+  "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW",
+] as const satisfies readonly CountryCode[];
 
-/** Country options named in the user's language; the server checks the code itself. */
+type Missing = Exclude<CountryCode, (typeof COUNTRY_CODES)[number]>;
+type AssertNone<T extends never> = T;
+/** Fails to compile while the generated type has a code this list lacks. */
+export type EveryCountryListed = AssertNone<Missing>;
+
+/** Country options named in the user's language. */
 export function countryOptions(language: string): { value: CountryCode; label: string }[] {
   let names: Intl.DisplayNames;
   try {
-    names = new Intl.DisplayNames([language], { type: "region", fallback: "none" });
+    names = new Intl.DisplayNames([language], { type: "region" });
   } catch {
-    names = new Intl.DisplayNames(["en"], { type: "region", fallback: "none" });
+    names = new Intl.DisplayNames(["en"], { type: "region" });
   }
-  const options: { value: CountryCode; label: string }[] = [];
-  for (const first of LETTERS) {
-    for (const second of LETTERS) {
-      const code = first + second;
-      const label = names.of(code);
-      // Skip the pseudo-regions Intl knows but ISO 3166-1 does not list as countries.
-      if (label && !["EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"].includes(code)) {
-        options.push({ value: code as CountryCode, label });
-      }
-    }
+  return COUNTRY_CODES.map((code) => ({ value: code, label: names.of(code) ?? code })).sort((a, b) =>
+    a.label.localeCompare(b.label, language),
+  );
+}
+
+export function countryName(code: string, language: string): string {
+  try {
+    return new Intl.DisplayNames([language], { type: "region" }).of(code) ?? code;
+  } catch {
+    return code;
   }
-  return options.sort((a, b) => a.label.localeCompare(b.label, language));
 }

@@ -85,10 +85,10 @@ export interface PendingPaths {
   };
   "/api/v1/auth/session": {
     post: Op<{ 200: Json<SessionToken> }, Params, { email: string; password: string }>;
-    delete: Op<{ 204: NoContent }, Params<never, never, { "X-CSRF-Token"?: string }>>;
+    delete: Op<{ 204: NoContent }>;
   };
   "/api/v1/auth/session/refresh": {
-    post: Op<{ 200: Json<SessionToken> }, Params<never, never, { "X-CSRF-Token"?: string }>>;
+    post: Op<{ 200: Json<SessionToken> }>;
   };
   "/api/v1/auth/password-reset": {
     post: Op<{ 202: Json<Record<string, unknown>> }, Params, { email: string }>;

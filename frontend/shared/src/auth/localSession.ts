@@ -76,7 +76,7 @@ export class LocalSession implements Authenticator {
     this.end();
     try {
       await this.api.DELETE("/api/v1/auth/session", {
-        params: { header: csrf ? { "X-CSRF-Token": csrf } : {} },
+        headers: csrf ? { "X-CSRF-Token": csrf } : {},
         credentials: "same-origin",
       });
     } catch {
@@ -92,7 +92,7 @@ export class LocalSession implements Authenticator {
     }
     try {
       const { data } = await this.api.POST("/api/v1/auth/session/refresh", {
-        params: { header: { "X-CSRF-Token": csrf } },
+        headers: { "X-CSRF-Token": csrf },
         credentials: "same-origin",
       });
       if (!data) return false;

@@ -2,10 +2,11 @@ import { MantineProvider } from "@mantine/core";
 import { Notifications } from "@mantine/notifications";
 import { queryOptions, useQuery } from "@tanstack/react-query";
 import { type ReactNode, createContext, useContext, useEffect, useMemo } from "react";
+import { useTranslation } from "react-i18next";
 import { type ApiClient, bodyOf } from "../api/client";
 import { useApi } from "../auth/ServicesProvider";
 import { type Formatters, createFormatters } from "./format";
-import { type Branding, themeFromBranding } from "./theme";
+import { type Branding, accessibleColours, themeFromBranding } from "./theme";
 
 export function brandingQuery(api: ApiClient) {
   return queryOptions({
@@ -19,6 +20,8 @@ interface BrandingContextValue {
   branding: Branding | undefined;
   format: Formatters;
 }
+
+const resolveColours = accessibleColours();
 
 const BrandingContext = createContext<BrandingContextValue | null>(null);
 
@@ -41,9 +44,11 @@ function useFavicon(url: string | null | undefined): void {
 export function BrandingProvider({ children }: { children: ReactNode }) {
   const api = useApi();
   const { data: branding } = useQuery(brandingQuery(api));
+  const { t } = useTranslation("common");
+  const close = t("close");
   const theme = useMemo(
-    () => themeFromBranding(branding ?? { primary_colour: "#2563eb", accent_colour: "#2563eb" }),
-    [branding],
+    () => themeFromBranding(branding ?? { primary_colour: "#2563eb", accent_colour: "#2563eb" }, { close }),
+    [branding, close],
   );
   const value = useMemo(
     () => ({
@@ -54,7 +59,7 @@ export function BrandingProvider({ children }: { children: ReactNode }) {
   );
   useFavicon(branding?.favicon_url);
   return (
-    <MantineProvider theme={theme}>
+    <MantineProvider theme={theme} cssVariablesResolver={resolveColours}>
       <Notifications />
       <BrandingContext.Provider value={value}>{children}</BrandingContext.Provider>
     </MantineProvider>

@@ -12,6 +12,14 @@ describe("branding → theme", () => {
     expect(theme.colors?.accent?.map((shade) => shade.toLowerCase())).toContain("#16a34a");
   });
 
+  it("makes the brand colour itself the primary shade", () => {
+    for (const hex of ["#1f4e79", "#dc2626", "#f5f5dc"]) {
+      const theme = themeFromBranding({ primary_colour: hex, accent_colour: hex });
+      const shade = theme.primaryShade as { light: number };
+      expect(theme.colors?.brand?.[shade.light]?.toLowerCase()).toBe(hex);
+    }
+  });
+
   it("falls back to a default colour for a value that is not a hex colour", () => {
     const theme = themeFromBranding({ primary_colour: "not-a-colour", accent_colour: "#123" });
     expect(theme.colors?.brand).toHaveLength(10);

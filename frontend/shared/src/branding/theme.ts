@@ -1,5 +1,5 @@
 import { generateColors } from "@mantine/colors-generator";
-import { type MantineColorsTuple, type MantineThemeOverride, createTheme } from "@mantine/core";
+import { type CSSVariablesResolver, type MantineColorShade, type MantineColorsTuple, type MantineThemeOverride, createTheme } from "@mantine/core";
 import type { Schema } from "../api/types";
 
 export type Branding = Schema<"BrandingRead">;
@@ -11,17 +11,48 @@ function palette(hex: string, fallback: string): MantineColorsTuple {
   return generateColors(HEX.test(hex) ? hex : fallback);
 }
 
+/** Where the generator placed the brand colour itself (by its lightness), so that filled
+ * buttons show exactly the deployment's colour. */
+function shadeOf(colours: MantineColorsTuple, hex: string): MantineColorShade {
+  const index = colours.findIndex((shade) => shade.toLowerCase() === hex.toLowerCase());
+  return (index >= 0 ? index : 6) as MantineColorShade;
+}
+
 /** The deployment's colours as a Mantine theme: a ten-shade palette generated around each
  * brand colour, the brand colour itself as the primary shade. */
-export function themeFromBranding(branding: Pick<Branding, "primary_colour" | "accent_colour">): MantineThemeOverride {
+export function themeFromBranding(
+  branding: Pick<Branding, "primary_colour" | "accent_colour">,
+  labels: { close: string } = { close: "Close" },
+): MantineThemeOverride {
+  const brand = palette(branding.primary_colour, FALLBACK_PRIMARY);
+  const light = shadeOf(brand, branding.primary_colour);
   return createTheme({
     primaryColor: "brand",
-    primaryShade: { light: 6, dark: 5 },
+    primaryShade: { light, dark: Math.max(light - 1, 0) as MantineColorShade },
     autoContrast: true,
     colors: {
-      brand: palette(branding.primary_colour, FALLBACK_PRIMARY),
+      brand,
       accent: palette(branding.accent_colour, branding.primary_colour),
     },
     defaultRadius: "md",
+    components: {
+      Modal: { defaultProps: { closeButtonProps: { "aria-label": labels.close } } },
+      Notification: { defaultProps: { closeButtonProps: { "aria-label": labels.close } } },
+    },
   });
+}
+
+const ACCESSIBLE_TEXT = ["brand", "red", "green", "yellow", "orange", "blue", "gray"];
+
+/** Mantine's dimmed text and light-variant colours are too pale on white for WCAG AA:
+ * darker shades of the same colours. */
+export function accessibleColours(): CSSVariablesResolver {
+  const light: Record<string, string> = { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" };
+  for (const colour of ACCESSIBLE_TEXT) {
+    light[`--mantine-color-${colour}-light-color`] = `var(--mantine-color-${colour}-9)`;
+    light[`--mantine-color-${colour}-text`] = `var(--mantine-color-${colour}-9)`;
+  }
+  // Even yellow's darkest shade is too pale on its own light background.
+  light["--mantine-color-yellow-light-color"] = "var(--mantine-color-dark-7)";
+  return () => ({ variables: {}, light, dark: {} });
 }

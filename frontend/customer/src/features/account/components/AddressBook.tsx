@@ -3,6 +3,7 @@ import { ProblemAlert, QueryState, isProblem } from "@oms/shared";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AddressFields, EMPTY_ADDRESS, addressErrors, fromShippingAddress, toShippingAddress, useAddressForm } from "../../../lib/AddressForm";
+import { useCountryName } from "../../../lib/useCountryName";
 import { type AddressRead, useAddresses, useCreateAddress, useDeleteAddress, useUpdateAddress } from "../../../lib/addresses";
 
 export const MAX_ADDRESSES = 20;
@@ -58,6 +59,7 @@ export function AddressBook() {
   const update = useUpdateAddress();
   const [editing, setEditing] = useState<AddressRead | "new" | null>(null);
   const count = addresses.data?.length ?? 0;
+  const country = useCountryName();
   return (
     <Card withBorder component="section" aria-labelledby="addresses-title">
       <Stack>
@@ -82,7 +84,7 @@ export function AddressBook() {
                         {address.is_default && <Badge variant="light">{t("address.default")}</Badge>}
                       </Group>
                       <Text size="sm" c="dimmed">
-                        {[address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, address.country].filter(Boolean).join(", ")}
+                        {[address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, country(address.country)].filter(Boolean).join(", ")}
                       </Text>
                     </Stack>
                     <Group gap="xs">

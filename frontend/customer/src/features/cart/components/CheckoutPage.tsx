@@ -12,6 +12,7 @@ import {
   useAddressForm,
 } from "../../../lib/AddressForm";
 import { type AddressRead, useAddresses, useCreateAddress } from "../../../lib/addresses";
+import { useCountryName } from "../../../lib/useCountryName";
 import { cart, useCart } from "../../../lib/cart";
 import { type OrderCreate, cartItems, shortLines, usePlaceOrder } from "../api";
 import { QuoteSummary } from "./QuoteSummary";
@@ -24,13 +25,14 @@ function shippingOf(address: AddressRead): ShippingAddress {
 }
 
 function AddressLabel({ address }: { address: AddressRead }) {
+  const country = useCountryName();
   return (
     <Stack gap={0}>
       <Text size="sm" fw={600}>
         {address.label || address.name}
       </Text>
       <Text size="xs" c="dimmed">
-        {[address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, address.country].filter(Boolean).join(", ")}
+        {[address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, country(address.country)].filter(Boolean).join(", ")}
       </Text>
     </Stack>
   );

@@ -1,4 +1,4 @@
-import { AspectRatio, Button, Grid, Group, Image, NumberInput, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from "@mantine/core";
+import { AspectRatio, Button, Center, Grid, Group, Image, NumberInput, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { Money, QueryState, type ProductWithImages, useDocumentTitle } from "@oms/shared";
 import { useState } from "react";
@@ -15,8 +15,10 @@ function Gallery({ product }: { product: ProductWithImages }) {
   const current = images[selected] ?? images[0];
   if (!current) {
     return (
-      <AspectRatio ratio={4 / 3} bg="gray.1">
-        <Text c="dimmed">{t("catalogue.noImage")}</Text>
+      <AspectRatio ratio={4 / 3}>
+        <Center bg="gray.1">
+          <Text c="dimmed">{t("catalogue.noImage")}</Text>
+        </Center>
       </AspectRatio>
     );
   }

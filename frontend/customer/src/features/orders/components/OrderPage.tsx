@@ -3,6 +3,7 @@ import { useDisclosure } from "@mantine/hooks";
 import { DateTime, Money, ProblemAlert, QueryState, type Schema, StatusBadge, isStaleEdit, useCustomerStatuses, useDocumentTitle } from "@oms/shared";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
+import { useCountryName } from "../../../lib/useCountryName";
 import { cancelTarget, useChangeOrderStatus, useOrder, useOrderEvents, useOrderTransitions } from "../api";
 
 type Order = Schema<"OrderRead">;
@@ -67,6 +68,7 @@ function OrderDetails({ order }: { order: Order }) {
   const { t } = useTranslation();
   useDocumentTitle(t("order.title", { number: order.number }));
   const address = order.shipping_address;
+  const country = useCountryName();
   return (
     <Stack>
       <Group justify="space-between">
@@ -134,7 +136,7 @@ function OrderDetails({ order }: { order: Order }) {
                 {t("checkout.shipTo")}
               </Text>
               <Text size="sm" component="address" style={{ fontStyle: "normal" }}>
-                {[address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, address.country, address.phone]
+                {[address.name, address.line1, address.line2, `${address.postal_code} ${address.city}`, country(address.country), address.phone]
                   .filter(Boolean)
                   .map((part) => (
                     <span key={part} style={{ display: "block" }}>

@@ -8,7 +8,7 @@ export type * from "./api/types";
 export * from "./auth/clientConfig";
 export * from "./auth/localSession";
 export * from "./auth/me";
-export * from "./auth/oidcSession";
+export type { OidcOptions, OidcSession } from "./auth/oidcSession";
 export * from "./auth/ProtectedRoute";
 export * from "./auth/services";
 export * from "./auth/ServicesProvider";

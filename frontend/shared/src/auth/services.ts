@@ -3,7 +3,7 @@ import { type ApiClient, createApiClient } from "../api/client";
 import { isProblem } from "../api/problem";
 import { type ClientConfig, loadClientConfig } from "./clientConfig";
 import { LocalSession } from "./localSession";
-import { OidcSession } from "./oidcSession";
+import type { OidcSession } from "./oidcSession";
 import type { Authenticator } from "./types";
 
 export interface Services {
@@ -33,9 +33,10 @@ export function createQueryClient(): QueryClient {
  * matching authenticator (restoring the session in the background) and the API client. */
 export async function createServices(app: "customer" | "admin", basePath = "/"): Promise<Services> {
   const config = await loadClientConfig(createApiClient({}), app);
+  // oidc-client-ts is loaded only by deployments that sign in through a provider.
   const auth =
     config.mode === "oidc" && config.oidc
-      ? new OidcSession({
+      ? new (await import("./oidcSession")).OidcSession({
           issuer: config.oidc.issuer,
           clientId: config.oidc.client_id,
           scope: config.oidc.scope,

@@ -1,5 +1,5 @@
 import { Center, Loader } from "@mantine/core";
-import { OidcSession, ProblemAlert, useServices } from "@oms/shared";
+import { ProblemAlert, useServices } from "@oms/shared";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate } from "react-router";
@@ -13,14 +13,14 @@ export function CallbackPage() {
   const [error, setError] = useState<unknown>(null);
   const started = useRef(false);
   useEffect(() => {
-    if (!(auth instanceof OidcSession) || started.current) return;
+    if (auth.mode !== "oidc" || started.current) return;
     started.current = true;
     auth
       .completeSignIn()
       .then((returnTo) => navigate(safeReturnTo(returnTo), { replace: true }))
       .catch((caught: unknown) => setError(caught));
   }, [auth, navigate]);
-  if (!(auth instanceof OidcSession)) return <Navigate to="/" replace />;
+  if (auth.mode !== "oidc") return <Navigate to="/" replace />;
   if (error) return <ProblemAlert error={error} title={t("auth.callbackFailed")} />;
   return (
     <Center py="xl">

@@ -1,6 +1,6 @@
 import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { LocalSession, ProblemAlert, isProblem, useAuthStatus, useServices } from "@oms/shared";
+import { type LocalSession, ProblemAlert, isProblem, useAuthStatus, useServices } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
@@ -75,7 +75,7 @@ export function SignInPage() {
   if (status === "signed-in") return <Navigate to={returnTo} replace />;
   return (
     <AuthCard title={t("auth.signInTitle")}>
-      {auth instanceof LocalSession ? (
+      {auth.mode === "local" ? (
         <LocalSignIn session={auth} returnTo={returnTo} />
       ) : (
         <Button onClick={() => void auth.signIn(returnTo)}>{t("auth.continueWithProvider")}</Button>

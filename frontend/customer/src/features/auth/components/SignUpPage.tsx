@@ -1,6 +1,6 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { LocalSession, ProblemAlert, bodyOf, isProblem, useApi, useServices } from "@oms/shared";
+import { ProblemAlert, bodyOf, isProblem, useApi, useServices } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
@@ -31,12 +31,12 @@ export function SignUpPage() {
   const signUp = useMutation({
     mutationFn: async ({ full_name, email, password }: SignUpValues) => {
       await bodyOf(api.POST("/api/v1/auth/register", { body: { full_name: full_name.trim(), email: email.trim(), password } }));
-      if (auth instanceof LocalSession) await auth.signIn(email.trim(), password);
+      if (auth.mode === "local") await auth.signIn(email.trim(), password);
     },
     onSuccess: () => navigate("/", { replace: true }),
     onError: (error) => isProblem(error) && form.setErrors(error.fieldErrors),
   });
-  if (!config.registration_enabled || !(auth instanceof LocalSession)) {
+  if (!config.registration_enabled || auth.mode !== "local") {
     return (
       <AuthCard title={t("auth.signUpTitle")}>
         <Text>{t("auth.registrationClosed")}</Text>

@@ -12,7 +12,10 @@ createServices("customer")
   .then((services) => {
     root.render(
       <StrictMode>
-        <App services={services} i18n={i18n} />
+        {/* One element for the app, ahead of the <style> tags Mantine renders. */}
+        <div id="app">
+          <App services={services} i18n={i18n} />
+        </div>
       </StrictMode>,
     );
   })

@@ -28,7 +28,7 @@ function MainLinks({ onNavigate }: { onNavigate: () => void }) {
   const { pathname } = useLocation();
   const signedIn = useAuthStatus() === "signed-in";
   const count = cartCount(useCart());
-  const { auth } = useServices();
+  const { auth, config } = useServices();
   const navigate = useNavigate();
   const signOut = async () => {
     onNavigate();
@@ -40,7 +40,9 @@ function MainLinks({ onNavigate }: { onNavigate: () => void }) {
     return (
       <>
         <NavLink component={Link} to="/sign-in" label={t("nav.signIn")} active={pathname === "/sign-in"} onClick={onNavigate} />
-        <NavLink component={Link} to="/sign-up" label={t("nav.signUp")} active={pathname === "/sign-up"} onClick={onNavigate} />
+        {config.registration_enabled && config.mode === "local" && (
+          <NavLink component={Link} to="/sign-up" label={t("nav.signUp")} active={pathname === "/sign-up"} onClick={onNavigate} />
+        )}
       </>
     );
   }

@@ -3,6 +3,7 @@ import { useForm } from "@mantine/form";
 import { type LocalSession, ProblemAlert, isProblem, useAuthStatus, useServices } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
+import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
 import { safeReturnTo } from "../returnTo";
@@ -72,6 +73,15 @@ export function SignInPage() {
   const status = useAuthStatus();
   const [params] = useSearchParams();
   const returnTo = safeReturnTo(params.get("returnTo"));
+  const redirecting = useRef(false);
+  // Sent here from a page (or a reload, which forgets the in-memory tokens): go straight to
+  // the provider, whose own session brings the user back without a form.
+  const fromPage = params.has("returnTo");
+  useEffect(() => {
+    if (auth.mode !== "oidc" || !fromPage || status !== "signed-out" || redirecting.current) return;
+    redirecting.current = true;
+    void auth.signIn(returnTo);
+  }, [auth, fromPage, returnTo, status]);
   if (status === "signed-in") return <Navigate to={returnTo} replace />;
   return (
     <AuthCard title={t("auth.signInTitle")}>

@@ -1,4 +1,4 @@
-import { type AddressFields, bodyOf, useApi } from "@oms/shared";
+import { type AddressFields, bodyOf, ifMatch, isStaleEdit, useApi } from "@oms/shared";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 export type { AddressFields, AddressRead } from "@oms/shared";
@@ -30,9 +30,16 @@ export function useUpdateAddress() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, body }: { id: string; body: Partial<AddressFields> }) =>
-      bodyOf(api.PATCH("/api/v1/me/addresses/{address_id}", { params: { path: { address_id: id } }, body })),
+    mutationFn: ({ id, version, body }: { id: string; version: number; body: Partial<AddressFields> }) =>
+      bodyOf(
+        api.PATCH("/api/v1/me/addresses/{address_id}", {
+          params: { path: { address_id: id }, header: ifMatch(version) },
+          body,
+        }),
+      ),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: ADDRESSES }),
+    // Changed elsewhere (another tab) since it was shown: show the current one.
+    onError: (error) => isStaleEdit(error) && queryClient.invalidateQueries({ queryKey: ADDRESSES }),
   });
 }
 

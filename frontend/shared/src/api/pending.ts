@@ -34,7 +34,7 @@ export interface SessionToken {
 
 export type AddressFields = Schema<"ShippingAddress"> & { label?: string | null; is_default?: boolean };
 export type AddressRead = Required<Pick<AddressFields, "is_default">> &
-  AddressFields & { id: string; created_at: string; updated_at: string };
+  AddressFields & { id: string; version: number; created_at: string; updated_at: string };
 export interface AddressPage {
   items: AddressRead[];
   next_cursor: string | null;
@@ -102,7 +102,7 @@ export interface PendingPaths {
   };
   "/api/v1/me/addresses/{address_id}": {
     get: Op<{ 200: Json<AddressRead> }, AddressPath>;
-    patch: Op<{ 200: Json<AddressRead> }, AddressPath, Partial<AddressFields>>;
+    patch: Op<{ 200: Json<AddressRead> }, Params<never, { address_id: string }, { "If-Match"?: string }>, Partial<AddressFields>>;
     delete: Op<{ 204: NoContent }, AddressPath>;
   };
   "/api/v1/orders/quote": {

@@ -1,5 +1,5 @@
-import { Badge, Button, Card, Checkbox, Group, Modal, Stack, Text, TextInput, Title } from "@mantine/core";
-import { ProblemAlert, QueryState, isProblem } from "@oms/shared";
+import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Stack, Text, TextInput, Title } from "@mantine/core";
+import { ProblemAlert, QueryState, isProblem, isStaleEdit } from "@oms/shared";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { AddressFields, EMPTY_ADDRESS, addressErrors, fromShippingAddress, toShippingAddress, useAddressForm } from "../../../lib/AddressForm";
@@ -8,7 +8,7 @@ import { type AddressRead, useAddresses, useCreateAddress, useDeleteAddress, use
 
 export const MAX_ADDRESSES = 20;
 
-function AddressEditor({ address, onDone }: { address: AddressRead | null; onDone: () => void }) {
+function AddressEditor({ address, onDone, onStale }: { address: AddressRead | null; onDone: () => void; onStale: () => void }) {
   const { t } = useTranslation();
   const create = useCreateAddress();
   const update = useUpdateAddress();
@@ -23,13 +23,14 @@ function AddressEditor({ address, onDone }: { address: AddressRead | null; onDon
     const handlers = {
       onSuccess: onDone,
       onError: (error: unknown) => {
+        if (isStaleEdit(error)) onStale();
         if (!isProblem(error)) return;
         const errors = addressErrors(error.fieldErrors);
         if (error.fieldErrors.label) errors.label = error.fieldErrors.label;
         form.setErrors(errors);
       },
     };
-    if (address) update.mutate({ id: address.id, body }, handlers);
+    if (address) update.mutate({ id: address.id, version: address.version, body }, handlers);
     else create.mutate(body, handlers);
   });
   return (
@@ -38,7 +39,7 @@ function AddressEditor({ address, onDone }: { address: AddressRead | null; onDon
         <TextInput label={t("address.label")} description={t("address.labelHint")} maxLength={50} {...form.getInputProps("label")} />
         <AddressFields form={form} />
         <Checkbox label={t("address.makeDefault")} {...form.getInputProps("is_default", { type: "checkbox" })} />
-        <ProblemAlert error={mutation.error} />
+        {!isStaleEdit(mutation.error) && <ProblemAlert error={mutation.error} />}
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone}>
             {t("cancel")}
@@ -57,8 +58,14 @@ export function AddressBook() {
   const addresses = useAddresses();
   const remove = useDeleteAddress();
   const update = useUpdateAddress();
-  const [editing, setEditing] = useState<AddressRead | "new" | null>(null);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [stale, setStale] = useState(false);
   const count = addresses.data?.length ?? 0;
+  const edited = addresses.data?.find((address) => address.id === editing) ?? null;
+  const closeEditor = () => {
+    setEditing(null);
+    setStale(false);
+  };
   const country = useCountryName();
   return (
     <Card withBorder component="section" aria-labelledby="addresses-title">
@@ -89,11 +96,11 @@ export function AddressBook() {
                     </Stack>
                     <Group gap="xs">
                       {!address.is_default && (
-                        <Button size="compact-sm" variant="subtle" onClick={() => update.mutate({ id: address.id, body: { is_default: true } })}>
+                        <Button size="compact-sm" variant="subtle" onClick={() => update.mutate({ id: address.id, version: address.version, body: { is_default: true } })}>
                           {t("address.makeDefault")}
                         </Button>
                       )}
-                      <Button size="compact-sm" variant="light" onClick={() => setEditing(address)} aria-label={t("address.editNamed", { name: address.label || address.name })}>
+                      <Button size="compact-sm" variant="light" onClick={() => setEditing(address.id)} aria-label={t("address.editNamed", { name: address.label || address.name })}>
                         {t("address.edit")}
                       </Button>
                       <Button
@@ -114,8 +121,21 @@ export function AddressBook() {
           )}
         </QueryState>
       </Stack>
-      <Modal opened={editing !== null} onClose={() => setEditing(null)} title={editing === "new" ? t("address.add") : t("address.edit")} size="lg">
-        {editing !== null && <AddressEditor address={editing === "new" ? null : editing} onDone={() => setEditing(null)} />}
+      <Modal opened={editing !== null} onClose={closeEditor} title={editing === "new" ? t("address.add") : t("address.edit")} size="lg">
+        {stale && (
+          <Alert color="yellow" mb="sm" role="alert">
+            {t("common:error.stale")}
+          </Alert>
+        )}
+        {editing !== null && (
+          // A new version (changed elsewhere) remounts the form with the current values.
+          <AddressEditor
+            key={edited ? `${edited.id}-${edited.version}` : "new"}
+            address={edited}
+            onDone={closeEditor}
+            onStale={() => setStale(true)}
+          />
+        )}
       </Modal>
     </Card>
   );

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import anyio
 from fastapi import FastAPI
-from starlette.datastructures import URL, Headers
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -143,8 +143,10 @@ class WebAppFiles:
                 Request(scope), 405, headers={"Allow": ", ".join(sorted(APP_METHODS))}
             )
         if scope["path"] == self.mount and self.mount != "/":
-            location = URL(scope=scope).replace(path=self.mount + "/")
-            return RedirectResponse(str(location), status_code=308)
+            # Relative, so the answer never echoes the request's Host header.
+            query = scope["query_string"].decode("latin-1")
+            location = self.mount + "/" + (f"?{query}" if query else "")
+            return RedirectResponse(location, status_code=308)
         if not await anyio.Path(self.web_app.directory / "index.html").is_file():
             raise NotFound(
                 f"The {self.web_app.name} app is not built here: build it with `make run` or "

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     max_attributes_bytes: int = Field(
         default=16 * 1024, ge=2, description="Largest attributes of one product (bytes of JSON)."
     )
+    web_dir: Path | None = Field(
+        default=None,
+        description="Where the built apps are: a directory with `customer/` and `admin/`; unset "
+        "means those inside the installed package, else `frontend/*/dist` in a checkout.",
+    )
     config_file: Path | None = Field(
         default=None,
         description="A configuration document (docs/configuration.md) applied at start-up.",

@@ -37,7 +37,9 @@ async def test_the_asyncapi_document_is_served(settings: Settings) -> None:
         "userPasswordResetRequested",
     }
     receivers = {
-        name for name, operation in document["operations"].items() if operation["action"] == "receive"
+        name
+        for name, operation in document["operations"].items()
+        if operation["action"] == "receive"
     }
     # Account events reach the email worker only: no webhook or inventory receives them.
     assert {name for name in receivers if name.endswith("userPasswordResetRequested")} == {

@@ -25,9 +25,20 @@ EXCHANGE = "oms.events"
 
 
 class EventType(StrEnum):
+    """Order events: what worker configurations trigger on."""
+
     ORDER_CREATED = "order.created"
     ORDER_STATUS_CHANGED = "order.status_changed"
+
+
+class AccountEventType(StrEnum):
+    """Account events: handled by the email worker's built-in account mail only."""
+
     USER_PASSWORD_RESET_REQUESTED = "user.password_reset_requested"  # noqa: S105 - a name
+
+
+AnyEventType = EventType | AccountEventType
+ALL_EVENT_TYPES: tuple[AnyEventType, ...] = (*EventType, *AccountEventType)
 
 
 class WorkerType(StrEnum):
@@ -132,34 +143,33 @@ class PasswordResetRequestedData(_Snapshot):
 
 OrderEventData = OrderCreatedData | OrderStatusChangedData
 EventData = OrderEventData | PasswordResetRequestedData
-EVENT_TYPE_OF: dict[type[BaseModel], EventType] = {
+EVENT_TYPE_OF: dict[type[BaseModel], AnyEventType] = {
     OrderCreatedData: EventType.ORDER_CREATED,
     OrderStatusChangedData: EventType.ORDER_STATUS_CHANGED,
-    PasswordResetRequestedData: EventType.USER_PASSWORD_RESET_REQUESTED,
+    PasswordResetRequestedData: AccountEventType.USER_PASSWORD_RESET_REQUESTED,
 }
 
 # Which workers hear each event: the one place transports (queue bindings, embedded queue
 # rows), replays and the AsyncAPI document take it from.
-HEARD_BY: dict[EventType, frozenset[WorkerType]] = {
+HEARD_BY: dict[AnyEventType, frozenset[WorkerType]] = {
     EventType.ORDER_CREATED: frozenset(WorkerType),
     EventType.ORDER_STATUS_CHANGED: frozenset(WorkerType),
-    EventType.USER_PASSWORD_RESET_REQUESTED: frozenset({WorkerType.EMAIL}),
+    AccountEventType.USER_PASSWORD_RESET_REQUESTED: frozenset({WorkerType.EMAIL}),
 }
-ACCOUNT_EVENT_TYPES = frozenset({EventType.USER_PASSWORD_RESET_REQUESTED})
+ACCOUNT_EVENT_TYPES: frozenset[str] = frozenset(AccountEventType)
 
 
 def workers_hearing(event_type: str) -> list[WorkerType]:
     """The workers an event of this type goes to. A type this version does not know goes to
     every worker, which dead-letters what it cannot read: nothing disappears unseen."""
-    try:
-        heard_by = HEARD_BY[EventType(event_type)]
-    except ValueError:
-        heard_by = frozenset(WorkerType)
+    heard_by = next(
+        (HEARD_BY[known] for known in ALL_EVENT_TYPES if known == event_type), frozenset(WorkerType)
+    )
     return [worker for worker in WorkerType if worker in heard_by]
 
 
-def events_heard_by(worker: WorkerType) -> list[EventType]:
-    return [event_type for event_type in EventType if worker in HEARD_BY[event_type]]
+def events_heard_by(worker: WorkerType) -> list[AnyEventType]:
+    return [event_type for event_type in ALL_EVENT_TYPES if worker in HEARD_BY[event_type]]
 
 
 class _EnvelopeFields(BaseModel):
@@ -202,10 +212,10 @@ class PasswordResetRequestedEvent(_EnvelopeFields):
 OrderEvent = OrderCreatedEvent | OrderStatusChangedEvent
 AccountEvent = PasswordResetRequestedEvent
 AnyEvent = OrderEvent | AccountEvent
-EVENT_MODELS: dict[EventType, type[AnyEvent]] = {
+EVENT_MODELS: dict[AnyEventType, type[AnyEvent]] = {
     EventType.ORDER_CREATED: OrderCreatedEvent,
     EventType.ORDER_STATUS_CHANGED: OrderStatusChangedEvent,
-    EventType.USER_PASSWORD_RESET_REQUESTED: PasswordResetRequestedEvent,
+    AccountEventType.USER_PASSWORD_RESET_REQUESTED: PasswordResetRequestedEvent,
 }
 _EVENT: TypeAdapter[AnyEvent] = TypeAdapter(Annotated[AnyEvent, Field(discriminator="type")])
 

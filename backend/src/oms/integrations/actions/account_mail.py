@@ -13,8 +13,8 @@ from oms.integrations.mailer import OutgoingEmail
 from oms.integrations.repository import edited_templates
 from oms.outbox import service as outbox
 
-TEMPLATE_OF: dict[outbox.EventType, str] = {
-    outbox.EventType.USER_PASSWORD_RESET_REQUESTED: "password_reset",
+TEMPLATE_OF: dict[outbox.AccountEventType, str] = {
+    outbox.AccountEventType.USER_PASSWORD_RESET_REQUESTED: "password_reset",
 }
 ACCOUNT_TEMPLATES = frozenset(TEMPLATE_OF.values())
 
@@ -26,7 +26,7 @@ def account_template_variables(
     `expires_at`, `user_id`) and the shop's branding."""
     return {
         **data.model_dump(mode="json"),
-        "event_type": str(outbox.EventType.USER_PASSWORD_RESET_REQUESTED),
+        "event_type": str(outbox.AccountEventType.USER_PASSWORD_RESET_REQUESTED),
         "brand": brand,
     }
 
@@ -39,7 +39,7 @@ async def send_account_mail(
         for row in await edited_templates(session)
     }
     brand = await email_branding(session, services.settings.public_url)
-    key = TEMPLATE_OF[outbox.EventType(event.type)]
+    key = TEMPLATE_OF[outbox.AccountEventType(event.type)]
     mail = email_templates.render(key, account_template_variables(event.data, brand), edited)
     reply = await services.mailer.send(
         session,

@@ -24,6 +24,7 @@ from oms.outbox.relay import relay_pending_events
 from oms.outbox.transport.amqp import worker_queue
 from oms.pipeline import Pipeline, transport_for
 from tests.actors import Actor
+from tests.audit_trail import only
 from tests.auth.helpers import PASSWORD, bearer, login, tokens, user_with_password
 from tests.events.services import HttpReceiver, SmtpServer, eventually
 from tests.events.test_pipeline import create_configuration
@@ -67,6 +68,7 @@ async def reset_events(sessions: async_sessionmaker[AsyncSession]) -> int:
 
 async def test_a_reset_link_mailed_by_the_email_worker_sets_a_new_password(
     pipeline: Pipeline,
+    pipeline_engine: AsyncEngine,
     app: FastAPI,
     client: AsyncClient,
     admin: Actor,
@@ -100,6 +102,7 @@ async def test_a_reset_link_mailed_by_the_email_worker_sets_a_new_password(
     )
     await user_with_password(app, EMAIL, full_name="Cora Customer")
     signed_in = await tokens(client, EMAIL)
+    me_before = (await client.get("/api/v1/me", headers=bearer(signed_in["access_token"]))).json()
 
     response = await client.post(RESET, json={"email": "  Cora@Example.TEST "})
     assert response.status_code == 202, response.text
@@ -125,6 +128,13 @@ async def test_a_reset_link_mailed_by_the_email_worker_sets_a_new_password(
         return me.status_code == 401
 
     await eventually(refused, within=5)
+
+    user_id = me_before["id"]
+    requested = await only(pipeline_engine, "user.password_reset_requested")
+    assert (requested["entity"], requested["entity_id"]) == ("user", user_id)
+    assert token not in str(requested["after"])
+    confirmed_entry = await only(pipeline_engine, "user.password_reset_confirmed")
+    assert confirmed_entry["entity_id"] == user_id
 
     again = await client.post(CONFIRM, json={"token": token, "password": "yet another passphrase"})
     assert again.status_code == 400

@@ -3,7 +3,7 @@
 import json
 import resource
 import subprocess
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,13 +29,20 @@ def _open_files_limit(limit: int) -> Callable[[], None]:
 
 @contextmanager
 def running(
-    command: str, log: Path, env: Mapping[str, str], *, max_open_files: int | None = None
+    command: str,
+    log: Path,
+    env: Mapping[str, str],
+    *,
+    args: Sequence[str] = (),
+    port: int | None = None,
+    max_open_files: int | None = None,
+    start_timeout: float = 30,
 ) -> Iterator[Api]:
-    """`oms <command>` serving on a free port until the block ends."""
-    port = free_port()
+    """`oms <command> [args]` serving on `port` (a free one by default) until the block ends."""
+    port = port or free_port()
     with log.open("wb") as output:
         process = subprocess.Popen(
-            [OMS, command],
+            [OMS, command, *args],
             env=oms_env(OMS_PORT=str(port), OMS_RELAY_POLL_INTERVAL="0.5", **env),
             stdout=output,
             stderr=output,
@@ -43,7 +50,7 @@ def running(
         )
     url = f"http://127.0.0.1:{port}"
     try:
-        wait_until_serving(f"{url}/health/live", process)
+        wait_until_serving(f"{url}/health/live", process, start_timeout)
         yield Api(url, port, log)
     finally:
         process.terminate()

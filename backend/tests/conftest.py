@@ -67,6 +67,7 @@ async def clean_database(engine: AsyncEngine) -> AsyncIterator[None]:
 NO_RATE_LIMITS = {
     "rate_limit_password_checks_per_address": "",
     "rate_limit_password_checks_per_user": "",
+    "rate_limit_password_resets_per_email": "",
     "rate_limit_orders_per_user": "",
     "rate_limit_orders_per_address": "",
 }

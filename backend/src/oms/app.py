@@ -24,7 +24,9 @@ from oms.core.outage import install_outage_handling, watch_database_recovery
 from oms.core.rate_limits import RateLimiter
 from oms.core.request_context import RequestContextMiddleware
 from oms.core.request_guard import RequestGuardMiddleware
+from oms.core.security_headers import SecurityHeadersMiddleware
 from oms.core.settings import Settings, get_settings
+from oms.core.web_apps import install_web_apps
 from oms.integrations.router import router as integrations_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
@@ -92,11 +94,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.add_middleware(BodyTimeoutMiddleware, seconds=settings.client_body_timeout)
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(AuditContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)
     app.include_router(outbox_router.public_router)
     app.include_router(_api_router())
     install_openapi(app)
+    install_web_apps(app, settings)
     return app
 
 

@@ -1,5 +1,6 @@
 """The `oms` command: help, version, and one clear line for every bad start-up."""
 
+import json
 import socket
 import subprocess
 from pathlib import Path
@@ -34,6 +35,16 @@ def test_help_documents_every_command() -> None:
     assert result.returncode == 0
     for command in ("run", "api", "migrate", "seed"):
         assert command in result.stdout
+
+
+def test_openapi_prints_the_document_the_app_serves(tmp_path: Path) -> None:
+    target = tmp_path / "openapi.json"
+    result = _oms("openapi", "-o", str(target), OMS_DATABASE_URL="")
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(target.read_text())
+    assert document["openapi"].startswith("3.")
+    assert "/api/v1/orders" in document["paths"]
 
 
 def test_invalid_setting_names_the_variable() -> None:

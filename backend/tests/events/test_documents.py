@@ -31,7 +31,21 @@ async def test_the_asyncapi_document_is_served(settings: Settings) -> None:
     assert response.status_code == 200
     document = response.json()
     assert document["asyncapi"] == "3.0.0"
-    assert set(document["channels"]) == {"orderCreated", "orderStatusChanged"}
+    assert set(document["channels"]) == {
+        "orderCreated",
+        "orderStatusChanged",
+        "userPasswordResetRequested",
+    }
+    receivers = {
+        name
+        for name, operation in document["operations"].items()
+        if operation["action"] == "receive"
+    }
+    # Account events reach the email worker only: no webhook or inventory receives them.
+    assert {name for name in receivers if name.endswith("userPasswordResetRequested")} == {
+        "email_userPasswordResetRequested"
+    }
+    assert "webhook_orderCreated" in receivers
     payload = document["components"]["schemas"]["OrderStatusChangedEvent"]
     assert {"id", "type", "version", "occurred_at", "order_id", "data"} <= set(
         payload["properties"]

@@ -96,6 +96,7 @@ async def test_the_shipped_templates_are_listed_as_defaults(
         "confirmed",
         "delivered",
         "order_created",
+        "password_reset",
         "shipped",
         "status_changed",
     ]

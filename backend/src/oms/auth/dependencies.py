@@ -96,6 +96,21 @@ def limit_password_change(request: Request, user: Principal) -> None:
     )
 
 
+def limit_password_resets(request: Request, email: str) -> None:
+    """A password-reset request: counted per client address (with the password checks) and
+    per email address, so nobody can flood a mailbox with reset links."""
+    settings = _settings(request)
+    _count_request(
+        request,
+        Quota(settings.rate_limit_password_resets_per_email, "password-resets", email),
+        Quota(
+            settings.rate_limit_password_checks_per_address,
+            "password-checks",
+            client_address(request),
+        ),
+    )
+
+
 def RateLimited(
     scope: str, *, per_user: Callable[[Settings], str], per_address: Callable[[Settings], str]
 ) -> Any:

@@ -56,6 +56,22 @@ class InvalidRefreshToken(Unauthorized):
         super().__init__("The refresh token is invalid, expired or revoked.")
 
 
+class SessionEnded(InvalidRefreshToken):
+    """The browser's refresh cookie is missing, invalid, expired or revoked: the answer
+    clears the session's cookies."""
+
+    def __init__(self, cleared_cookies: list[str]) -> None:
+        super().__init__()
+        self.set_cookies = tuple(cleared_cookies)
+
+
+class CsrfFailed(Forbidden):
+    slug = "csrf-failed"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+
+
 class RegistrationDisabled(Forbidden):
     slug = "registration-disabled"
 
@@ -115,3 +131,10 @@ class IdentityProviderUnavailable(ProblemError):
             "The identity provider's keys cannot be fetched right now.",
             headers={"Retry-After": str(retry_after)},
         )
+
+
+class InvalidResetToken(ProblemError):
+    status, slug, title = 400, "invalid-reset-token", "Bad Request"
+
+    def __init__(self) -> None:
+        super().__init__("The password-reset link is unknown, used or expired; ask for a new one.")

@@ -1,5 +1,5 @@
-"""Tables of the auth module: users, the keys OMS signs its tokens with, refresh tokens and
-the failed-login counters."""
+"""Tables of the auth module: users, the keys OMS signs its tokens with, refresh tokens,
+the failed-login counters and password-reset tokens."""
 
 import uuid
 from datetime import datetime
@@ -103,3 +103,23 @@ class LoginFailures(Base):
     failures: Mapped[int] = mapped_column(Integer)
     window_started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PasswordResetToken(Base):
+    """A password-reset link's token, stored only as its SHA-256; `used_at` is set when a
+    password was set with it. A newer request for the same user deletes the unused ones."""
+
+    __tablename__ = "password_reset_tokens"
+    __table_args__ = (
+        Index("ix_password_reset_tokens_user_id", "user_id"),
+        Index("ix_password_reset_tokens_expires_at", "expires_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), primary_key=True, server_default=text("gen_random_uuid()")
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -20,7 +20,13 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.auth.models import RefreshToken, RefreshTokenFamily, SigningKey, User
+from oms.auth.models import (
+    PasswordResetToken,
+    RefreshToken,
+    RefreshTokenFamily,
+    SigningKey,
+    User,
+)
 from oms.core.locks import Lock, xact_lock
 from oms.core.pagination import keyset_after
 
@@ -316,4 +322,51 @@ async def insert_external_user(
         .values(external_subject=subject, email=email, full_name=full_name, roles=roles)
         .on_conflict_do_nothing()
         .returning(User.id)
+    )
+
+
+# --- password-reset tokens -----------------------------------------------------------------
+
+
+async def drop_unused_reset_tokens(session: AsyncSession, user_id: uuid.UUID) -> None:
+    """Drops the user's unused tokens (a newer request or a new password supersedes them),
+    and a batch of anyone's expired ones."""
+    await session.execute(
+        delete(PasswordResetToken).where(
+            PasswordResetToken.user_id == user_id, PasswordResetToken.used_at.is_(None)
+        )
+    )
+    expired = (
+        select(PasswordResetToken.id)
+        .where(PasswordResetToken.expires_at < func.now())
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+        .scalar_subquery()
+    )
+    await session.execute(delete(PasswordResetToken).where(PasswordResetToken.id.in_(expired)))
+
+
+async def add_reset_token(
+    session: AsyncSession, user_id: uuid.UUID, token_hash: str, expires_at: datetime
+) -> None:
+    session.add(PasswordResetToken(user_id=user_id, token_hash=token_hash, expires_at=expires_at))
+    await session.flush()
+
+
+async def reset_token_for_update(
+    session: AsyncSession, token_hash: str
+) -> PasswordResetToken | None:
+    """The token, locked: two confirmations of one token queue here, the second sees it used."""
+    return await session.scalar(
+        select(PasswordResetToken)
+        .where(PasswordResetToken.token_hash == token_hash)
+        .with_for_update()
+    )
+
+
+async def mark_reset_token_used(session: AsyncSession, token_id: uuid.UUID) -> None:
+    await session.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.id == token_id)
+        .values(used_at=func.now())
     )

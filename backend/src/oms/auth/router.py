@@ -3,21 +3,27 @@
 All of it answers 404 when OMS trusts an external OpenID provider (`OMS_AUTH_MODE=oidc`).
 """
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
+from oms.auth import browser_session as cookies
 from oms.auth import service as auth
-from oms.auth.dependencies import limit_password_checks
+from oms.auth.dependencies import limit_password_checks, limit_password_resets
 from oms.auth.schemas import (
     EXAMPLE_EMAIL,
     EXAMPLE_PASSWORD,
+    ClientConfig,
     Credentials,
+    PasswordResetAccepted,
+    PasswordResetConfirm,
+    PasswordResetRequest,
     RefreshRequest,
     Registration,
+    SessionTokenRead,
     TokenRead,
     UserRead,
 )
@@ -28,6 +34,8 @@ from oms.core.rate_limits import client_address
 from oms.core.settings import Settings
 
 FORM = "application/x-www-form-urlencoded"
+# As long as `RefreshRequest` allows: a longer cookie is no refresh token of OMS's.
+MAX_REFRESH_TOKEN_LENGTH = 200
 NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
 
@@ -192,6 +200,137 @@ async def register_customer(
     )
     response.headers["Location"] = str(request.url_for("get_user", user_id=user.id))
     return UserRead.model_validate(user)
+
+
+@router.get("/client-config")
+async def get_client_config(
+    request: Request,
+    response: Response,
+    app: Annotated[
+        Literal["customer", "admin"], Query(description="The app asking: whose client id.")
+    ] = "customer",
+) -> ClientConfig:
+    """How a browser app signs users in here (both modes): OMS's own forms, or the OpenID
+    provider's pages with the app's public client."""
+    response.headers["Cache-Control"] = "no-cache"
+    return auth.client_config(request.app.state.settings, app)
+
+
+# --- the browser's session: the refresh token in an HttpOnly cookie (docs/api.md) ---------
+
+CROSS_SITE = "The request came from another site (`Origin`, `Sec-Fetch-Site`)."
+CSRF = "`X-CSRF-Token` does not repeat the `oms_csrf` cookie, or the request is cross-site."
+SESSION_ENDED = "No valid refresh cookie (missing, expired, revoked): the cookies are cleared."
+
+
+def _session_answer(
+    response: Response, pair: auth.TokenPair, settings: Settings
+) -> SessionTokenRead:
+    cookies.set_session_cookies(response, pair.refresh_token, settings)
+    response.headers.update(NO_STORE)
+    return SessionTokenRead(access_token=pair.access_token, expires_in=pair.expires_in)
+
+
+@router.post(
+    "/session",
+    dependencies=[Depends(limit_password_checks)],
+    responses=problems(
+        {
+            401: "Wrong email or password.",
+            403: CROSS_SITE,
+            429: "Sign-in from this address is paused after failed attempts, or too many"
+            " attempts; see `Retry-After`.",
+        }
+    ),
+)
+async def create_browser_session(
+    body: Credentials,
+    request: Request,
+    response: Response,
+    session: Session,
+    settings: BuiltInSettings,
+    keys: Keys,
+) -> SessionTokenRead:
+    """Sign in from a browser: the access token in the answer, the refresh token in the
+    HttpOnly `oms_refresh` cookie, and the `oms_csrf` cookie to echo in `X-CSRF-Token`."""
+    cookies.refuse_cross_site(request, settings)
+    pair = await auth.sign_in(
+        session,
+        email=body.email,
+        password=body.password,
+        client_address=client_address(request),
+        ring=await keys.ring(),
+        settings=settings,
+    )
+    return _session_answer(response, pair, settings)
+
+
+@router.post("/session/refresh", responses=problems({401: SESSION_ENDED, 403: CSRF}))
+async def refresh_browser_session(
+    request: Request, response: Response, session: Session, settings: BuiltInSettings, keys: Keys
+) -> SessionTokenRead:
+    """A new access token for the browser's session; both cookies are replaced, and the
+    refresh token presented cannot be used again."""
+    cookies.refuse_cross_site(request, settings)
+    cookies.check_csrf_token(request)
+    refresh_token = cookies.refresh_cookie(request)
+    if refresh_token is None or len(refresh_token) > MAX_REFRESH_TOKEN_LENGTH:
+        raise auth.SessionEnded(cookies.cleared_cookie_headers(settings))
+    try:
+        pair = await auth.refresh(session, refresh_token, ring=await keys.ring(), settings=settings)
+    except auth.InvalidRefreshToken as error:
+        raise auth.SessionEnded(cookies.cleared_cookie_headers(settings)) from error
+    return _session_answer(response, pair, settings)
+
+
+@router.delete("/session", status_code=204, responses=problems({403: CSRF}))
+async def end_browser_session(
+    request: Request, response: Response, session: Session, settings: BuiltInSettings
+) -> None:
+    """Sign out in the browser: the refresh token is revoked and both cookies cleared
+    (without a refresh cookie there is nothing to revoke, and the answer is 204 alike)."""
+    cookies.refuse_cross_site(request, settings)
+    refresh_token = cookies.refresh_cookie(request)
+    if refresh_token is not None:
+        cookies.check_csrf_token(request)
+        if len(refresh_token) <= MAX_REFRESH_TOKEN_LENGTH:
+            await auth.sign_out(session, refresh_token)
+    cookies.clear_session_cookies(response, settings)
+
+
+# --- forgotten passwords ------------------------------------------------------------------
+
+
+@router.post(
+    "/password-reset",
+    status_code=202,
+    responses=problems(
+        {429: "Too many reset requests for this email or from this address; see `Retry-After`."}
+    ),
+)
+async def request_password_reset(
+    body: PasswordResetRequest, request: Request, session: Session, settings: BuiltInSettings
+) -> PasswordResetAccepted:
+    """Mail a link to set a new password. The answer is the same whether or not the address
+    belongs to an active account."""
+    email = auth.normalize_email(body.email)
+    limit_password_resets(request, email)
+    await auth.request_password_reset(session, email, settings)
+    return PasswordResetAccepted()
+
+
+@router.post(
+    "/password-reset/confirm",
+    status_code=204,
+    responses=problems(
+        {400: "The reset token is unknown, used or expired (`invalid-reset-token`)."}
+    ),
+)
+async def confirm_password_reset(
+    body: PasswordResetConfirm, session: Session, settings: BuiltInSettings
+) -> None:
+    """Set a new password with a reset link's token; every sign-in of the account ends."""
+    await auth.confirm_password_reset(session, body.token, body.password)
 
 
 @well_known_router.get("/.well-known/jwks.json")

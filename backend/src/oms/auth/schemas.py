@@ -123,3 +123,96 @@ class ProfileUpdate(BaseModel):
     full_name: FullName | None = None
     current_password: Annotated[str, Field(max_length=PASSWORD_MAX_LENGTH)] | None = None
     new_password: NewPassword | None = None
+
+
+class SessionTokenRead(BaseModel):
+    """A browser sign-in's answer: the access token (kept in memory); the refresh token
+    travels only in the `oms_refresh` cookie."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "access_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0"
+                    ".eyJzdWIiOiI2YzFmMmQ5ZSIsInJvbGVzIjpbImN1c3RvbWVyIl19.c2lnbmF0dXJl",
+                    "token_type": "bearer",
+                    "expires_in": 300,
+                }
+            ]
+        }
+    )
+
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - a token type, not a secret
+    expires_in: int = Field(description="Seconds the access token is valid.")
+
+
+class OidcClientConfig(BaseModel):
+    issuer: str = Field(description="The OpenID provider's issuer URL (its discovery base).")
+    client_id: str = Field(description="The public client of the app that asked.")
+    scope: Literal["openid profile email"] = "openid profile email"
+
+
+class ClientConfig(BaseModel):
+    """What a browser app needs to know before it signs anyone in."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "mode": "local",
+                    "registration_enabled": True,
+                    "password_reset_enabled": True,
+                    "oidc": None,
+                },
+                {
+                    "mode": "oidc",
+                    "registration_enabled": False,
+                    "password_reset_enabled": False,
+                    "oidc": {
+                        "issuer": "https://sso.example.com/realms/oms",
+                        "client_id": "oms-customer",
+                        "scope": "openid profile email",
+                    },
+                },
+            ]
+        }
+    )
+
+    mode: Literal["local", "oidc"]
+    registration_enabled: bool = Field(description="`POST /auth/register` is open.")
+    password_reset_enabled: bool = Field(description="`POST /auth/password-reset` is open.")
+    oidc: OidcClientConfig | None = Field(default=None, description="Set in `oidc` mode only.")
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"email": EXAMPLE_EMAIL}]}
+    )
+
+    # Not validated as an email: any address is answered alike.
+    email: Annotated[str, Field(min_length=1, max_length=320)]
+
+
+class PasswordResetAccepted(BaseModel):
+    detail: str = Field(
+        default="If the address belongs to an active account, a link to set a new password "
+        "is on its way.",
+    )
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "token": "Jm9vQmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbA",
+                    "password": EXAMPLE_PASSWORD,
+                }
+            ]
+        },
+    )
+
+    token: Annotated[str, Field(min_length=1, max_length=200)]
+    password: NewPassword

@@ -1,18 +1,20 @@
 """The auth module's public interface: users, tokens and the verifier the API trusts."""
 
 import uuid
+from typing import Literal
 
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.auth import repository
-from oms.auth.errors import BuiltInIdentityOff
+from oms.auth.errors import BuiltInIdentityOff, InvalidRefreshToken, SessionEnded
 from oms.auth.keys import KeyRing, KeyStore
 from oms.auth.models import User
 from oms.auth.oidc import OidcTokenVerifier
+from oms.auth.password_reset import confirm_password_reset, request_password_reset
 from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
-from oms.auth.schemas import UserRead
+from oms.auth.schemas import ClientConfig, OidcClientConfig, UserRead
 from oms.auth.sign_in import (
     TokenPair,
     access_token_for,
@@ -37,11 +39,13 @@ from oms.auth.users import (
 from oms.core.settings import Settings
 
 __all__ = [
+    "InvalidRefreshToken",
     "KeyRing",
     "KeyStore",
     "Permission",
     "Principal",
     "Role",
+    "SessionEnded",
     "TokenPair",
     "TokenVerifier",
     "UserChanges",
@@ -49,6 +53,8 @@ __all__ = [
     "access_token_for",
     "active_admin",
     "authenticate",
+    "client_config",
+    "confirm_password_reset",
     "create_user",
     "ensure_built_in_identity",
     "find_user",
@@ -57,6 +63,7 @@ __all__ = [
     "normalize_email",
     "refresh",
     "register_customer",
+    "request_password_reset",
     "require_user",
     "sign_in",
     "sign_out",
@@ -104,6 +111,28 @@ def ensure_built_in_identity(settings: Settings) -> None:
     """OMS's own sign-in, registration and JWKS exist only in `local` mode (404 otherwise)."""
     if settings.auth_mode != "local":
         raise BuiltInIdentityOff()
+
+
+def client_config(settings: Settings, app: Literal["customer", "admin"]) -> ClientConfig:
+    """How a browser app signs users in here: OMS's own forms, or the provider's pages with
+    the app's client."""
+    if settings.auth_mode == "local":
+        return ClientConfig(
+            mode="local",
+            registration_enabled=settings.registration_enabled,
+            password_reset_enabled=True,
+            oidc=None,
+        )
+    assert settings.oidc_issuer is not None, "validated by the settings"
+    client_id = (
+        settings.oidc_admin_client_id if app == "admin" else settings.oidc_customer_client_id
+    )
+    return ClientConfig(
+        mode="oidc",
+        registration_enabled=False,
+        password_reset_enabled=False,
+        oidc=OidcClientConfig(issuer=settings.oidc_issuer, client_id=client_id),
+    )
 
 
 # --- what other modules may know of a user --------------------------------------------

@@ -40,6 +40,8 @@ class ProblemError(Exception):
     # refresh token's family revoked): the request's transaction commits, then the error is
     # answered. Everything else rolls back.
     keeps_writes: bool = False
+    # `Set-Cookie` values the answer carries (a refused browser session's cleared cookies).
+    set_cookies: tuple[str, ...] = ()
 
     def __init__(
         self,
@@ -251,7 +253,7 @@ def _field_errors(error: RequestValidationError) -> list[dict[str, Any]]:
 
 async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ProblemError)
-    return problem_response(
+    response = problem_response(
         request,
         exc.status,
         title=exc.title,
@@ -260,6 +262,9 @@ async def _on_problem(request: Request, exc: Exception) -> JSONResponse:
         headers=exc.headers,
         **exc.extra,
     )
+    for cookie in exc.set_cookies:
+        response.headers.append("set-cookie", cookie)
+    return response
 
 
 async def _on_validation(request: Request, exc: Exception) -> JSONResponse:

@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     max_attributes_bytes: int = Field(
         default=16 * 1024, ge=2, description="Largest attributes of one product (bytes of JSON)."
     )
+    web_dir: Path | None = Field(
+        default=None,
+        description="Where the built apps are: a directory with `customer/` and `admin/`; unset "
+        "means those inside the installed package, else `frontend/*/dist` in a checkout.",
+    )
     config_file: Path | None = Field(
         default=None,
         description="A configuration document (docs/configuration.md) applied at start-up.",
@@ -92,6 +97,22 @@ class Settings(BaseSettings):
         description="The OpenID provider's issuer URL (e.g. https://sso.example.com/realms/oms).",
     )
     oidc_audience: str | None = None
+    oidc_customer_client_id: str = Field(
+        default="oms-customer",
+        min_length=1,
+        description="The OpenID provider's client id of the customer app (a public client).",
+    )
+    oidc_admin_client_id: str = Field(
+        default="oms-admin",
+        min_length=1,
+        description="The OpenID provider's client id of the admin app (a public client).",
+    )
+    password_reset_ttl: int = Field(
+        default=3600,
+        ge=60,
+        le=7 * 24 * 3600,
+        description="Seconds a password-reset link works.",
+    )
     oidc_roles_claim: str = Field(
         default="realm_access.roles", description="Dotted path to the roles list in a token."
     )
@@ -126,6 +147,9 @@ class Settings(BaseSettings):
     )
     rate_limit_password_checks_per_user: str = Field(
         default="10/minute", description="Password changes per signed-in user."
+    )
+    rate_limit_password_resets_per_email: str = Field(
+        default="5/hour", description="Password-reset requests per email address."
     )
     rate_limit_orders_per_user: str = Field(
         default="60/minute", description="Orders placed per signed-in user."
@@ -190,6 +214,7 @@ class Settings(BaseSettings):
     @field_validator(
         "rate_limit_password_checks_per_address",
         "rate_limit_password_checks_per_user",
+        "rate_limit_password_resets_per_email",
         "rate_limit_orders_per_user",
         "rate_limit_orders_per_address",
     )

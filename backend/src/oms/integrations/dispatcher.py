@@ -1,12 +1,16 @@
 """A worker's handling of one message: find the configurations it triggers, run each action
 once (deduplicated on event id and configuration id), log every attempt, then ack, schedule
-a retry or dead-letter. The same code runs on either transport."""
+a retry or dead-letter. The same code runs on either transport.
+
+Account events skip the configurations: the worker's built-in account action (the email
+worker's account mail) runs once per event, logged as a delivery without a configuration,
+with the same retries and dead-lettering."""
 
 import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 
 import structlog
@@ -14,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.integrations import repository
+from oms.integrations.actions.account_mail import send_account_mail
 from oms.integrations.actions.base import Action, ActionContext, ActionResult, Event, WorkerServices
 from oms.integrations.actions.email import send_email
 from oms.integrations.actions.inventory import move_stock
@@ -27,6 +32,12 @@ ACTIONS: Mapping[outbox.WorkerType, Action] = {
     outbox.WorkerType.EMAIL: send_email,
     outbox.WorkerType.WEBHOOK: send_webhook,
     outbox.WorkerType.INVENTORY: move_stock,
+}
+AccountAction = Callable[
+    [AsyncSession, outbox.AccountEvent, WorkerServices], Awaitable[ActionResult]
+]
+ACCOUNT_ACTIONS: Mapping[outbox.WorkerType, AccountAction] = {
+    outbox.WorkerType.EMAIL: send_account_mail,
 }
 # A bound on any one action, above the per-request timeouts inside it.
 ACTION_TIMEOUT_SECONDS = 90.0
@@ -81,15 +92,62 @@ class Dispatcher:
             return
         retries = len(self.services.settings.retry_delays)
         final = incoming.attempt > retries
-        failed: list[tuple[uuid.UUID, str]] = []
+        if isinstance(event, outbox.PasswordResetRequestedEvent):
+            await self._account_event(incoming, event, settlement, final=final)
+            return
+        failed: list[tuple[uuid.UUID | None, str]] = []
         for configuration in await self._configurations(incoming, event):
-            result = await self._run_once(configuration, incoming, event, final=final)
+            result = await self._run_once(
+                configuration.id, event, self._configured(configuration, event), final=final
+            )
             if result is not None and not result.succeeded:
                 failed.append((configuration.id, result.error or "failed"))
+        await self._settle(incoming, event, settlement, failed, final=final)
+
+    def _configured(
+        self, configuration: WorkerConfiguration, event: Event
+    ) -> Callable[[AsyncSession], Awaitable[ActionResult]]:
+        def run(session: AsyncSession) -> Awaitable[ActionResult]:
+            return self.action(ActionContext(session, event, configuration, self.services))
+
+        return run
+
+    async def _account_event(
+        self,
+        incoming: outbox.Incoming,
+        event: outbox.AccountEvent,
+        settlement: outbox.Settlement,
+        *,
+        final: bool,
+    ) -> None:
+        action = ACCOUNT_ACTIONS.get(self.worker)
+        if action is None:
+            # Transports route account events only to the workers that hear them; one sent
+            # here otherwise is dropped, never handed to a configuration.
+            log.warning("account event not for this worker", worker=self.worker, type=event.type)
+            await settlement.ack()
+            return
+        result = await self._run_once(
+            None, event, lambda session: action(session, event, self.services), final=final
+        )
+        failed: list[tuple[uuid.UUID | None, str]] = []
+        if result is not None and not result.succeeded:
+            failed.append((None, result.error or "failed"))
+        await self._settle(incoming, event, settlement, failed, final=final)
+
+    async def _settle(
+        self,
+        incoming: outbox.Incoming,
+        event: outbox.AnyEvent,
+        settlement: outbox.Settlement,
+        failed: list[tuple[uuid.UUID | None, str]],
+        *,
+        final: bool,
+    ) -> None:
         if not failed:
             await settlement.ack()
             return
-        ids = tuple(item[0] for item in failed)
+        ids = tuple(item[0] for item in failed if item[0] is not None)
         error = "; ".join(item[1] for item in failed)[:1000]
         if final:
             log.warning("dead-lettered", worker=self.worker, event_id=str(event.id))
@@ -113,27 +171,27 @@ class Dispatcher:
 
     async def _run_once(
         self,
-        configuration: WorkerConfiguration,
-        incoming: outbox.Incoming,
-        event: Event,
+        configuration_id: uuid.UUID | None,
+        event: outbox.AnyEvent,
+        action: Callable[[AsyncSession], Awaitable[ActionResult]],
         *,
         final: bool,
     ) -> ActionResult | None:
-        """The action's result, or None when an earlier delivery already succeeded."""
+        """The action's result, or None when an earlier delivery already succeeded
+        (`configuration_id` None: the built-in account action)."""
         async with self.sessions() as session, session.begin():
             # The lock is taken in a statement of its own: a statement's snapshot predates its
             # locks, and the count below must see a success committed while we waited.
-            await repository.lock_action(session, event.id, configuration.id)
+            await repository.lock_action(session, event.id, configuration_id)
             attempts, succeeded = await repository.attempts_so_far(
-                session, event.id, configuration.id
+                session, event.id, configuration_id
             )
             if succeeded:
                 return None
             started_at = datetime.now(UTC)
             clock = time.perf_counter()
-            context = ActionContext(session, event, configuration, self.services)
             try:
-                result = await self._perform(context)
+                result = await self._perform(session, action)
             except Exception as error:  # noqa: BLE001 - every failure is logged and retried
                 result = ActionResult(succeeded=False, error=f"{type(error).__name__}: {error}")
             status = "succeeded" if result.succeeded else ("dead" if final else "failed")
@@ -144,7 +202,7 @@ class Dispatcher:
                     "event_id": event.id,
                     "event_type": event.type,
                     "order_id": event.order_id,
-                    "configuration_id": configuration.id,
+                    "configuration_id": configuration_id,
                     "worker": self.worker,
                     "attempt": attempts + 1,
                     "status": status,
@@ -160,20 +218,22 @@ class Dispatcher:
                 "delivery",
                 worker=self.worker,
                 event_id=str(event.id),
-                configuration=str(configuration.id),
+                configuration=str(configuration_id or "built-in"),
                 status=status,
                 attempt=attempts + 1,
             )
         return result
 
-    async def _perform(self, context: ActionContext) -> ActionResult:
+    async def _perform(
+        self, session: AsyncSession, action: Callable[[AsyncSession], Awaitable[ActionResult]]
+    ) -> ActionResult:
         if not self.undo_on_failure:
             async with asyncio.timeout(ACTION_TIMEOUT_SECONDS):
-                return await self.action(context)
+                return await action(session)
         try:
-            async with context.session.begin_nested():
+            async with session.begin_nested():
                 async with asyncio.timeout(ACTION_TIMEOUT_SECONDS):
-                    result = await self.action(context)
+                    result = await action(session)
                 if not result.succeeded:
                     raise _Failed(result)
         except _Failed as failure:

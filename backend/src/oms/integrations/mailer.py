@@ -30,7 +30,8 @@ class OutgoingEmail:
         message["Subject"] = self.subject
         if self.event_id is not None:
             # Lets a mail system recognise the same notification if it is ever sent twice.
-            message["Message-ID"] = f"<{self.event_id}.{self.configuration_id}@oms>"
+            sent_for = self.configuration_id or "account"
+            message["Message-ID"] = f"<{self.event_id}.{sent_for}@oms>"
         message.set_content(self.text)
         message.add_alternative(self.html, subtype="html")
         return message

@@ -87,6 +87,11 @@ _ATTEMPTS = text(
     "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded') FROM deliveries "
     "WHERE event_id = :event_id AND configuration_id = :configuration_id"
 )
+# A built-in action (account mail) records its deliveries without a configuration.
+_BUILT_IN_ATTEMPTS = text(
+    "SELECT count(*), count(*) FILTER (WHERE status = 'succeeded') FROM deliveries "
+    "WHERE event_id = :event_id AND configuration_id IS NULL"
+)
 _ADD_DELIVERY = text(
     "INSERT INTO deliveries (id, event_id, event_type, order_id, configuration_id, worker, "
     "attempt, status, response, error, duration_ms, started_at, finished_at) VALUES "
@@ -96,21 +101,26 @@ _ADD_DELIVERY = text(
 
 
 async def lock_action(
-    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
+    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID | None
 ) -> None:
-    """Serialises concurrent deliveries of one (event, configuration) until commit."""
-    await xact_lock(session, Lock.DELIVERY, f"{event_id}:{configuration_id}")
+    """Serialises concurrent deliveries of one (event, configuration) until commit; None
+    stands for the built-in account action."""
+    await xact_lock(session, Lock.DELIVERY, f"{event_id}:{configuration_id or 'built-in'}")
 
 
 async def attempts_so_far(
-    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID
+    session: AsyncSession, event_id: uuid.UUID, configuration_id: uuid.UUID | None
 ) -> tuple[int, bool]:
-    """How many attempts were recorded, and whether one succeeded."""
-    row = (
-        await session.execute(
-            _ATTEMPTS, {"event_id": event_id, "configuration_id": configuration_id}
-        )
-    ).one()
+    """How many attempts were recorded, and whether one succeeded (None: of the built-in
+    account action)."""
+    if configuration_id is None:
+        row = (await session.execute(_BUILT_IN_ATTEMPTS, {"event_id": event_id})).one()
+    else:
+        row = (
+            await session.execute(
+                _ATTEMPTS, {"event_id": event_id, "configuration_id": configuration_id}
+            )
+        ).one()
     return int(row[0]), bool(row[1])
 
 

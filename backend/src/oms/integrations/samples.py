@@ -2,7 +2,7 @@
 template preview renders."""
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from oms.outbox import service as outbox
@@ -47,7 +47,7 @@ def sample_order(status: outbox.StatusRef, *, currency: str, at: datetime) -> ou
 
 def sample_event_data(
     event_type: outbox.EventType, status: outbox.StatusRef, *, currency: str
-) -> outbox.EventData:
+) -> outbox.OrderEventData:
     at = datetime.now(UTC)
     order = sample_order(status, currency=currency, at=at)
     if event_type == outbox.EventType.ORDER_CREATED:
@@ -57,4 +57,14 @@ def sample_event_data(
         previous_status=outbox.StatusRef(code="pending", name="Pending"),
         actor=SAMPLE_ACTOR,
         note="Sample event",
+    )
+
+
+def sample_password_reset(*, public_url: str) -> outbox.PasswordResetRequestedData:
+    return outbox.PasswordResetRequestedData(
+        user_id=uuid.UUID(int=1),
+        email="customer@example.com",
+        full_name="Sample Customer",
+        reset_url=f"{public_url.rstrip('/')}/reset-password?token=sample-token",
+        expires_at=datetime.now(UTC) + timedelta(hours=1),
     )

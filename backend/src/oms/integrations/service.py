@@ -14,6 +14,7 @@ from oms.core.errors import InvalidFields, ProblemError, field_error
 from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import DEFAULT_LIMIT, Page, decode_cursor, page_of
 from oms.integrations import email_templates, http, repository
+from oms.integrations.actions.account_mail import ACCOUNT_TEMPLATES, account_template_variables
 from oms.integrations.branding import email_branding
 from oms.integrations.errors import (
     ConfigurationNotFound,
@@ -28,7 +29,7 @@ from oms.integrations.errors import (
 )
 from oms.integrations.http import FetchedFile
 from oms.integrations.models import Delivery, EmailTemplate, WorkerConfiguration
-from oms.integrations.samples import sample_event_data
+from oms.integrations.samples import sample_event_data, sample_password_reset
 from oms.integrations.schemas import (
     WORKER_CONFIGURATION_READ,
     DeliveryRead,
@@ -377,6 +378,8 @@ async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Deli
         raise DeliveryNotFound()
     if delivery.status not in ("dead", "failed"):
         raise NotReplayable("Only a dead or failed delivery can be replayed.")
+    if delivery.event_type in outbox.ACCOUNT_EVENT_TYPES:
+        raise NotReplayable("Account mail is not replayed: the user asks for a new one.")
     if delivery.configuration_id is None:
         raise NotReplayable("The configuration of this delivery was deleted.")
     await repository.lock_action(session, delivery.event_id, delivery.configuration_id)
@@ -478,8 +481,10 @@ async def get_email_template(session: AsyncSession, key: str) -> EmailTemplateRe
 
 
 async def _sample_variables(session: AsyncSession, key: str, public_url: str) -> dict[str, Any]:
-    """A sample order event of the kind the template `key` is for, and the branding."""
+    """A sample event of the kind the template `key` is for, and the branding."""
     brand = await email_branding(session, public_url)
+    if key in ACCOUNT_TEMPLATES:
+        return account_template_variables(sample_password_reset(public_url=public_url), brand)
     if key == "order_created":
         try:
             initial = await workflow.initial_status(session)

@@ -11,10 +11,11 @@ from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
 from oms.outbox.events import (
+    ACCOUNT_EVENT_TYPES,
     ENVELOPE_VERSION,
     EVENT_MODELS,
     EXCHANGE,
-    WorkerType,
+    workers_hearing,
 )
 from oms.outbox.transport.amqp import ATTEMPT_HEADER, CONFIGURATIONS_HEADER, MANUAL_HEADER
 
@@ -83,11 +84,14 @@ def asyncapi_document() -> dict[str, Any]:
             "summary": "The outbox relay publishes it, with publisher confirms.",
             "messages": [{"$ref": f"#/channels/{name}/messages/{name}"}],
         }
-        for worker in WorkerType:
+        for worker in workers_hearing(routing_key):
+            summary = f"The {worker} worker consumes it from quorum queue `oms.{worker}`"
+            if routing_key in ACCOUNT_EVENT_TYPES:
+                summary += " and sends the account mail, whatever its configurations say"
             operations[f"{worker}_{name}"] = {
                 "action": "receive",
                 "channel": {"$ref": f"#/channels/{name}"},
-                "summary": f"The {worker} worker consumes it from quorum queue `oms.{worker}`.",
+                "summary": summary + ".",
                 "messages": [{"$ref": f"#/channels/{name}/messages/{name}"}],
             }
     return {
@@ -95,10 +99,12 @@ def asyncapi_document() -> dict[str, Any]:
         "info": {
             "title": "OMS events",
             "version": f"{ENVELOPE_VERSION}.0.0",
-            "description": "Events OMS publishes when orders are created or change status. "
-            "Every message is a JSON envelope (`id`, `type`, `version`, `occurred_at`, "
-            "`order_id`, `test`, `data`); `id` is the idempotency key. `data.order` is the "
-            "order as it was when the event happened.",
+            "description": "Events OMS publishes when orders are created or change status, "
+            "and account events for its own email worker. Every message is a JSON envelope "
+            "(`id`, `type`, `version`, `occurred_at`, `order_id`, `test`, `data`); `id` is the "
+            "idempotency key. `data.order` is the order as it was when the event happened. "
+            "Account events (`user.*`) carry secrets such as a reset link: only the workers "
+            "listed as receiving them get them, and no worker configuration forwards them.",
         },
         "defaultContentType": "application/json",
         "servers": {

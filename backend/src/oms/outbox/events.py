@@ -1,8 +1,13 @@
-"""The event contract: the envelope every message travels in and the typed order events inside.
+"""The event contract: the envelope every message travels in and the typed events inside.
 
-These models are the one definition of what OMS publishes. The orders module builds the
-`data` models, recording an event validates them, workers parse them back, and the AsyncAPI
-document is generated from them. A change of shape is a new `ENVELOPE_VERSION`.
+These models are the one definition of what OMS publishes. The orders and auth modules build
+the `data` models, recording an event validates them, workers parse them back, and the
+AsyncAPI document is generated from them. A change of shape is a new `ENVELOPE_VERSION`.
+
+Order events go to every worker, whose configurations decide what to do with them. Account
+events (`user.*`) carry secrets such as a password-reset link: they go only to the workers
+named in `HEARD_BY` (the email worker), whose built-in account action handles them whatever
+the configurations say.
 """
 
 import json
@@ -20,8 +25,20 @@ EXCHANGE = "oms.events"
 
 
 class EventType(StrEnum):
+    """Order events: what worker configurations trigger on."""
+
     ORDER_CREATED = "order.created"
     ORDER_STATUS_CHANGED = "order.status_changed"
+
+
+class AccountEventType(StrEnum):
+    """Account events: handled by the email worker's built-in account mail only."""
+
+    USER_PASSWORD_RESET_REQUESTED = "user.password_reset_requested"  # noqa: S105 - a name
+
+
+AnyEventType = EventType | AccountEventType
+ALL_EVENT_TYPES: tuple[AnyEventType, ...] = (*EventType, *AccountEventType)
 
 
 class WorkerType(StrEnum):
@@ -111,11 +128,48 @@ class OrderStatusChangedData(_Snapshot):
     note: str | None = Field(description="The note given with the change.")
 
 
-EventData = OrderCreatedData | OrderStatusChangedData
-EVENT_TYPE_OF: dict[type[BaseModel], EventType] = {
+class PasswordResetRequestedData(_Snapshot):
+    """`data` of `user.password_reset_requested`: whom to send the reset link, and the link."""
+
+    user_id: uuid.UUID
+    email: str
+    full_name: str = Field(description="The account's name; may be empty.")
+    reset_url: str = Field(
+        description="Where the user sets a new password: `{OMS_PUBLIC_URL}/reset-password"
+        "?token=…`; the token works once, until `expires_at`."
+    )
+    expires_at: datetime
+
+
+OrderEventData = OrderCreatedData | OrderStatusChangedData
+EventData = OrderEventData | PasswordResetRequestedData
+EVENT_TYPE_OF: dict[type[BaseModel], AnyEventType] = {
     OrderCreatedData: EventType.ORDER_CREATED,
     OrderStatusChangedData: EventType.ORDER_STATUS_CHANGED,
+    PasswordResetRequestedData: AccountEventType.USER_PASSWORD_RESET_REQUESTED,
 }
+
+# Which workers hear each event: the one place transports (queue bindings, embedded queue
+# rows), replays and the AsyncAPI document take it from.
+HEARD_BY: dict[AnyEventType, frozenset[WorkerType]] = {
+    EventType.ORDER_CREATED: frozenset(WorkerType),
+    EventType.ORDER_STATUS_CHANGED: frozenset(WorkerType),
+    AccountEventType.USER_PASSWORD_RESET_REQUESTED: frozenset({WorkerType.EMAIL}),
+}
+ACCOUNT_EVENT_TYPES: frozenset[str] = frozenset(AccountEventType)
+
+
+def workers_hearing(event_type: str) -> list[WorkerType]:
+    """The workers an event of this type goes to. A type this version does not know goes to
+    every worker, which dead-letters what it cannot read: nothing disappears unseen."""
+    heard_by = next(
+        (HEARD_BY[known] for known in ALL_EVENT_TYPES if known == event_type), frozenset(WorkerType)
+    )
+    return [worker for worker in WorkerType if worker in heard_by]
+
+
+def events_heard_by(worker: WorkerType) -> list[AnyEventType]:
+    return [event_type for event_type in ALL_EVENT_TYPES if worker in HEARD_BY[event_type]]
 
 
 class _EnvelopeFields(BaseModel):
@@ -147,15 +201,26 @@ class OrderStatusChangedEvent(_EnvelopeFields):
     data: OrderStatusChangedData
 
 
-OrderEvent = Annotated[OrderCreatedEvent | OrderStatusChangedEvent, Field(discriminator="type")]
-EVENT_MODELS: dict[EventType, type[OrderCreatedEvent | OrderStatusChangedEvent]] = {
+class PasswordResetRequestedEvent(_EnvelopeFields):
+    """Published when someone asks for a password-reset link for an active account; only the
+    email worker hears it, and sends the link (template `password_reset`)."""
+
+    type: Literal["user.password_reset_requested"] = "user.password_reset_requested"
+    data: PasswordResetRequestedData
+
+
+OrderEvent = OrderCreatedEvent | OrderStatusChangedEvent
+AccountEvent = PasswordResetRequestedEvent
+AnyEvent = OrderEvent | AccountEvent
+EVENT_MODELS: dict[AnyEventType, type[AnyEvent]] = {
     EventType.ORDER_CREATED: OrderCreatedEvent,
     EventType.ORDER_STATUS_CHANGED: OrderStatusChangedEvent,
+    AccountEventType.USER_PASSWORD_RESET_REQUESTED: PasswordResetRequestedEvent,
 }
-_EVENT: TypeAdapter[OrderCreatedEvent | OrderStatusChangedEvent] = TypeAdapter(OrderEvent)
+_EVENT: TypeAdapter[AnyEvent] = TypeAdapter(Annotated[AnyEvent, Field(discriminator="type")])
 
 
-def parse_event(raw: dict[str, Any]) -> OrderCreatedEvent | OrderStatusChangedEvent:
+def parse_event(raw: dict[str, Any]) -> AnyEvent:
     """The typed event in `raw`; raises `pydantic.ValidationError` when it is not one."""
     return _EVENT.validate_python(raw)
 

@@ -11,34 +11,47 @@ from oms.core.settings import Settings
 from oms.outbox import repository
 from oms.outbox.asyncapi import asyncapi_document
 from oms.outbox.events import (
+    ACCOUNT_EVENT_TYPES,
     ENVELOPE_VERSION,
     EVENT_MODELS,
     EVENT_TYPE_OF,
+    AccountEvent,
+    AccountEventType,
     Actor,
     AddressSnapshot,
+    AnyEvent,
     CustomerRef,
     Envelope,
     EventData,
     EventType,
     OrderCreatedData,
     OrderCreatedEvent,
+    OrderEvent,
+    OrderEventData,
     OrderItemSnapshot,
     OrderSnapshot,
     OrderStatusChangedData,
     OrderStatusChangedEvent,
     OrderTotals,
+    PasswordResetRequestedData,
+    PasswordResetRequestedEvent,
     StatusRef,
     WorkerType,
     parse_event,
+    workers_hearing,
 )
 from oms.outbox.models import OutboxEvent
 from oms.outbox.transport.amqp import check_broker
 from oms.outbox.transport.base import Incoming, Settlement
 
 __all__ = [
+    "ACCOUNT_EVENT_TYPES",
     "ENVELOPE_VERSION",
+    "AccountEvent",
+    "AccountEventType",
     "Actor",
     "AddressSnapshot",
+    "AnyEvent",
     "CustomerRef",
     "Envelope",
     "EventData",
@@ -46,11 +59,15 @@ __all__ = [
     "Incoming",
     "OrderCreatedData",
     "OrderCreatedEvent",
+    "OrderEvent",
+    "OrderEventData",
     "OrderItemSnapshot",
     "OrderSnapshot",
     "OrderStatusChangedData",
     "OrderStatusChangedEvent",
     "OrderTotals",
+    "PasswordResetRequestedData",
+    "PasswordResetRequestedEvent",
     "Settlement",
     "StatusRef",
     "WorkerType",
@@ -71,14 +88,17 @@ async def record_event(
 
     The envelope is built and validated here, so no row holds an event of the wrong shape.
     """
-    event = _envelope(data, occurred_at=occurred_at, order_id=data.order.id, test=False)
+    order_id = (
+        data.order.id if isinstance(data, OrderCreatedData | OrderStatusChangedData) else None
+    )
+    event = _envelope(data, occurred_at=occurred_at, order_id=order_id, test=False)
     await repository.add_event(session, _row(event))
     return event.id
 
 
 async def record_test_event(
     session: AsyncSession,
-    data: EventData,
+    data: OrderEventData,
     *,
     occurred_at: datetime,
     worker: str,
@@ -96,9 +116,9 @@ async def resend_event(
     session: AsyncSession, event_id: uuid.UUID, *, worker: str, configuration_id: uuid.UUID
 ) -> bool:
     """Queue the recorded event again, for one configuration of one worker; False when the
-    event is no longer in the outbox."""
+    event is no longer in the outbox or is not one that worker hears."""
     event = await repository.find_event(session, event_id)
-    if event is None:
+    if event is None or worker not in workers_hearing(event.type):
         return False
     await repository.add_event(
         session,
@@ -136,7 +156,7 @@ def health_checks(settings: Settings) -> dict[str, HealthCheck]:
 
 def _envelope(
     data: EventData, *, occurred_at: datetime, order_id: uuid.UUID | None, test: bool
-) -> OrderCreatedEvent | OrderStatusChangedEvent:
+) -> AnyEvent:
     """The validated envelope of `data`, of the type its model stands for."""
     return EVENT_MODELS[EVENT_TYPE_OF[type(data)]].model_validate(
         {
@@ -149,7 +169,7 @@ def _envelope(
     )
 
 
-def _row(event: OrderCreatedEvent | OrderStatusChangedEvent) -> OutboxEvent:
+def _row(event: AnyEvent) -> OutboxEvent:
     return OutboxEvent(
         id=event.id,
         type=event.type,

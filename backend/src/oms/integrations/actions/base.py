@@ -11,7 +11,7 @@ from oms.integrations.mailer import Mailer
 from oms.integrations.models import WorkerConfiguration
 from oms.outbox import service as outbox
 
-Event = outbox.OrderCreatedEvent | outbox.OrderStatusChangedEvent
+Event = outbox.OrderEvent
 
 
 @dataclass

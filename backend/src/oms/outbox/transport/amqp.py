@@ -2,8 +2,9 @@
 
 Topology (declared by the relay and by every worker, so either may start first):
 - `oms.events`: durable topic exchange; routing key = event type.
-- `oms.<worker>`: quorum queue bound with `#`; delivery limit and dead-lettering to
-  `oms.<worker>.dead` declared explicitly (3.10 and 4.x differ in their defaults).
+- `oms.<worker>`: quorum queue bound to the event types the worker hears (`HEARD_BY`);
+  delivery limit and dead-lettering to `oms.<worker>.dead` declared explicitly (3.10 and
+  4.x differ in their defaults).
 - `oms.<worker>.retry.<ms>ms`: one classic queue per retry delay; its TTL dead-letters the
   message back to `oms.<worker>`, so waiting retries never block the worker queue.
 - `oms.<worker>.dead`: quorum queue of messages that used up their retries.
@@ -27,7 +28,7 @@ from aio_pika.abc import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.settings import Settings
-from oms.outbox.events import EXCHANGE, Envelope, WorkerType
+from oms.outbox.events import EXCHANGE, Envelope, WorkerType, events_heard_by
 from oms.outbox.transport.base import DELIVERY_LIMIT, Incoming, MessageHandler, Outgoing
 
 log = structlog.get_logger("oms.outbox")
@@ -39,6 +40,7 @@ ERROR_HEADER = "x-oms-error"
 CONNECT_TIMEOUT = 5.0
 PUBLISH_TIMEOUT = 10.0
 RECONNECT_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
+CATCH_ALL_BINDING = "#"
 
 
 def worker_queue(worker: str) -> str:
@@ -70,7 +72,11 @@ async def declare_topology(channel: AbstractChannel, settings: Settings) -> Abst
                 "x-dead-letter-strategy": "at-most-once",
             },
         )
-        await queue.bind(exchange, routing_key="#")
+        for event_type in events_heard_by(worker):
+            await queue.bind(exchange, routing_key=event_type)
+        # Earlier versions bound every queue with `#`; account events must not reach
+        # workers that do not hear them.
+        await queue.unbind(exchange, routing_key=CATCH_ALL_BINDING)
         for delay in settings.retry_delays:
             await channel.declare_queue(
                 retry_queue(worker, delay),

@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from oms.core.settings import Settings
-from oms.outbox.events import Envelope, WorkerType
+from oms.outbox.events import Envelope, workers_hearing
 from oms.outbox.models import QueueMessage
 from oms.outbox.notifications import Listener
 from oms.outbox.transport.base import (
@@ -41,7 +41,9 @@ class EmbeddedTransport:
     async def publish(self, session: AsyncSession, batch: Sequence[Outgoing]) -> None:
         rows: list[dict[str, Any]] = []
         for item in batch:
-            workers = [item.target_worker] if item.target_worker else list(WorkerType)
+            workers = (
+                [item.target_worker] if item.target_worker else workers_hearing(item.envelope.type)
+            )
             body = {"envelope": item.envelope.model_dump(mode="json"), "manual": item.manual}
             rows.extend(
                 {

@@ -19,19 +19,6 @@ type Op<Ok, P extends object = Params, Body = never> = {
   ? { requestBody?: never }
   : { requestBody: { content: { "application/json": Body } } });
 
-export interface ClientConfig {
-  mode: "local" | "oidc";
-  registration_enabled: boolean;
-  password_reset_enabled: boolean;
-  oidc: null | { issuer: string; client_id: string; scope: string };
-}
-
-export interface SessionToken {
-  access_token: string;
-  token_type: string;
-  expires_in: number;
-}
-
 export type AddressFields = Schema<"ShippingAddress"> & { label?: string | null; is_default?: boolean };
 export type AddressRead = Required<Pick<AddressFields, "is_default">> &
   AddressFields & { id: string; version: number; created_at: string; updated_at: string };
@@ -80,22 +67,6 @@ export interface OrderEventData {
 type AddressPath = Params<never, { address_id: string }>;
 
 export interface PendingPaths {
-  "/api/v1/auth/client-config": {
-    get: Op<{ 200: Json<ClientConfig> }, Params<{ app?: "customer" | "admin" }>>;
-  };
-  "/api/v1/auth/session": {
-    post: Op<{ 200: Json<SessionToken> }, Params, { email: string; password: string }>;
-    delete: Op<{ 204: NoContent }>;
-  };
-  "/api/v1/auth/session/refresh": {
-    post: Op<{ 200: Json<SessionToken> }>;
-  };
-  "/api/v1/auth/password-reset": {
-    post: Op<{ 202: Json<Record<string, unknown>> }, Params, { email: string }>;
-  };
-  "/api/v1/auth/password-reset/confirm": {
-    post: Op<{ 204: NoContent }, Params, { token: string; password: string }>;
-  };
   "/api/v1/me/addresses": {
     get: Op<{ 200: Json<AddressPage> }, Params<{ cursor?: string; limit?: number }>>;
     post: Op<{ 201: Json<AddressRead> }, Params, AddressFields>;

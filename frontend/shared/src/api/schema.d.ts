@@ -135,6 +135,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/client-config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Client Config
+         * @description How a browser app signs users in here (both modes): OMS's own forms, or the OpenID
+         *     provider's pages with the app's public client.
+         */
+        get: operations["getClientConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Browser Session
+         * @description Sign in from a browser: the access token in the answer, the refresh token in the
+         *     HttpOnly `oms_refresh` cookie, and the `oms_csrf` cookie to echo in `X-CSRF-Token`.
+         */
+        post: operations["createBrowserSession"];
+        /**
+         * End Browser Session
+         * @description Sign out in the browser: the refresh token is revoked and both cookies cleared
+         *     (without a refresh cookie there is nothing to revoke, and the answer is 204 alike).
+         */
+        delete: operations["endBrowserSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/session/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh Browser Session
+         * @description A new access token for the browser's session; both cookies are replaced, and the
+         *     refresh token presented cannot be used again.
+         */
+        post: operations["refreshBrowserSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Request Password Reset
+         * @description Mail a link to set a new password. The answer is the same whether or not the address
+         *     belongs to an active account.
+         */
+        post: operations["requestPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/auth/password-reset/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm Password Reset
+         * @description Set a new password with a reset link's token; every sign-in of the account ends.
+         */
+        post: operations["confirmPasswordReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/users": {
         parameters: {
             query?: never;
@@ -1151,6 +1260,44 @@ export interface components {
             line: string;
         };
         /**
+         * ClientConfig
+         * @description What a browser app needs to know before it signs anyone in.
+         * @example {
+         *       "mode": "local",
+         *       "password_reset_enabled": true,
+         *       "registration_enabled": true
+         *     }
+         * @example {
+         *       "mode": "oidc",
+         *       "oidc": {
+         *         "client_id": "oms-customer",
+         *         "issuer": "https://sso.example.com/realms/oms",
+         *         "scope": "openid profile email"
+         *       },
+         *       "password_reset_enabled": false,
+         *       "registration_enabled": false
+         *     }
+         */
+        ClientConfig: {
+            /**
+             * Mode
+             * @enum {string}
+             */
+            mode: "local" | "oidc";
+            /**
+             * Registration Enabled
+             * @description `POST /auth/register` is open.
+             */
+            registration_enabled: boolean;
+            /**
+             * Password Reset Enabled
+             * @description `POST /auth/password-reset` is open.
+             */
+            password_reset_enabled: boolean;
+            /** @description Set in `oidc` mode only. */
+            oidc?: components["schemas"]["OidcClientConfig"] | null;
+        };
+        /**
          * OMS configuration
          * @description The whole white-label configuration of one OMS.
          */
@@ -1172,6 +1319,19 @@ export interface components {
             worker_configurations: (components["schemas"]["EmailWorker"] | components["schemas"]["WebhookWorker"] | components["schemas"]["InventoryWorker"])[];
             /** Email Templates */
             email_templates: components["schemas"]["EmailTemplateEntry"][];
+        };
+        /**
+         * Credentials
+         * @example {
+         *       "email": "cora@example.com",
+         *       "password": "correct horse battery staple"
+         *     }
+         */
+        Credentials: {
+            /** Email */
+            email: string;
+            /** Password */
+            password: string;
         };
         /**
          * CustomerStatusRead
@@ -1438,6 +1598,7 @@ export interface components {
         };
         /**
          * EventType
+         * @description Order events: what worker configurations trigger on.
          * @enum {string}
          */
         EventType: "order.created" | "order.status_changed";
@@ -1661,6 +1822,25 @@ export interface components {
              * Format: uri
              */
             url: string;
+        };
+        /** OidcClientConfig */
+        OidcClientConfig: {
+            /**
+             * Issuer
+             * @description The OpenID provider's issuer URL (its discovery base).
+             */
+            issuer: string;
+            /**
+             * Client Id
+             * @description The public client of the app that asked.
+             */
+            client_id: string;
+            /**
+             * Scope
+             * @default openid profile email
+             * @constant
+             */
+            scope: "openid profile email";
         };
         /**
          * OrderCreate
@@ -1957,6 +2137,40 @@ export interface components {
             items: components["schemas"]["UserRead"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** PasswordResetAccepted */
+        PasswordResetAccepted: {
+            /**
+             * Detail
+             * @default If the address belongs to an active account, a link to set a new password is on its way.
+             */
+            detail: string;
+        };
+        /**
+         * PasswordResetConfirm
+         * @example {
+         *       "password": "correct horse battery staple",
+         *       "token": "Jm9vQmFyQmF6UXV4MTIzNDU2Nzg5MGFiY2RlZmdoaWprbA"
+         *     }
+         */
+        PasswordResetConfirm: {
+            /** Token */
+            token: string;
+            /**
+             * Password
+             * @description At least 12 characters.
+             */
+            password: string;
+        };
+        /**
+         * PasswordResetRequest
+         * @example {
+         *       "email": "cora@example.com"
+         *     }
+         */
+        PasswordResetRequest: {
+            /** Email */
+            email: string;
         };
         /**
          * Problem
@@ -2287,6 +2501,31 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+        };
+        /**
+         * SessionTokenRead
+         * @description A browser sign-in's answer: the access token (kept in memory); the refresh token
+         *     travels only in the `oms_refresh` cookie.
+         * @example {
+         *       "access_token": "eyJhbGciOiJSUzI1NiIsImtpZCI6ImsxIiwidHlwIjoiSldUIn0.eyJzdWIiOiI2YzFmMmQ5ZSIsInJvbGVzIjpbImN1c3RvbWVyIl19.c2lnbmF0dXJl",
+         *       "expires_in": 300,
+         *       "token_type": "bearer"
+         *     }
+         */
+        SessionTokenRead: {
+            /** Access Token */
+            access_token: string;
+            /**
+             * Token Type
+             * @default bearer
+             * @constant
+             */
+            token_type: "bearer";
+            /**
+             * Expires In
+             * @description Seconds the access token is valid.
+             */
+            expires_in: number;
         };
         /** ShippingAddress */
         ShippingAddress: {
@@ -3350,6 +3589,443 @@ export interface operations {
             };
             /** @description A user with this email exists. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getClientConfig: {
+        parameters: {
+            query?: {
+                /** @description The app asking: whose client id. */
+                app?: "customer" | "admin";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientConfig"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Credentials"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionTokenRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Wrong email or password. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request came from another site (`Origin`, `Sec-Fetch-Site`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OMS signs users in through an OpenID provider here: its own sign-in is off. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Sign-in from this address is paused after failed attempts, or too many attempts; see `Retry-After`. Too many password checks from this client address; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    endBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `X-CSRF-Token` does not repeat the `oms_csrf` cookie, or the request is cross-site. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OMS signs users in through an OpenID provider here: its own sign-in is off. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    refreshBrowserSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionTokenRead"];
+                };
+            };
+            /** @description Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid refresh cookie (missing, expired, revoked): the cookies are cleared. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `X-CSRF-Token` does not repeat the `oms_csrf` cookie, or the request is cross-site. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OMS signs users in through an OpenID provider here: its own sign-in is off. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    requestPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PasswordResetAccepted"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OMS signs users in through an OpenID provider here: its own sign-in is off. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many reset requests for this email or from this address; see `Retry-After`. */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    confirmPasswordReset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordResetConfirm"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The reset token is unknown, used or expired (`invalid-reset-token`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description OMS signs users in through an OpenID provider here: its own sign-in is off. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

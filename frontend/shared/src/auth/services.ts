@@ -1,7 +1,8 @@
 import { QueryClient } from "@tanstack/react-query";
 import { type ApiClient, createApiClient } from "../api/client";
 import { isProblem } from "../api/problem";
-import { type ClientConfig, loadClientConfig } from "./clientConfig";
+import type { ClientConfig } from "../api/types";
+import { loadClientConfig } from "./clientConfig";
 import { LocalSession } from "./localSession";
 import type { OidcSession } from "./oidcSession";
 import type { Authenticator } from "./types";

@@ -47,7 +47,10 @@ const ACCESSIBLE_TEXT = ["brand", "red", "green", "yellow", "orange", "blue", "g
 /** Mantine's dimmed text and light-variant colours are too pale on white for WCAG AA:
  * darker shades of the same colours. */
 export function accessibleColours(): CSSVariablesResolver {
-  const light: Record<string, string> = { "--mantine-color-dimmed": "var(--mantine-color-gray-7)" };
+  const light: Record<string, string> = {
+    "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    "--mantine-color-error": "var(--mantine-color-red-9)",
+  };
   for (const colour of ACCESSIBLE_TEXT) {
     light[`--mantine-color-${colour}-light-color`] = `var(--mantine-color-${colour}-9)`;
     light[`--mantine-color-${colour}-text`] = `var(--mantine-color-${colour}-9)`;

@@ -123,6 +123,9 @@ async def test_my_orders_shows_the_order_with_its_timeline_and_cancels_it(
     await screenshot(page, "customer-order")
 
     await page.get_by_role("button", name="Cancel order").click()
+    await expect(page.get_by_role("dialog")).to_be_visible()
+    # Checked once the dialog has faded in, not halfway transparent.
+    await expect(page.get_by_role("dialog")).to_have_css("opacity", "1")
     await check_accessibility(page)
     await page.get_by_role("button", name="Yes, cancel it").click()
     await expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)

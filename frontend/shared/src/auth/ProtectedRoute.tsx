@@ -11,7 +11,7 @@ export function ProtectedRoute() {
   if (status === "restoring") {
     return (
       <Center py="xl">
-        <Loader aria-label={t("loading")} />
+        <Loader role="status" aria-label={t("loading")} />
       </Center>
     );
   }

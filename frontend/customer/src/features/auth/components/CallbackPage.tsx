@@ -24,7 +24,7 @@ export function CallbackPage() {
   if (error) return <ProblemAlert error={error} title={t("auth.callbackFailed")} />;
   return (
     <Center py="xl">
-      <Loader aria-label={t("auth.signingIn")} />
+      <Loader role="status" aria-label={t("auth.signingIn")} />
     </Center>
   );
 }

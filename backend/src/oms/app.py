@@ -26,6 +26,7 @@ from oms.core.request_context import RequestContextMiddleware
 from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.integrations.router import router as integrations_router
+from oms.orders.addresses_router import router as addresses_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox
@@ -109,6 +110,7 @@ def _api_router() -> APIRouter:
     router.include_router(integrations_router)
     router.include_router(workflow_router)
     router.include_router(orders_router)
+    router.include_router(addresses_router)
     router.include_router(audit_router)
     router.include_router(configuration_router)
     return router

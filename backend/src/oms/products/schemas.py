@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -11,11 +11,10 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
-    model_validator,
 )
-from pydantic.config import JsonDict
 
 from oms.core.money import Money, MoneyInput
+from oms.core.patches import Patch
 from oms.products.models import Product
 
 CategoryCode = Annotated[
@@ -68,49 +67,6 @@ PRODUCT_PAGE_EXAMPLE: dict[str, Any] = {
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-_NULL = {"type": "null"}
-
-
-def _null_only_where_allowed(schema: JsonDict, model: type[BaseModel]) -> None:
-    """The document shows `null` only for the fields a patch may set to null."""
-    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
-    properties = schema.get("properties")
-    assert isinstance(properties, dict)
-    for name, member in properties.items():
-        if name in nullable or not isinstance(member, dict):
-            continue
-        variants = member.get("anyOf")
-        if not isinstance(variants, list) or _NULL not in variants:
-            continue
-        others = [variant for variant in variants if variant != _NULL]
-        del member["anyOf"]
-        if "default" in member and member["default"] is None:
-            del member["default"]
-        only = others[0] if len(others) == 1 else None
-        if isinstance(only, dict):
-            member.update(only)
-        else:
-            member["anyOf"] = others
-
-
-class Patch(Strict):
-    """A partial update: absent fields stay; `null` only where `NULLABLE` allows it."""
-
-    model_config = ConfigDict(json_schema_extra=_null_only_where_allowed)
-
-    NULLABLE: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _no_null_for_required_fields(self) -> Self:
-        for name in self.model_fields_set - self.NULLABLE:
-            if getattr(self, name) is None:
-                raise ValueError(f"`{name}` cannot be null; leave it out to keep it")
-        return self
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True)
 
 
 class CategoryCreate(Strict):

@@ -21,6 +21,8 @@ from oms.orders.schemas import (
     OrderCreate,
     OrderRead,
     OrderSummary,
+    Quote,
+    QuoteRequest,
     StatusChange,
     TargetStatus,
 )
@@ -57,8 +59,8 @@ OrderCreationLimit = RateLimited(
         problems(
             {
                 403: "Only staff may place an order for another customer (`customer_id`).",
-                409: "Not enough stock (`available`, `requested`), or no initial order status"
-                " is configured.",
+                409: "Not enough stock (`lines` names each short product with `requested` and"
+                " `available`), or no initial order status is configured.",
                 422: "An item names an unknown or archived product, or `customer_id` no active"
                 " user.",
                 429: "Too many requests from this user or client address; see `Retry-After`.",
@@ -84,6 +86,24 @@ async def create_order(
         OrderRead.model_validate(order),
         headers={"Location": location, "ETag": etag(order.version)},
     )
+
+
+@router.post(
+    "/quote",
+    responses=problems(
+        {
+            403: "Only staff may quote an order for another customer (`customer_id`).",
+            422: "An item names an unknown or archived product, or `customer_id` no active user.",
+        }
+    ),
+)
+async def quote_order(
+    body: QuoteRequest, session: Session, user: OrderCreator, currency: ShopCurrency
+) -> Quote:
+    """Prices the items as placing the order would, against the stock as it is now, and
+    reserves nothing. Short stock is no error here: the line says `in_stock: false` and
+    `problems` says why placing it now would fail."""
+    return await service.quote_order(session, body, user, currency=currency)
 
 
 @router.get("", responses=examples(200, page=ORDER_PAGE_EXAMPLE))

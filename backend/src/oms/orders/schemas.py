@@ -174,11 +174,20 @@ class OrderItemCreate(BaseModel):
         return self
 
 
-class OrderCreate(BaseModel):
+class _OrderLines(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    customer_id: uuid.UUID | None = Field(
+        default=None, description="Staff only: whom the order is for (default: the caller)."
+    )
+
+
+class OrderCreate(_OrderLines):
     """Prices and totals come from the catalogue; a client never sends them."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -193,12 +202,63 @@ class OrderCreate(BaseModel):
         },
     )
 
-    items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
     shipping_address: ShippingAddress
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
-    customer_id: uuid.UUID | None = Field(
-        default=None, description="Staff only: whom the order is for (default: the caller)."
+
+
+class QuoteRequest(_OrderLines):
+    """An order as it would be placed; the shipping address may be left out."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [{"sku": "FUR-CHAIR-OAK", "quantity": 2}]}],
+        },
     )
+
+    shipping_address: ShippingAddress | SkipJsonSchema[None] = None
+
+
+class QuoteItem(BaseModel):
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    available: int | None = Field(description="In stock now; null when stock is not tracked.")
+    in_stock: bool = Field(description="Whether `quantity` can be had now.")
+
+
+class Quote(BaseModel):
+    """What the order would cost now, priced as placing it would; nothing is reserved."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "currency": "EUR",
+                    "items": [
+                        {
+                            "product_id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+                            "sku": "FUR-CHAIR-OAK",
+                            "name": "Oak dining chair",
+                            "quantity": 2,
+                            "unit_price": "149.00",
+                            "line_total": "298.00",
+                            "available": 1,
+                            "in_stock": False,
+                        }
+                    ],
+                    "total": "298.00",
+                    "problems": ["Only 1 of 'FUR-CHAIR-OAK' in stock, 2 requested."],
+                }
+            ]
+        }
+    )
+
+    currency: str
+    items: list[QuoteItem]
+    total: Money
+    problems: list[str] = Field(description="Why placing it now would fail, if it would.")
 
 
 class StatusChange(BaseModel):

@@ -180,6 +180,13 @@ async def lock_products(
     return {row.id: row for row in rows}
 
 
+async def products_by_id(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Product]:
+    rows = await session.scalars(select(Product).where(Product.id.in_(set(product_ids))))
+    return {row.id: row for row in rows}
+
+
 async def product_ids_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, uuid.UUID]:
     """Lower-cased SKU → id, for the SKUs that exist."""
     if not skus:

@@ -48,7 +48,13 @@ from oms.products.schemas import (
     ProductRead,
     ProductUpdate,
 )
-from oms.products.stock import ProductSnapshot, StockLine, release_stock, reserve_stock
+from oms.products.stock import (
+    ProductSnapshot,
+    StockLine,
+    release_stock,
+    reserve_stock,
+    stock_for,
+)
 
 __all__ = [
     "CategoryCode",
@@ -79,6 +85,7 @@ __all__ = [
     "release_stock",
     "reserve_stock",
     "schema_offenders",
+    "stock_for",
     "update_category",
     "update_product",
 ]

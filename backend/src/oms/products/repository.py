@@ -6,11 +6,25 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.pagination import keyset_after
+from oms.products.attributes import AttributeRange
 from oms.products.models import Category, Product
 
 lower_sku = func.lower(Product.sku)
@@ -28,6 +42,8 @@ class ProductFilter:
     text: str | None = None
     # Groups of JSON documents: each group must match, by containing any of its documents.
     attributes: Sequence[Sequence[str]] = ()
+    # Number attributes within bounds.
+    attribute_ranges: Sequence[AttributeRange] = ()
 
 
 # Categories
@@ -130,6 +146,25 @@ def _contains_any(documents: Sequence[str]) -> ColumnElement[bool]:
     return or_(*(Product.attributes.op("@>")(cast(literal(doc, Text), JSONB)) for doc in documents))
 
 
+def _number_attribute(name: str) -> ColumnElement[Decimal]:
+    """`attributes -> name` as a number, NULL when it is not one (so no cast can fail)."""
+    value = Product.attributes[name]
+    return case(
+        (func.jsonb_typeof(value) == "number", cast(value.astext, Numeric)),
+        else_=null(),
+    )
+
+
+def _within(bounds: AttributeRange) -> ColumnElement[bool]:
+    number = _number_attribute(bounds.name)
+    conditions = []
+    if bounds.min is not None:
+        conditions.append(number >= bounds.min)
+    if bounds.max is not None:
+        conditions.append(number <= bounds.max)
+    return and_(*conditions)
+
+
 def filtered_products(where: ProductFilter) -> Select[Product]:
     """The products matching `where`, unordered."""
     query = _visible(select(Product), where.include_inactive)
@@ -153,15 +188,25 @@ def filtered_products(where: ProductFilter) -> Select[Product]:
         )
     for documents in where.attributes:
         query = query.where(_contains_any(documents))
+    for bounds in where.attribute_ranges:
+        query = query.where(_within(bounds))
+    return query
+
+
+def products_page_query(
+    where: ProductFilter, *, after_sku: str | None, limit: int
+) -> Select[Product]:
+    """The query of one page of a listing (`limit + 1` rows: the extra one says more exist)."""
+    query = filtered_products(where).order_by(lower_sku).limit(limit + 1)
+    if after_sku is not None:
+        query = query.where(keyset_after([lower_sku], [after_sku]))
     return query
 
 
 async def products_page(
     session: AsyncSession, where: ProductFilter, *, after_sku: str | None, limit: int
 ) -> Sequence[Product]:
-    query = filtered_products(where).order_by(lower_sku).limit(limit + 1)
-    if after_sku is not None:
-        query = query.where(keyset_after([lower_sku], [after_sku]))
+    query = products_page_query(where, after_sku=after_sku, limit=limit)
     return (await session.scalars(query)).all()
 
 

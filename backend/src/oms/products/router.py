@@ -166,7 +166,13 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 @router.get(
     "/products",
     responses=merge_responses(
-        problems({400: "An `attr.<name>` filter is not valid."}),
+        problems(
+            {
+                400: "An `attr.<name>` filter is not valid, or `attributes` is not JSON, comes"
+                " without `category`, or names an attribute the category's schema lacks or"
+                " a value of the wrong type (`errors` names `attributes.<name>`)."
+            }
+        ),
         examples(200, page=PRODUCT_PAGE_EXAMPLE),
         links(200, createOrder=_order_one_of("$response.body#/items/0/id")),
     ),
@@ -175,7 +181,10 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
         "`attr.<name>=<value>` filters on attributes (repeatable; a repeated name matches "
         "any of its values; `attr.a.b` reaches nested objects). A value that reads as a "
         "number, `true`, `false` or `null` matches that JSON value or the same text as a "
-        "string; any other value matches a string."
+        "string; any other value matches a string. "
+        "`attributes` is a JSON object checked against the schema of `category` (which it "
+        'needs): `{"color": "red"}` an exact value, `{"material": ["oak", "pine"]}` any of '
+        'them, `{"width_cm": {"min": 40, "max": 90}}` a range of a number attribute.'
     ),
 )
 async def list_products(
@@ -190,6 +199,15 @@ async def list_products(
     q: Annotated[
         str | None,
         Query(min_length=1, max_length=100, description="Text in the SKU or name."),
+    ] = None,
+    attributes: Annotated[
+        str | None,
+        Query(
+            max_length=service.MAX_ATTRIBUTE_QUERY_LENGTH,
+            description="JSON object of attribute filters, checked against the schema of"
+            " `category`.",
+            examples=['{"material": ["oak", "walnut"], "width_cm": {"min": 40, "max": 90}}'],
+        ),
     ] = None,
     cursor: PageCursor = None,
     limit: PageLimit = DEFAULT_LIMIT,
@@ -206,7 +224,7 @@ async def list_products(
         category_code=category_code,
     )
     return await service.list_products(
-        session, where, cursor=cursor, limit=limit, currency=currency
+        session, where, cursor=cursor, limit=limit, currency=currency, attributes=attributes
     )
 
 

@@ -5,6 +5,7 @@ own transaction; nothing here commits.
 """
 
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,9 +15,12 @@ from oms.core.db_errors import violations_as
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
 from oms.products.attributes import (
+    ATTRIBUTE_QUERY,
+    MAX_ATTRIBUTE_QUERY_LENGTH,
     DocumentLimits,
     attribute_errors,
     attribute_filters,
+    attribute_query,
     check_attribute_schema,
     check_size,
     validate_attributes,
@@ -26,6 +30,7 @@ from oms.products.errors import (
     CategoryInUse,
     CategoryNotFound,
     InsufficientStock,
+    InvalidAttributeFilter,
     InvalidAttributeSchema,
     InvalidQuantity,
     InvalidStockLine,
@@ -57,6 +62,7 @@ from oms.products.stock import (
 )
 
 __all__ = [
+    "MAX_ATTRIBUTE_QUERY_LENGTH",
     "CategoryCode",
     "DocumentLimits",
     "InsufficientStock",
@@ -302,11 +308,47 @@ async def delete_category_by_code(session: AsyncSession, code: str) -> None:
 # Products
 
 
+async def _with_attribute_query(
+    session: AsyncSession, where: ProductFilter, text: str
+) -> ProductFilter | None:
+    """`where` narrowed by the `attributes` query, checked against the schema of the
+    category it names; None when that category does not exist (nothing matches)."""
+    if where.category_id is not None:
+        category = await repository.category_by_id(session, where.category_id)
+    elif where.category_code is not None:
+        category = await repository.category_by_code(session, where.category_code)
+    else:
+        raise InvalidAttributeFilter(ATTRIBUTE_QUERY, "needs `category`, whose schema it follows")
+    if category is None:
+        return None
+    query = attribute_query(text, category.attribute_schema)
+    return replace(
+        where,
+        category_id=category.id,
+        category_code=None,
+        attributes=[*where.attributes, *query.groups],
+        attribute_ranges=[*where.attribute_ranges, *query.ranges],
+    )
+
+
 async def list_products(
-    session: AsyncSession, where: ProductFilter, *, cursor: str | None, limit: int, currency: str
+    session: AsyncSession,
+    where: ProductFilter,
+    *,
+    cursor: str | None,
+    limit: int,
+    currency: str,
+    attributes: str | None = None,
 ) -> Page[ProductRead]:
-    """Products by SKU (ignoring case), filtered; keyset-paged on the lower-cased SKU."""
+    """Products by SKU (ignoring case), filtered; keyset-paged on the lower-cased SKU.
+
+    `attributes` is the JSON attribute filter (`attribute_query`), which needs a category."""
     after = decode_cursor(cursor, str)[0] if cursor else None
+    if attributes is not None:
+        narrowed = await _with_attribute_query(session, where, attributes)
+        if narrowed is None:
+            return Page(items=[], next_cursor=None)
+        where = narrowed
     rows = await repository.products_page(session, where, after_sku=after, limit=limit)
     return page_of(
         rows, limit, lambda row: [row.sku.lower()], lambda row: ProductRead.of(row, currency)

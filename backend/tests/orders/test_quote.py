@@ -21,7 +21,7 @@ async def test_a_quote_prices_like_the_order_and_writes_nothing(
     engine: AsyncEngine,
     shop: tuple[Product, Product, Product],
 ) -> None:
-    chair, desk, ebook = shop
+    chair, _, _ = shop
     items = [
         {"product_id": str(chair.id), "quantity": 2},
         {"sku": "ebook-1", "quantity": 3},
@@ -55,7 +55,6 @@ async def test_a_quote_prices_like_the_order_and_writes_nothing(
         {k: i[k] for k in ("product_id", "sku", "name", "quantity", "unit_price", "line_total")}
         for i in quote["items"]
     ]
-    assert desk.sku == "DESK-1" and ebook.sku == "EBOOK-1"
 
 
 async def test_short_stock_is_no_error_in_a_quote_but_a_line_and_a_problem(

@@ -30,6 +30,7 @@ from oms.orders.addresses_router import router as addresses_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox
+from oms.products.router import images_router as product_images_router
 from oms.products.router import router as products_router
 from oms.workflow.router import router as workflow_router
 
@@ -107,6 +108,7 @@ def _api_router() -> APIRouter:
     router.include_router(users_router.router)
     router.include_router(branding_router)
     router.include_router(products_router)
+    router.include_router(product_images_router)
     router.include_router(integrations_router)
     router.include_router(workflow_router)
     router.include_router(orders_router)

@@ -220,3 +220,17 @@ class InsufficientStock(StockError):
             available=first.available,
             requested=first.requested,
         )
+
+
+class ProductImageNotFound(NotFound):
+    slug = "product-image-not-found"
+
+    def __init__(self) -> None:
+        super().__init__("The product has no such image.")
+
+
+class TooManyProductImages(Conflict):
+    slug = "too-many-product-images"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"A product may have at most {limit} images.", limit=limit)

@@ -20,12 +20,13 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from oms.core.pagination import keyset_after
 from oms.products.attributes import AttributeRange
-from oms.products.models import Category, Product
+from oms.products.models import Category, Product, ProductImage, ProductImageFile
 
 lower_sku = func.lower(Product.sku)
 """The order of product listings (unique, served by `uq_products_sku_lower`)."""
@@ -125,11 +126,66 @@ def _visible(query: Select[Product], include_inactive: bool) -> Select[Product]:
     return query if include_inactive else query.where(Product.active.is_(True))
 
 
+_WITH_IMAGES = selectinload(Product.images)
+
+
 async def product_by_id(
     session: AsyncSession, product_id: uuid.UUID, *, include_inactive: bool
 ) -> Product | None:
     query = _visible(select(Product).where(Product.id == product_id), include_inactive)
-    return (await session.scalars(query)).first()
+    return (await session.scalars(query.options(_WITH_IMAGES))).first()
+
+
+async def load_images(session: AsyncSession, product: Product) -> None:
+    """Load (or reload) the product's images, as the API shows them."""
+    await session.refresh(product, attribute_names=["images"])
+
+
+async def add_image_file(
+    session: AsyncSession, digest: str, content_type: str, data: bytes
+) -> None:
+    await session.execute(
+        insert(ProductImageFile)
+        .values(digest=digest, content_type=content_type, content=data)
+        .on_conflict_do_nothing()
+    )
+
+
+async def image_file(session: AsyncSession, digest: str) -> ProductImageFile | None:
+    return await session.get(ProductImageFile, digest)
+
+
+async def image_count(session: AsyncSession, product_id: uuid.UUID) -> tuple[int, int]:
+    """How many images the product has, and the highest position taken (0: none)."""
+    row = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.max(ProductImage.position), 0)).where(
+                ProductImage.product_id == product_id
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def add_image(session: AsyncSession, image: ProductImage) -> None:
+    session.add(image)
+    await session.flush()
+
+
+async def product_image(
+    session: AsyncSession, product_id: uuid.UUID, image_id: uuid.UUID
+) -> ProductImage | None:
+    found = await session.scalars(
+        select(ProductImage).where(
+            ProductImage.id == image_id, ProductImage.product_id == product_id
+        )
+    )
+    return found.first()
+
+
+async def delete_image(session: AsyncSession, image: ProductImage) -> None:
+    await session.delete(image)
+    await session.flush()
 
 
 async def product_by_sku(session: AsyncSession, sku: str) -> Product | None:
@@ -207,7 +263,7 @@ async def products_page(
     session: AsyncSession, where: ProductFilter, *, after_sku: str | None, limit: int
 ) -> Sequence[Product]:
     query = products_page_query(where, after_sku=after_sku, limit=limit)
-    return (await session.scalars(query)).all()
+    return (await session.scalars(query.options(_WITH_IMAGES))).all()
 
 
 async def lock_products(

@@ -3,13 +3,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
+from oms.core.images import IMAGE_HEADERS
 from oms.core.money import MoneyInput
 from oms.core.openapi import examples, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
@@ -40,6 +41,8 @@ DocumentLimits = Annotated[service.DocumentLimits, Depends(_document_limits)]
 
 
 router = APIRouter(tags=["catalogue"])
+images_router = APIRouter(prefix="/product-images", tags=["catalogue"])
+BINARY = {"type": "string", "format": "binary"}
 
 _BAD_ATTRIBUTE_SCHEMA = "`attribute_schema` is not a valid JSON Schema (2020-12)."
 _PRODUCT_PROBLEMS = {
@@ -303,3 +306,86 @@ async def update_product(
 )
 async def archive_product(session: Session, _: CatalogueWriter, product_id: uuid.UUID) -> None:
     await service.archive_product(session, product_id)
+
+
+# Product images
+
+
+@router.post(
+    "/products/{product_id}/images",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductRead,
+    responses=problems(
+        {
+            400: "The bytes are not an image of the type sent.",
+            409: f"The product has {service.MAX_IMAGES_PER_PRODUCT} images already (`limit`).",
+            413: "The image is larger than `OMS_MAX_IMAGE_BYTES`.",
+            415: "The Content-Type is not PNG, JPEG or WebP.",
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {content_type: {"schema": BINARY} for content_type in service.IMAGE_TYPES},
+        }
+    },
+)
+async def add_product_image(
+    product_id: uuid.UUID,
+    request: Request,
+    session: Session,
+    _: CatalogueWriter,
+    currency: ShopCurrency,
+) -> Response:
+    """The image's bytes as the body, its type as Content-Type; it goes after the product's
+    other images. Answers the product; `Location` is the new image's URL."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    product = await service.add_image(
+        session,
+        product_id,
+        content_type,
+        await request.body(),
+        max_bytes=request.app.state.settings.max_image_bytes,
+    )
+    shown = ProductRead.of(product, currency)
+    return Response(
+        shown.model_dump_json(),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"Location": str(request.base_url).rstrip("/") + shown.images[-1].url},
+    )
+
+
+@router.delete(
+    "/products/{product_id}/images/{image_id}",
+    responses=problems({404: "The product, or the image on it, does not exist."}),
+)
+async def remove_product_image(
+    product_id: uuid.UUID,
+    image_id: uuid.UUID,
+    session: Session,
+    _: CatalogueWriter,
+    currency: ShopCurrency,
+) -> ProductRead:
+    """Answers the product without the image."""
+    return ProductRead.of(await service.remove_image(session, product_id, image_id), currency)
+
+
+@images_router.get(
+    "/{digest}",
+    responses={
+        200: {
+            "description": "The image.",
+            "content": {t: {"schema": BINARY} for t in service.IMAGE_TYPES},
+        },
+        **problems({404: "No product image has this digest."}),
+    },
+    response_class=Response,
+)
+async def get_product_image(
+    digest: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes.")],
+    session: Session,
+) -> Response:
+    """Public, like the shop's logo: the URL is the bytes' digest, so it never changes."""
+    found = await service.image_file(session, digest)
+    return Response(found.content, media_type=found.content_type, headers=IMAGE_HEADERS)

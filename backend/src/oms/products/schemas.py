@@ -15,7 +15,7 @@ from pydantic import (
 
 from oms.core.money import Money, MoneyInput
 from oms.core.patches import Patch
-from oms.products.models import Product
+from oms.products.models import Product, ProductImage
 
 CategoryCode = Annotated[
     str,
@@ -56,6 +56,16 @@ _PRODUCT_EXAMPLE: dict[str, Any] = {
     "id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
     **_PRODUCT_SENT_EXAMPLE,
     "currency": "EUR",
+    "images": [
+        {
+            "id": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+            "url": "/api/v1/product-images/"
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "content_type": "image/png",
+            "width": 800,
+            "height": 600,
+        }
+    ],
     "created_at": "2025-03-01T08:00:00Z",
     "updated_at": "2025-03-14T09:26:53Z",
 }
@@ -120,6 +130,28 @@ class ProductUpdate(Patch):
     attributes: dict[str, Any] | None = None
 
 
+IMAGE_PATH = "/api/v1/product-images/"
+"""Where a product image is served, by the SHA-256 of its bytes."""
+
+
+class ProductImageRead(BaseModel):
+    id: uuid.UUID
+    url: str = Field(description="Public and immutable: the image's bytes, cacheable for good.")
+    content_type: str
+    width: int
+    height: int
+
+    @classmethod
+    def of(cls, image: ProductImage) -> "ProductImageRead":
+        return cls(
+            id=image.id,
+            url=f"{IMAGE_PATH}{image.digest}",
+            content_type=image.content_type,
+            width=image.width,
+            height=image.height,
+        )
+
+
 class ProductRead(BaseModel):
     model_config = ConfigDict(
         from_attributes=True, json_schema_extra={"examples": [_PRODUCT_EXAMPLE]}
@@ -135,11 +167,18 @@ class ProductRead(BaseModel):
     stock: int | None
     active: bool
     attributes: dict[str, Any]
+    images: list[ProductImageRead] = Field(description="In the order they are shown.")
     created_at: datetime
     updated_at: datetime
 
     @classmethod
     def of(cls, product: Product, currency: str) -> "ProductRead":
-        """The product as the API shows it; prices are in the deployment's currency."""
-        fields = {name: getattr(product, name) for name in cls.model_fields if name != "currency"}
-        return cls.model_validate({**fields, "currency": currency})
+        """The product as the API shows it (its images loaded); prices are in the
+        deployment's currency."""
+        fields = {
+            name: getattr(product, name)
+            for name in cls.model_fields
+            if name not in {"currency", "images"}
+        }
+        images = [ProductImageRead.of(image) for image in product.images]
+        return cls.model_validate({**fields, "currency": currency, "images": images})

@@ -64,9 +64,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             settings, app.state.keys, app.state.sessions, engine.url
         )
         app.state.token_verifier.start()
+        app.state.order_events = outbox.OrderEventHub(engine.url, app.state.sessions)
+        app.state.order_events.start()
         try:
             yield
         finally:
+            await app.state.order_events.close()
             await app.state.token_verifier.aclose()
             await engine.dispose()
 

@@ -1,9 +1,13 @@
 """HTTP endpoints of orders: place, list, read, move through the workflow."""
 
+import json
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+import anyio
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from sse_starlette import EventSourceResponse, ServerSentEvent
 
 from oms.auth.dependencies import Idempotent, RateLimited, Requires
 from oms.auth.permissions import Permission
@@ -14,6 +18,7 @@ from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, gives_etag, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
+from oms.core.streaming import until
 from oms.core.timestamps import Moment
 from oms.orders import service
 from oms.orders.schemas import (
@@ -135,6 +140,64 @@ async def list_orders(
         ),
         cursor=cursor,
         limit=limit,
+    )
+
+
+KEEP_ALIVE_SECONDS = 15
+SHUTDOWN_GRACE_SECONDS = 2
+
+
+def _keep_alive() -> ServerSentEvent:
+    return ServerSentEvent(comment="keep-alive")
+
+
+@router.get(
+    "/events",
+    response_class=EventSourceResponse,
+    responses={
+        200: {
+            "description": "A stream of server-sent events, one per order event: `id` the"
+            " outbox event id, `event` `order.created` or `order.status_changed`, `data` JSON"
+            " `{order_id, number, status, previous_status (status changes), version,"
+            " occurred_at}`; a `: keep-alive` comment every 15 seconds.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
+)
+async def follow_order_events(
+    request: Request,
+    user: OrderReader,
+    order_id: Annotated[uuid.UUID | None, Query(description="Follow this order only.")] = None,
+    last_event_id: Annotated[
+        uuid.UUID | None,
+        Header(
+            alias="Last-Event-ID",
+            description="The `id` of the last event received: the events of the last hour"
+            " recorded after it are sent first.",
+        ),
+    ] = None,
+) -> EventSourceResponse:
+    """Live order events: customers get their own orders' only, staff everyone's. The stream
+    ends when the server shuts down; reconnect with `Last-Event-ID` to miss nothing."""
+    notices = service.follow_order_events(
+        request.app.state.order_events, user, order_id=order_id, last_event_id=last_event_id
+    )
+    # Set when the server begins to shut down: the stream then ends with its last chunk.
+    shutting_down = anyio.Event()
+
+    async def messages() -> AsyncIterator[ServerSentEvent]:
+        async for notice in until(shutting_down, notices):
+            yield ServerSentEvent(
+                id=str(notice.id), event=notice.type, data=json.dumps(notice.data())
+            )
+
+    return EventSourceResponse(
+        messages(),
+        ping=KEEP_ALIVE_SECONDS,
+        ping_message_factory=_keep_alive,
+        sep="\n",
+        shutdown_event=shutting_down,
+        shutdown_grace_period=SHUTDOWN_GRACE_SECONDS,
     )
 
 

@@ -5,6 +5,7 @@ history and its outbox event are written together or not at all.
 """
 
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -43,6 +44,7 @@ __all__ = [
     "allowed_targets",
     "change_status",
     "create_order",
+    "follow_order_events",
     "get_order",
     "list_orders",
     "order_counts_by_status",
@@ -255,6 +257,22 @@ async def list_orders(
         session, _visibility(principal), filters, before_number=after, limit=limit + 1
     )
     return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
+
+
+def follow_order_events(
+    hub: outbox.OrderEventHub,
+    principal: auth.Principal,
+    *,
+    order_id: uuid.UUID | None,
+    last_event_id: uuid.UUID | None,
+) -> AsyncGenerator[outbox.OrderEventNotice, None]:
+    """The order events `principal` may see (a customer: their own orders'; staff who read
+    all orders: everyone's), live, after a replay of those since `last_event_id`."""
+    return hub.follow(
+        customer_id=_visibility(principal).customer_id,
+        order_id=order_id,
+        last_event_id=last_event_id,
+    )
 
 
 def _visibility(principal: auth.Principal) -> repository.Visibility:

@@ -31,6 +31,7 @@ from oms.outbox.events import (
     WorkerType,
     parse_event,
 )
+from oms.outbox.live import OrderEventHub, OrderEventNotice
 from oms.outbox.models import OutboxEvent
 from oms.outbox.transport.amqp import check_broker
 from oms.outbox.transport.base import Incoming, Settlement
@@ -46,6 +47,8 @@ __all__ = [
     "Incoming",
     "OrderCreatedData",
     "OrderCreatedEvent",
+    "OrderEventHub",
+    "OrderEventNotice",
     "OrderItemSnapshot",
     "OrderSnapshot",
     "OrderStatusChangedData",

@@ -161,7 +161,10 @@ async def shop(api: Api, engine: AsyncEngine) -> AsyncIterator[Shop]:
 async def _listening(engine: AsyncEngine) -> list[int]:
     async with engine.connect() as connection:
         rows = await connection.execute(
-            text("SELECT pid FROM pg_stat_activity WHERE application_name = :name"),
+            text(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE application_name = :name AND datname = current_database()"
+            ),
             {"name": LISTENER},
         )
         return [row.pid for row in rows]

@@ -122,3 +122,13 @@ async def test_staff_quote_for_a_customer(
     )
     assert quoted.status_code == 200, quoted.text
     assert quoted.json()["total"] == "19.99"
+
+
+async def test_the_quote_path_is_no_order(client: AsyncClient, customer: Actor) -> None:
+    for method in ("GET", "PATCH", "DELETE"):
+        refused = await client.request(method, QUOTE, headers=customer.headers)
+        assert refused.status_code == 405, method
+        assert refused.headers["allow"] == "POST"
+    malformed = await client.get(f"{ORDERS}/not-an-id", headers=customer.headers)
+    assert malformed.status_code == 400
+    assert malformed.json()["errors"][0]["field"] == "order_id"

@@ -8,6 +8,7 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from oms.auth.dependencies import Idempotent, RateLimited, Requires
 from oms.auth.permissions import Permission
@@ -31,6 +32,17 @@ from oms.orders.schemas import (
     StatusChange,
     TargetStatus,
 )
+
+
+class _OrderSegment(StringConvertor):
+    """A path segment naming an order: anything but the names of the routes beside it, so
+    `GET /orders/quote` is a 405 of `/orders/quote`, while `/orders/not-an-id` still
+    reaches the order routes and is a 400 naming `order_id`."""
+
+    regex = r"(?!(?:quote|events)(?:/|$))[^/]+"
+
+
+register_url_convertor("order", _OrderSegment())
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -202,7 +214,7 @@ async def follow_order_events(
 
 
 @router.get(
-    "/{order_id}",
+    "/{order_id:order}",
     response_model=OrderRead,
     responses={
         **NOT_MODIFIED,
@@ -222,7 +234,7 @@ async def get_order(
 
 
 @router.patch(
-    "/{order_id}/status",
+    "/{order_id:order}/status",
     response_model=OrderRead,
     responses=problems(
         {
@@ -244,7 +256,7 @@ async def change_order_status(
 
 
 @router.get(
-    "/{order_id}/transitions",
+    "/{order_id:order}/transitions",
     responses=links(
         200,
         changeStatus=link(

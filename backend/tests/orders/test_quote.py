@@ -104,6 +104,17 @@ async def test_a_quote_refuses_what_an_order_refuses(
             "customer-choice-not-allowed",
         ),
     ]
+    bad_country = await _quote(
+        client,
+        customer,
+        {
+            "items": [{"sku": "CHAIR-1", "quantity": 1}],
+            "shipping_address": {**ADDRESS, "country": "XX"},
+        },
+    )
+    assert [error["field"] for error in bad_country.json()["errors"]] == [
+        "shipping_address.country"
+    ]
     for body, status, slug in cases:
         response = await _quote(client, customer, body)
         assert response.status_code == status, (body, response.text)

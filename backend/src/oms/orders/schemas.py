@@ -214,7 +214,7 @@ class QuoteRequest(_OrderLines):
         },
     )
 
-    shipping_address: ShippingAddress | SkipJsonSchema[None] = None
+    shipping_address: ShippingAddress | None = None
 
 
 class QuoteItem(BaseModel):

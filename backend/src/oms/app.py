@@ -28,9 +28,11 @@ from oms.core.security_headers import SecurityHeadersMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.core.web_apps import install_web_apps
 from oms.integrations.router import router as integrations_router
+from oms.orders.addresses_router import router as addresses_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox
+from oms.products.router import images_router as product_images_router
 from oms.products.router import router as products_router
 from oms.workflow.router import router as workflow_router
 
@@ -64,9 +66,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             settings, app.state.keys, app.state.sessions, engine.url
         )
         app.state.token_verifier.start()
+        app.state.order_events = outbox.OrderEventHub(engine.url, app.state.sessions)
+        app.state.order_events.start()
         try:
             yield
         finally:
+            await app.state.order_events.close()
             await app.state.token_verifier.aclose()
             await engine.dispose()
 
@@ -110,9 +115,11 @@ def _api_router() -> APIRouter:
     router.include_router(users_router.router)
     router.include_router(branding_router)
     router.include_router(products_router)
+    router.include_router(product_images_router)
     router.include_router(integrations_router)
     router.include_router(workflow_router)
     router.include_router(orders_router)
+    router.include_router(addresses_router)
     router.include_router(audit_router)
     router.include_router(configuration_router)
     return router

@@ -35,6 +35,7 @@ NOT_PROBLEMS = {
 # Operations that answer 422 other than for a reused Idempotency-Key, and why.
 ANSWER_422 = {
     "createOrder": "an item names an unknown or archived product, or customer_id no active user",
+    "quoteOrder": "an item names an unknown or archived product, or customer_id no active user",
     "changeOrderStatus": "taking stock again for a product that is no longer sold",
     "createProduct": "category_id names no category (it is in the body, not the path)",
     "updateProduct": "category_id names no category (it is in the body, not the path)",

@@ -5,12 +5,14 @@ route is covered) and against real answers; Schemathesis runs `undocumented_head
 every answer it gets (tests/contract/test_schemathesis.py)."""
 
 import copy
+import io
 import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import pytest
 from httpx import AsyncClient, Response
+from PIL import Image
 
 from oms.core.errors import PROBLEM_JSON
 from oms.core.openapi import ALLOW, ETAG, HEADERS, LOCATION, RETRY_AFTER, WWW_AUTHENTICATE
@@ -193,6 +195,24 @@ CREATES: dict[str, tuple[str, Body]] = {
             "shipping_address": ADDRESS,
         },
     ),
+    "createSavedAddress": ("/api/v1/me/addresses", lambda made: {**ADDRESS, "label": "Home"}),
+}
+
+
+# Creates whose body is not JSON: (operation, path of the thing made in CREATES, content type,
+# bytes); what their `Location` names is bytes too.
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), "#1f4e79").save(out, "PNG")
+    return out.getvalue()
+
+
+RAW_CREATES: dict[str, tuple[Callable[[dict[str, Any]], str], str, bytes]] = {
+    "addProductImage": (
+        lambda made: f"/api/v1/products/{made['createProduct']['id']}/images",
+        "image/png",
+        _png(),
+    ),
 }
 
 
@@ -204,7 +224,9 @@ async def test_every_create_answers_where_what_it_created_is(
         for _, operation in operations(document)
         if "201" in operation["responses"]
     }
-    assert creates == set(CREATES), "every operation answering 201 has a body in CREATES"
+    assert creates == set(CREATES) | set(RAW_CREATES), (
+        "every operation answering 201 has a body in CREATES (or RAW_CREATES)"
+    )
     made: dict[str, dict[str, Any]] = {}
     for operation_id, (path, body) in CREATES.items():
         created = await client.post(path, json=body(made), headers=admin.headers)
@@ -216,6 +238,16 @@ async def test_every_create_answers_where_what_it_created_is(
 
         assert there.status_code == 200, f"{operation_id}: {created.headers['location']}"
         assert there.json() == made[operation_id]
+
+    for operation_id, (raw_path, content_type, data) in RAW_CREATES.items():
+        path = raw_path(made)
+        created = await client.post(
+            path, content=data, headers={**admin.headers, "Content-Type": content_type}
+        )
+        assert created.status_code == 201, f"{operation_id}: {created.text}"
+        there = await client.get(created.headers["location"])
+        assert there.status_code == 200, f"{operation_id}: {created.headers['location']}"
+        assert there.content == data
 
 
 async def test_a_refusal_to_authenticate_names_the_scheme(

@@ -71,3 +71,27 @@ async def other_customers_order(world: LeakWorld) -> str:
 
 
 sample_body("PATCH", "/api/v1/orders/{order_id}/status", {"status": "cancelled"})
+
+
+@owned("address_id", prefix="/api/v1/me/addresses")
+async def other_customers_address(world: LeakWorld) -> str:
+    transport = ASGITransport(app=world.app)
+    async with AsyncClient(transport=transport, base_url="http://leaks") as client:
+        saved = await client.post(
+            "/api/v1/me/addresses",
+            json={
+                "label": "Vera's hideout",
+                "name": "Vera Q. Victim",
+                "line1": "13 Secret Mews",
+                "city": "Nowhere",
+                "postal_code": "99999",
+                "country": "NO",
+            },
+            headers=world.victim.headers,
+        )
+    assert saved.status_code == 201, saved.text
+    world.remember("Vera's hideout", "13 Secret Mews")
+    return str(saved.json()["id"])
+
+
+sample_body("PATCH", "/api/v1/me/addresses/{address_id}", {"city": "Elsewhere"})

@@ -210,6 +210,41 @@ async def test_insufficient_stock_is_409_and_no_line_keeps_its_stock(
     )
     assert response.status_code == 409
     assert response.headers["content-type"] == "application/problem+json"
+    assert response.json()["lines"] == [
+        {"product_id": str(desk.id), "sku": "DESK-1", "requested": 3, "available": 2, "items": [1]}
+    ]
+
+    both_short = await place(
+        client,
+        customer,
+        [
+            {"sku": "DESK-1", "quantity": 1},
+            {"sku": "CHAIR-1", "quantity": 6},
+            {"product_id": str(desk.id), "quantity": 2},
+        ],
+    )
+    problem = both_short.json()
+    assert both_short.status_code == 409
+    assert problem["type"] == "urn:oms:problem:insufficient-stock"
+    assert problem["lines"] == [
+        {
+            "product_id": str(desk.id),
+            "sku": "DESK-1",
+            "requested": 3,
+            "available": 2,
+            "items": [0, 2],
+        },
+        {
+            "product_id": str(chair.id),
+            "sku": "CHAIR-1",
+            "requested": 6,
+            "available": 5,
+            "items": [1],
+        },
+    ]
+    # The first short product's figures, as the problem has always given them.
+    assert (problem["sku"], problem["requested"], problem["available"]) == ("DESK-1", 3, 2)
+    assert problem["product_id"] == str(desk.id)
     assert await stock_of(engine, chair) == 5
     assert await stock_of(engine, desk) == 2
     await _nothing_written(engine)

@@ -59,3 +59,19 @@ async def test_seeding_keeps_what_staff_changed(
 
     again = await client.get(f"/api/v1/products/{lamp['id']}", headers=admin.headers)
     assert again.json()["price"] == "42.00"
+
+
+async def test_some_demo_products_have_a_picture(
+    engine: AsyncEngine, client: AsyncClient, customer: Actor
+) -> None:
+    async with create_sessionmaker(engine)() as session, session.begin():
+        await products_demo.seed_demo_catalogue(session)
+
+    listing = await client.get("/api/v1/products", params={"limit": 100}, headers=customer.headers)
+    pictured = {item["sku"]: item["images"] for item in listing.json()["items"] if item["images"]}
+    assert set(pictured) == set(products_demo.DEMO_IMAGE_COLOURS)
+    [image] = pictured["FUR-CHAIR-OAK"]
+    assert (image["width"], image["height"]) == products_demo.DEMO_IMAGE_SIZE
+    served = await client.get(image["url"])
+    assert served.status_code == 200
+    assert served.content.startswith(b"\x89PNG")

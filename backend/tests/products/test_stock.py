@@ -109,7 +109,15 @@ async def test_insufficient_stock_adds_up_repeated_lines_and_changes_nothing(
     assert error.status == 409
     assert error.extra["available"] == 3
     assert error.extra["requested"] == 4
-    assert error.extra["lines"] == [1, 2]
+    assert error.extra["lines"] == [
+        {
+            "product_id": str(shelf.table),
+            "sku": "TB-1",
+            "requested": 4,
+            "available": 3,
+            "items": [1, 2],
+        }
+    ]
     assert error.extra["sku"] == "TB-1"
     assert await shelf.stock(shelf.chair) == 10
     assert await shelf.stock(shelf.table) == 3

@@ -1,4 +1,4 @@
-"""Errors of the branding module."""
+"""Errors of the branding module (those of an upload that is no image: `oms.core.images`)."""
 
 from oms.core.errors import NotFound, PreconditionFailed, ProblemError
 
@@ -26,24 +26,3 @@ class IfMatchRequired(ProblemError):
 
     def __init__(self) -> None:
         super().__init__("Send the ETag you read as If-Match, so no one's change is lost.")
-
-
-class UnsupportedImageType(ProblemError):
-    status, slug, title = 415, "unsupported-image-type", "Unsupported Media Type"
-
-    def __init__(self, content_type: str, allowed: list[str]) -> None:
-        super().__init__(
-            f"{content_type or 'No Content-Type'} is not an accepted image type.",
-            allowed=allowed,
-        )
-
-
-class ImageTooLarge(ProblemError):
-    status, slug, title = 413, "image-too-large", "Content Too Large"
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"An image may have at most {limit:,} bytes.", limit=limit)
-
-
-class InvalidImage(ProblemError):
-    status, slug, title = 400, "invalid-image", "Invalid image"

@@ -13,6 +13,7 @@ from oms.branding.schemas import BrandingRead, BrandingWrite
 from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
 from oms.core.db import Session
 from oms.core.etags import if_none_match_passes
+from oms.core.images import IMAGE_HEADERS
 from oms.core.openapi import problems
 
 router = APIRouter(prefix="/branding", tags=["branding"])
@@ -20,13 +21,6 @@ router = APIRouter(prefix="/branding", tags=["branding"])
 BrandingWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 Image = Annotated[Literal["logo", "favicon"], Path(description="Which image.")]
 
-# Every image is served under a policy that lets no script run, even an SVG's own, opened
-# on its own; its URL is its digest, so it may be cached for good.
-IMAGE_HEADERS = {
-    "Cache-Control": "public, max-age=31536000, immutable",
-    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
-    "X-Content-Type-Options": "nosniff",
-}
 BINARY = {"type": "string", "format": "binary"}
 WRITE_PROBLEMS = problems(
     {

@@ -9,18 +9,15 @@ from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.branding import images, repository
+from oms.branding import repository
 from oms.branding.errors import (
     AssetNotFound,
     IfMatchRequired,
-    ImageTooLarge,
-    InvalidImage,
     StaleBranding,
-    UnsupportedImageType,
 )
 from oms.branding.models import Branding
 from oms.branding.schemas import BrandingRead, BrandingWrite, LegalLink
-from oms.core import audit
+from oms.core import audit, images
 from oms.core.errors import ProblemError
 from oms.core.etags import etag, if_match_passes
 
@@ -95,15 +92,9 @@ async def image_digests(session: AsyncSession) -> dict[ImageSlot, str | None]:
 
 def _refusal(slot: str, content_type: str, data: bytes, max_bytes: int) -> ProblemError | None:
     """Why `data` cannot be the shop's `slot` image, if it cannot."""
-    if content_type not in images.CONTENT_TYPES:
-        return UnsupportedImageType(content_type, IMAGE_TYPES)
-    if len(data) > max_bytes:
-        return ImageTooLarge(max_bytes)
-    try:
-        images.check_image(content_type, data)
-    except images.NotAnImage as error:
-        return InvalidImage(f"The {slot} is not a valid {content_type} image: {error}.")
-    return None
+    return images.image_refusal(
+        slot, content_type, data, max_bytes=max_bytes, allowed=images.CONTENT_TYPES
+    )
 
 
 def image_problem(content_type: str, data: bytes, *, max_bytes: int) -> str | None:

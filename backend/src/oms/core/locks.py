@@ -25,6 +25,10 @@ class Lock(IntEnum):
     """Adding edited email templates, so two cannot pass the cap."""
     CONFIGURATION_IMPORT = 7_301_020
     """Planning and applying a configuration document, one import at a time."""
+    SAVED_ADDRESSES = 7_301_030
+    """Adding a user's saved addresses (subject: the user), so two cannot pass the cap."""
+    PRODUCT_IMAGES = 7_301_031
+    """Adding a product's images (subject: the product), so two cannot pass the cap."""
 
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:subject))")

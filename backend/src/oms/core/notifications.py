@@ -43,6 +43,8 @@ class Subscription:
         retry_delay: float = RETRY_DELAY_SECONDS,
     ) -> None:
         self._dsn = plain_dsn(url)
+        # Names the connection in `pg_stat_activity`.
+        self.application_name = f"oms listen {channel}"
         self._channel = channel
         self._on_payload = on_payload
         self._on_gap = on_gap
@@ -77,7 +79,11 @@ class Subscription:
             await asyncio.sleep(self._retry_delay)
 
     async def _listen_until_lost(self) -> None:
-        connection = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT_SECONDS)
+        connection = await asyncpg.connect(
+            self._dsn,
+            timeout=CONNECT_TIMEOUT_SECONDS,
+            server_settings={"application_name": self.application_name},
+        )
         try:
             await connection.add_listener(self._channel, self._notified)
             # Whatever was cached before this point may have missed a notification.

@@ -4,6 +4,7 @@ import uuid
 from decimal import Decimal
 
 from oms.core.errors import (
+    Conflict,
     Forbidden,
     InvalidFields,
     NotFound,
@@ -63,4 +64,29 @@ class OrderTooLarge(InvalidFields):
         problem = f"the order total may be at most {max_total}"
         super().__init__(
             [field_error("items", problem)], detail=f"The order is too large: {problem}."
+        )
+
+
+class SavedAddressNotFound(NotFound):
+    slug = "address-not-found"
+
+    def __init__(self, address_id: uuid.UUID) -> None:
+        super().__init__(f"You have no saved address {address_id}.")
+
+
+class TooManySavedAddresses(Conflict):
+    slug = "too-many-addresses"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"You may keep at most {limit} addresses; delete one first.", limit=limit)
+
+
+class StaleSavedAddress(PreconditionFailed):
+    slug = "stale-address"
+
+    def __init__(self, current_etag: str) -> None:
+        super().__init__(
+            "The address changed since you read it (If-Match does not match); read it again.",
+            headers={"ETag": current_etag},
+            current_etag=current_etag,
         )

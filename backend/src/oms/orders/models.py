@@ -1,4 +1,5 @@
-"""Tables of the orders module: orders and the items they were sold with.
+"""Tables of the orders module: orders, the items they were sold with, and the shipping
+addresses customers keep for them.
 
 Products and statuses belong to other modules: an item copies the SKU, name and price it was
 sold at and refers to its product by id only. `status` has a foreign key to the workflow's
@@ -13,6 +14,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -24,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -82,3 +85,31 @@ class OrderItem(Base):
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     quantity: Mapped[int] = mapped_column(Integer)
     line_total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+
+class SavedAddress(Base):
+    """A shipping address a user keeps for their next orders; at most one is the default."""
+
+    __tablename__ = "saved_addresses"
+    __table_args__ = (
+        # The listing's keyset, per owner.
+        Index("ix_saved_addresses_user_id_created_at_id", "user_id", "created_at", "id"),
+        Index(
+            "uq_saved_addresses_default",
+            "user_id",
+            unique=True,
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="CASCADE")
+    )
+    label: Mapped[str | None] = mapped_column(String(50))
+    # A `ShippingAddress`, as an order stores its own.
+    address: Mapped[dict[str, Any]] = mapped_column(JSONB)
+    is_default: Mapped[bool] = mapped_column(Boolean, server_default=text("false"))
+    version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

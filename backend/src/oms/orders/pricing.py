@@ -85,3 +85,17 @@ def order_total(lines: Sequence[PricedLine]) -> Decimal:
     if total > MAX_AMOUNT:
         raise OrderTooLarge(MAX_AMOUNT)
     return total
+
+
+@dataclass(frozen=True, slots=True)
+class PricedOrder:
+    lines: list[PricedLine]
+    total: Decimal
+
+
+def price_order(
+    lines: Sequence[RequestedLine], products: Sequence[CatalogueProduct]
+) -> PricedOrder:
+    """The items and total of an order, or of a quote for one: both are priced here."""
+    priced = price_lines(lines, products)
+    return PricedOrder(priced, order_total(priced))

@@ -1,9 +1,14 @@
 """HTTP endpoints of orders: place, list, read, move through the workflow."""
 
+import json
 import uuid
+from collections.abc import AsyncIterator
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+import anyio
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from sse_starlette import EventSourceResponse, ServerSentEvent
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from oms.auth.dependencies import Idempotent, RateLimited, Requires
 from oms.auth.permissions import Permission
@@ -14,6 +19,7 @@ from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, gives_etag, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
+from oms.core.streaming import until
 from oms.core.timestamps import Moment
 from oms.orders import service
 from oms.orders.schemas import (
@@ -21,9 +27,22 @@ from oms.orders.schemas import (
     OrderCreate,
     OrderRead,
     OrderSummary,
+    Quote,
+    QuoteRequest,
     StatusChange,
     TargetStatus,
 )
+
+
+class _OrderSegment(StringConvertor):
+    """A path segment naming an order: anything but the names of the routes beside it, so
+    `GET /orders/quote` is a 405 of `/orders/quote`, while `/orders/not-an-id` still
+    reaches the order routes and is a 400 naming `order_id`."""
+
+    regex = r"(?!(?:quote|events)(?:/|$))[^/]+"
+
+
+register_url_convertor("order", _OrderSegment())
 
 router = APIRouter(prefix="/orders", tags=["orders"])
 
@@ -57,8 +76,8 @@ OrderCreationLimit = RateLimited(
         problems(
             {
                 403: "Only staff may place an order for another customer (`customer_id`).",
-                409: "Not enough stock (`available`, `requested`), or no initial order status"
-                " is configured.",
+                409: "Not enough stock (`lines` names each short product with `requested` and"
+                " `available`), or no initial order status is configured.",
                 422: "An item names an unknown or archived product, or `customer_id` no active"
                 " user.",
                 429: "Too many requests from this user or client address; see `Retry-After`.",
@@ -84,6 +103,24 @@ async def create_order(
         OrderRead.model_validate(order),
         headers={"Location": location, "ETag": etag(order.version)},
     )
+
+
+@router.post(
+    "/quote",
+    responses=problems(
+        {
+            403: "Only staff may quote an order for another customer (`customer_id`).",
+            422: "An item names an unknown or archived product, or `customer_id` no active user.",
+        }
+    ),
+)
+async def quote_order(
+    body: QuoteRequest, session: Session, user: OrderCreator, currency: ShopCurrency
+) -> Quote:
+    """Prices the items as placing the order would, against the stock as it is now, and
+    reserves nothing. Short stock is no error here: the line says `in_stock: false` and
+    `problems` says why placing it now would fail."""
+    return await service.quote_order(session, body, user, currency=currency)
 
 
 @router.get("", responses=examples(200, page=ORDER_PAGE_EXAMPLE))
@@ -118,8 +155,66 @@ async def list_orders(
     )
 
 
+KEEP_ALIVE_SECONDS = 15
+SHUTDOWN_GRACE_SECONDS = 2
+
+
+def _keep_alive() -> ServerSentEvent:
+    return ServerSentEvent(comment="keep-alive")
+
+
 @router.get(
-    "/{order_id}",
+    "/events",
+    response_class=EventSourceResponse,
+    responses={
+        200: {
+            "description": "A stream of server-sent events, one per order event: `id` the"
+            " outbox event id, `event` `order.created` or `order.status_changed`, `data` JSON"
+            " `{order_id, number, status, previous_status (status changes), version,"
+            " occurred_at}`; a `: keep-alive` comment every 15 seconds.",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
+    },
+)
+async def follow_order_events(
+    request: Request,
+    user: OrderReader,
+    order_id: Annotated[uuid.UUID | None, Query(description="Follow this order only.")] = None,
+    last_event_id: Annotated[
+        uuid.UUID | None,
+        Header(
+            alias="Last-Event-ID",
+            description="The `id` of the last event received: the events of the last hour"
+            " recorded after it are sent first.",
+        ),
+    ] = None,
+) -> EventSourceResponse:
+    """Live order events: customers get their own orders' only, staff everyone's. The stream
+    ends when the server shuts down; reconnect with `Last-Event-ID` to miss nothing."""
+    notices = service.follow_order_events(
+        request.app.state.order_events, user, order_id=order_id, last_event_id=last_event_id
+    )
+    # Set when the server begins to shut down: the stream then ends with its last chunk.
+    shutting_down = anyio.Event()
+
+    async def messages() -> AsyncIterator[ServerSentEvent]:
+        async for notice in until(shutting_down, notices):
+            yield ServerSentEvent(
+                id=str(notice.id), event=notice.type, data=json.dumps(notice.data())
+            )
+
+    return EventSourceResponse(
+        messages(),
+        ping=KEEP_ALIVE_SECONDS,
+        ping_message_factory=_keep_alive,
+        sep="\n",
+        shutdown_event=shutting_down,
+        shutdown_grace_period=SHUTDOWN_GRACE_SECONDS,
+    )
+
+
+@router.get(
+    "/{order_id:order}",
     response_model=OrderRead,
     responses={
         **NOT_MODIFIED,
@@ -139,7 +234,7 @@ async def get_order(
 
 
 @router.patch(
-    "/{order_id}/status",
+    "/{order_id:order}/status",
     response_model=OrderRead,
     responses=problems(
         {
@@ -161,7 +256,7 @@ async def change_order_status(
 
 
 @router.get(
-    "/{order_id}/transitions",
+    "/{order_id:order}/transitions",
     responses=links(
         200,
         changeStatus=link(

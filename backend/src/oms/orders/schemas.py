@@ -2,22 +2,25 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
     JsonValue,
+    StrictBool,
     StrictInt,
     StringConstraints,
-    field_validator,
     model_validator,
 )
+from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
 from oms.core.money import Money
+from oms.core.patches import Patch, null_only_where_allowed
 from oms.orders.countries import ISO_3166_ALPHA_2
 from oms.orders.pricing import MAX_QUANTITY
 
@@ -111,36 +114,41 @@ Text200 = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, 
 _COUNTRY_CODES: list[JsonValue] = [*sorted(ISO_3166_ALPHA_2)]
 
 
+def _iso_country(value: str) -> str:
+    code = value.strip().upper()
+    if code not in ISO_3166_ALPHA_2:
+        raise ValueError("must be an ISO 3166-1 alpha-2 country code, such as DE or US")
+    return code
+
+
+# The fields of a shipping address, one type each, so that every body taking an address
+# (an order's, a saved one, a change to a saved one) checks it alike.
+Line2 = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+PostalCode = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+CountryCode = Annotated[
+    str,
+    AfterValidator(_iso_country),
+    Field(
+        description="ISO 3166-1 alpha-2 code, e.g. DE (taken in any case).",
+        examples=["DE"],
+        json_schema_extra={"enum": _COUNTRY_CODES},
+    ),
+]
+Phone = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()./-]{3,28}[0-9]$")
+]
+
+
 class ShippingAddress(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Text200
     line1: Text200
-    line2: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    line2: Line2 | None = None
     city: Text200
-    postal_code: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)
-    ]
-    country: str = Field(
-        description="ISO 3166-1 alpha-2 code, e.g. DE (taken in any case).",
-        examples=["DE"],
-        json_schema_extra={"enum": _COUNTRY_CODES},
-    )
-    phone: (
-        Annotated[
-            str,
-            StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9][0-9 ()./-]{3,28}[0-9]$"),
-        ]
-        | None
-    ) = None
-
-    @field_validator("country")
-    @classmethod
-    def _iso_country(cls, value: str) -> str:
-        code = value.strip().upper()
-        if code not in ISO_3166_ALPHA_2:
-            raise ValueError("must be an ISO 3166-1 alpha-2 country code, such as DE or US")
-        return code
+    postal_code: PostalCode
+    country: CountryCode
+    phone: Phone | None = None
 
 
 class OrderItemCreate(BaseModel):
@@ -166,11 +174,20 @@ class OrderItemCreate(BaseModel):
         return self
 
 
-class OrderCreate(BaseModel):
+class _OrderLines(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+    customer_id: uuid.UUID | None = Field(
+        default=None, description="Staff only: whom the order is for (default: the caller)."
+    )
+
+
+class OrderCreate(_OrderLines):
     """Prices and totals come from the catalogue; a client never sends them."""
 
     model_config = ConfigDict(
-        extra="forbid",
         json_schema_extra={
             "examples": [
                 {
@@ -185,12 +202,63 @@ class OrderCreate(BaseModel):
         },
     )
 
-    items: list[OrderItemCreate] = Field(min_length=1, max_length=100)
     shipping_address: ShippingAddress
-    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
-    customer_id: uuid.UUID | None = Field(
-        default=None, description="Staff only: whom the order is for (default: the caller)."
+
+
+class QuoteRequest(_OrderLines):
+    """An order as it would be placed; the shipping address may be left out."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"items": [{"sku": "FUR-CHAIR-OAK", "quantity": 2}]}],
+        },
     )
+
+    shipping_address: ShippingAddress | None = None
+
+
+class QuoteItem(BaseModel):
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    available: int | None = Field(description="In stock now; null when stock is not tracked.")
+    in_stock: bool = Field(description="Whether `quantity` can be had now.")
+
+
+class Quote(BaseModel):
+    """What the order would cost now, priced as placing it would; nothing is reserved."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "currency": "EUR",
+                    "items": [
+                        {
+                            "product_id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+                            "sku": "FUR-CHAIR-OAK",
+                            "name": "Oak dining chair",
+                            "quantity": 2,
+                            "unit_price": "149.00",
+                            "line_total": "298.00",
+                            "available": 1,
+                            "in_stock": False,
+                        }
+                    ],
+                    "total": "298.00",
+                    "problems": ["Only 1 of 'FUR-CHAIR-OAK' in stock, 2 requested."],
+                }
+            ]
+        }
+    )
+
+    currency: str
+    items: list[QuoteItem]
+    total: Money
+    problems: list[str] = Field(description="Why placing it now would fail, if it would.")
 
 
 class StatusChange(BaseModel):
@@ -273,3 +341,69 @@ class TargetStatus(BaseModel):
     name: str
     colour: str
     is_terminal: bool
+
+
+# Saved shipping addresses (`/me/addresses`): an order's `ShippingAddress`, kept by its owner.
+
+Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+_SAVED_ADDRESS_EXAMPLE: dict[str, Any] = {
+    "id": "5d2e8f1a-3b4c-4d6e-9f0a-1b2c3d4e5f60",
+    "label": "Home",
+    **_ADDRESS_SENT,
+    "line2": None,
+    "is_default": True,
+    "version": 0,
+    "created_at": "2025-03-14T09:20:00Z",
+    "updated_at": "2025-03-14T09:20:00Z",
+}
+
+
+class SavedAddressCreate(ShippingAddress):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"label": "Home", **_ADDRESS_SENT, "is_default": True}]},
+    )
+
+    label: Label | None = None
+    is_default: StrictBool = Field(
+        default=False, description="Make it the default; the previous default stops being one."
+    )
+
+    def shipping_address(self) -> ShippingAddress:
+        return ShippingAddress.model_validate(
+            self.model_dump(include=set(ShippingAddress.model_fields))
+        )
+
+
+def _patch_schema(schema: JsonDict, model: type[BaseModel]) -> None:
+    null_only_where_allowed(schema, model)
+    schema["examples"] = [{"label": "Work", "is_default": True}]
+
+
+class SavedAddressUpdate(Patch):
+    """The fields sent change, each checked as in an order's address; `label`, `line2` and
+    `phone` may be null (removed)."""
+
+    model_config = ConfigDict(json_schema_extra=_patch_schema)
+    NULLABLE: ClassVar[frozenset[str]] = frozenset({"label", "line2", "phone"})
+
+    label: Label | None = None
+    name: Text200 | None = None
+    line1: Text200 | None = None
+    line2: Line2 | None = None
+    city: Text200 | None = None
+    postal_code: PostalCode | None = None
+    country: CountryCode | None = None
+    phone: Phone | None = None
+    is_default: StrictBool | None = None
+
+
+class SavedAddressRead(ShippingAddress):
+    model_config = ConfigDict(json_schema_extra={"examples": [_SAVED_ADDRESS_EXAMPLE]})
+
+    id: uuid.UUID
+    label: str | None
+    is_default: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime

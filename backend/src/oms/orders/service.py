@@ -5,6 +5,7 @@ history and its outbox event are written together or not at all.
 """
 
 import uuid
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +25,15 @@ from oms.orders.errors import (
 )
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter
-from oms.orders.schemas import OrderCreate, OrderSummary, StatusChange, format_number
+from oms.orders.schemas import (
+    OrderCreate,
+    OrderSummary,
+    Quote,
+    QuoteItem,
+    QuoteRequest,
+    StatusChange,
+    format_number,
+)
 from oms.orders.snapshot import order_snapshot
 from oms.outbox import service as outbox
 from oms.products import service as products
@@ -35,9 +44,11 @@ __all__ = [
     "allowed_targets",
     "change_status",
     "create_order",
+    "follow_order_events",
     "get_order",
     "list_orders",
     "order_counts_by_status",
+    "quote_order",
 ]
 
 
@@ -47,19 +58,10 @@ async def create_order(
     """Place an order: reserve stock (row locks, no overselling), price it from the
     catalogue, give it the workflow's initial status and record `order.created`."""
     customer = await _customer(session, data.customer_id, principal)
-    lines = [pricing.RequestedLine(item.quantity, item.product_id, item.sku) for item in data.items]
-    snapshots = await products.reserve_stock(
-        session,
-        [
-            products.StockLine(quantity=line.quantity, product_id=line.product_id, sku=line.sku)
-            for line in lines
-        ],
-    )
-    priced = pricing.price_lines(
-        lines,
-        [pricing.CatalogueProduct(s.id, s.sku, s.name, s.price) for s in snapshots],
-    )
-    total = pricing.order_total(priced)
+    lines = _requested(data)
+    snapshots = await products.reserve_stock(session, _stock_lines(lines))
+    priced_order = _priced(lines, snapshots)
+    priced, total = priced_order.lines, priced_order.total
     initial = await workflow.initial_status(session)
     now = datetime.now(UTC)
     order_id = uuid.uuid4()
@@ -111,6 +113,59 @@ async def create_order(
         occurred_at=now,
     )
     return order
+
+
+def _requested(data: OrderCreate | QuoteRequest) -> list[pricing.RequestedLine]:
+    return [pricing.RequestedLine(item.quantity, item.product_id, item.sku) for item in data.items]
+
+
+def _stock_lines(lines: list[pricing.RequestedLine]) -> list[products.StockLine]:
+    return [
+        products.StockLine(quantity=line.quantity, product_id=line.product_id, sku=line.sku)
+        for line in lines
+    ]
+
+
+def _priced(
+    lines: list[pricing.RequestedLine], snapshots: list[products.ProductSnapshot]
+) -> pricing.PricedOrder:
+    return pricing.price_order(
+        lines, [pricing.CatalogueProduct(s.id, s.sku, s.name, s.price) for s in snapshots]
+    )
+
+
+async def quote_order(
+    session: AsyncSession, data: QuoteRequest, principal: auth.Principal, *, currency: str
+) -> Quote:
+    """Price `data` as `create_order` would, against the stock as it is now; nothing is
+    written or locked. Short stock is not an error here but a line `in_stock: false` and a
+    problem; anything else `create_order` would refuse is refused alike."""
+    await _customer(session, data.customer_id, principal)
+    lines = _requested(data)
+    snapshots = await products.stock_for(session, _stock_lines(lines))
+    priced = _priced(lines, snapshots)
+    stock = {snapshot.id: snapshot.stock for snapshot in snapshots}
+    items, problems = [], []
+    for line in priced.lines:
+        available = stock[line.product_id]
+        in_stock = available is None or line.quantity <= available
+        if not in_stock:
+            problems.append(
+                f"Only {available} of {line.sku!r} in stock, {line.quantity} requested."
+            )
+        items.append(
+            QuoteItem(
+                product_id=line.product_id,
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=line.unit_price,
+                line_total=line.line_total,
+                available=available,
+                in_stock=in_stock,
+            )
+        )
+    return Quote(currency=currency, items=items, total=priced.total, problems=problems)
 
 
 async def get_order(session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal) -> Order:
@@ -202,6 +257,22 @@ async def list_orders(
         session, _visibility(principal), filters, before_number=after, limit=limit + 1
     )
     return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
+
+
+def follow_order_events(
+    hub: outbox.OrderEventHub,
+    principal: auth.Principal,
+    *,
+    order_id: uuid.UUID | None,
+    last_event_id: uuid.UUID | None,
+) -> AsyncGenerator[outbox.OrderEventNotice, None]:
+    """The order events `principal` may see (a customer: their own orders'; staff who read
+    all orders: everyone's), live, after a replay of those since `last_event_id`."""
+    return hub.follow(
+        customer_id=_visibility(principal).customer_id,
+        order_id=order_id,
+        last_event_id=last_event_id,
+    )
 
 
 def _visibility(principal: auth.Principal) -> repository.Visibility:

@@ -32,6 +32,8 @@ class OutboxEvent(Base):
             postgresql_where=text("published_at IS NULL"),
         ),
         Index("ix_outbox_events_order_id", "order_id"),
+        # The live order events' replay of the last hour.
+        Index("ix_outbox_events_occurred_at", "occurred_at"),
         # A domain event is recorded once; replays and test fires re-use its id on a row of
         # their own that names the one worker (and configuration) it is meant for.
         Index(

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -97,3 +98,40 @@ async def published_and_pending(session: AsyncSession) -> tuple[int, int]:
         )
     ).one()
     return int(published), int(pending)
+
+
+async def order_events_since(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    after: uuid.UUID | None,
+    customer_id: uuid.UUID | None,
+    order_id: uuid.UUID | None,
+    limit: int,
+) -> Sequence[OutboxEvent]:
+    """Order events (domain events only) that occurred at or after `since`, recorded after
+    the event `after` when it is still there; of one customer's orders, or one order's."""
+    query = (
+        select(OutboxEvent)
+        .where(
+            OutboxEvent.target_worker.is_(None),
+            OutboxEvent.test.is_(False),
+            OutboxEvent.order_id.is_not(None),
+            OutboxEvent.occurred_at >= since,
+        )
+        .order_by(OutboxEvent.position)
+        .limit(limit)
+    )
+    if after is not None:
+        position = await session.scalar(
+            select(OutboxEvent.position).where(
+                OutboxEvent.id == after, OutboxEvent.target_worker.is_(None)
+            )
+        )
+        if position is not None:
+            query = query.where(OutboxEvent.position > position)
+    if customer_id is not None:
+        query = query.where(OutboxEvent.data["order"]["customer"]["id"].astext == str(customer_id))
+    if order_id is not None:
+        query = query.where(OutboxEvent.order_id == order_id)
+    return (await session.scalars(query)).all()

@@ -40,6 +40,7 @@ from oms.outbox.events import (
     parse_event,
     workers_hearing,
 )
+from oms.outbox.live import OrderEventHub, OrderEventNotice
 from oms.outbox.models import OutboxEvent
 from oms.outbox.transport.amqp import check_broker
 from oms.outbox.transport.base import Incoming, Settlement
@@ -61,6 +62,8 @@ __all__ = [
     "OrderCreatedEvent",
     "OrderEvent",
     "OrderEventData",
+    "OrderEventHub",
+    "OrderEventNotice",
     "OrderItemSnapshot",
     "OrderSnapshot",
     "OrderStatusChangedData",

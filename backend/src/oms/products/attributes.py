@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -210,3 +211,154 @@ def attribute_filters(params: Iterable[tuple[str, str]]) -> list[list[str]]:
         if sum(len(group) for group in groups.values()) > MAX_ATTRIBUTE_FILTERS * 2:
             raise InvalidAttributeFilter(name, f"at most {MAX_ATTRIBUTE_FILTERS} values")
     return list(groups.values())
+
+
+# The `attributes` query parameter: a JSON object checked against the category's schema.
+
+ATTRIBUTE_QUERY = "attributes"
+MAX_ATTRIBUTE_QUERY_LENGTH = 2000
+_SCALAR_TYPES = {"string": (str,), "boolean": (bool,), "number": (int, Decimal), "integer": (int,)}
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRange:
+    """`min <= attributes[name] <= max` for a number attribute (either bound may be open)."""
+
+    name: str
+    min: Decimal | None
+    max: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeQuery:
+    """Containment groups (each must match, by containing any of its documents) and ranges."""
+
+    groups: list[list[str]]
+    ranges: list[AttributeRange]
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _parse_query(text: str) -> dict[str, Any]:
+    if len(text) > MAX_ATTRIBUTE_QUERY_LENGTH:
+        raise InvalidAttributeFilter(
+            ATTRIBUTE_QUERY, f"at most {MAX_ATTRIBUTE_QUERY_LENGTH} characters"
+        )
+    try:
+        parsed = json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as error:
+        raise InvalidAttributeFilter(ATTRIBUTE_QUERY, "is not valid JSON") from error
+    if not isinstance(parsed, dict):
+        raise InvalidAttributeFilter(ATTRIBUTE_QUERY, "must be a JSON object")
+    if len(parsed) > MAX_ATTRIBUTE_FILTERS:
+        raise InvalidAttributeFilter(ATTRIBUTE_QUERY, f"at most {MAX_ATTRIBUTE_FILTERS} attributes")
+    return parsed
+
+
+def _json_type(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, Decimal):
+        return "integer" if value == value.to_integral_value() else "number"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _declared_types(property_schema: Any) -> set[str] | None:
+    """The JSON types a property may have, from its `type` or its `enum` / `const`; None when
+    the schema says nothing of them."""
+    if not isinstance(property_schema, Mapping):
+        return None
+    declared = property_schema.get("type")
+    if isinstance(declared, str):
+        return {declared}
+    if isinstance(declared, list):
+        return {kind for kind in declared if isinstance(kind, str)}
+    values = property_schema.get("enum")
+    if "const" in property_schema:
+        values = [property_schema["const"]]
+    if isinstance(values, list):
+        return {kind for value in values if (kind := _json_type(value)) is not None}
+    return None
+
+
+def _fits(value: Any, types: set[str] | None) -> bool:
+    kind = _json_type(value)
+    if kind is None:
+        return False
+    if types is None:
+        return True
+    return kind in types or (kind == "integer" and "number" in types)
+
+
+def _value_json(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return str(value)
+    return json.dumps(value)
+
+
+def _type_names(types: set[str] | None) -> str:
+    return " or ".join(sorted(types)) if types else "a string, number or boolean"
+
+
+def _number_bound(name: str, bounds: Mapping[str, Any], key: str) -> Decimal | None:
+    value = bounds.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | Decimal):
+        raise InvalidAttributeFilter(f"{ATTRIBUTE_QUERY}.{name}", f"`{key}` must be a number")
+    return Decimal(value)
+
+
+def _range(name: str, bounds: Mapping[str, Any], types: set[str] | None) -> AttributeRange:
+    field = f"{ATTRIBUTE_QUERY}.{name}"
+    if not types or not types & {"number", "integer"}:
+        raise InvalidAttributeFilter(field, "a range (`min`, `max`) needs a number attribute")
+    if not bounds or set(bounds) - {"min", "max"}:
+        raise InvalidAttributeFilter(field, 'a range is `{"min": n, "max": n}`')
+    low, high = _number_bound(name, bounds, "min"), _number_bound(name, bounds, "max")
+    if low is None and high is None:
+        raise InvalidAttributeFilter(field, "a range needs `min`, `max` or both")
+    return AttributeRange(name, low, high)
+
+
+def attribute_query(text: str, schema: Mapping[str, Any]) -> AttributeQuery:
+    """The `attributes` query parameter (`{"color": "red", "material": ["oak", "pine"],
+    "width_cm": {"min": 40, "max": 90}}`) checked against the category's `schema`: each
+    name must be one of its `properties`, each value of the type the schema gives it.
+
+    Values become JSONB containment documents, compared exactly (numbers are spliced in as
+    JSON writes them); ranges become typed comparisons. Raises `InvalidAttributeFilter`
+    naming `attributes.<name>` (or `attributes` for a malformed whole).
+    """
+    properties = schema.get("properties")
+    declared: Mapping[str, Any] = properties if isinstance(properties, Mapping) else {}
+    groups: list[list[str]] = []
+    ranges: list[AttributeRange] = []
+    values = 0
+    for name, wanted in _parse_query(text).items():
+        field = f"{ATTRIBUTE_QUERY}.{name}"
+        if name not in declared:
+            raise InvalidAttributeFilter(field, "the category's schema has no such attribute")
+        types = _declared_types(declared[name])
+        if types is not None and not types & set(_SCALAR_TYPES):
+            raise InvalidAttributeFilter(field, f"cannot filter on a {_type_names(types)}")
+        if isinstance(wanted, dict):
+            ranges.append(_range(name, wanted, types))
+            continue
+        alternatives = wanted if isinstance(wanted, list) else [wanted]
+        if not alternatives:
+            raise InvalidAttributeFilter(field, "give at least one value")
+        values += len(alternatives)
+        if values > MAX_ATTRIBUTE_FILTERS * 2:
+            raise InvalidAttributeFilter(field, f"at most {MAX_ATTRIBUTE_FILTERS * 2} values")
+        for value in alternatives:
+            if not _fits(value, types):
+                raise InvalidAttributeFilter(field, f"must be {_type_names(types)}")
+        groups.append([_nest([name], _value_json(value)) for value in alternatives])
+    return AttributeQuery(groups, ranges)

@@ -1,13 +1,18 @@
-"""Demo catalogue for `oms seed --demo`: two categories and a handful of products."""
+"""Demo catalogue for `oms seed --demo`: two categories and a handful of products, some with
+a picture."""
 
+import hashlib
+import io
+import uuid
 from decimal import Decimal
 from typing import Any
 
+from PIL import Image, ImageDraw
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.products import repository
 from oms.products.attributes import check_attribute_schema, validate_attributes
-from oms.products.models import Category, Product
+from oms.products.models import Category, Product, ProductImage
 from oms.products.schemas import CategoryCreate, ProductCreate
 
 _DIMENSION = {"type": "number", "exclusiveMinimum": 0, "maximum": 1000}
@@ -98,4 +103,49 @@ async def seed_demo_catalogue(session: AsyncSession) -> None:
         )
         category = categories[code]
         validate_attributes(category.code, category.attribute_schema, spec.attributes)
-        await repository.add(session, Product(**spec.model_dump()))
+        product = Product(**spec.model_dump())
+        await repository.add(session, product)
+        if sku in DEMO_IMAGE_COLOURS:
+            await _add_demo_image(session, product, DEMO_IMAGE_COLOURS[sku])
+
+
+# A picture for some demo products, drawn when seeding: a tile of the product's colour with
+# a lighter band, so a storefront shows something without shipping image files.
+DEMO_IMAGE_COLOURS = {
+    "FUR-CHAIR-OAK": ("#b5895a", "#e8d3b5"),
+    "FUR-TABLE-WAL": ("#5d4030", "#a07b62"),
+    "ELE-LAMP-LED": ("#222222", "#f4d35e"),
+    "ELE-SPK-BT": ("#c0392b", "#f5b7b1"),
+}
+DEMO_IMAGE_SIZE = (640, 480)
+
+
+def demo_image(colours: tuple[str, str]) -> bytes:
+    background, band = colours
+    image = Image.new("RGB", DEMO_IMAGE_SIZE, background)
+    width, height = DEMO_IMAGE_SIZE
+    ImageDraw.Draw(image).rectangle((0, height // 3, width, 2 * height // 3), fill=band)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+async def _add_demo_image(
+    session: AsyncSession, product: Product, colours: tuple[str, str]
+) -> None:
+    data = demo_image(colours)
+    digest = hashlib.sha256(data).hexdigest()
+    await repository.add_image_file(session, digest, "image/png", data)
+    width, height = DEMO_IMAGE_SIZE
+    await repository.add_image(
+        session,
+        ProductImage(
+            id=uuid.uuid4(),
+            product_id=product.id,
+            position=1,
+            digest=digest,
+            content_type="image/png",
+            width=width,
+            height=height,
+        ),
+    )

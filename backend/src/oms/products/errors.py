@@ -1,6 +1,7 @@
 """Errors of the products module, each a problem+json response."""
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from oms.core.errors import Conflict, NotFound, ProblemError, Unprocessable
@@ -178,18 +179,58 @@ class InvalidStockLine(StockError):
         )
 
 
+@dataclass(frozen=True, slots=True)
+class ShortLine:
+    """A product an order asks more of than there is; `items` are the lines naming it."""
+
+    product_id: uuid.UUID
+    sku: str
+    requested: int
+    available: int
+    items: list[int]
+
+
 class InsufficientStock(StockError):
+    """Names every short product in `lines`; the first one's figures stand at the top level
+    too, as they always have."""
+
     status, slug, title = 409, "insufficient-stock", "Insufficient stock"
 
-    def __init__(
-        self, lines: list[int], product_id: uuid.UUID, sku: str, available: int, requested: int
-    ) -> None:
-        which = ", ".join(f"items[{line}]" for line in lines)
-        super().__init__(
-            f"{which}: only {available} of {sku!r} in stock, {requested} requested.",
-            lines=lines,
-            product_id=str(product_id),
-            sku=sku,
-            available=available,
-            requested=requested,
+    def __init__(self, short: list[ShortLine]) -> None:
+        first = short[0]
+        which = "; ".join(
+            f"{', '.join(f'items[{i}]' for i in line.items)}: only {line.available} of "
+            f"{line.sku!r} in stock, {line.requested} requested"
+            for line in short
         )
+        super().__init__(
+            f"{which}.",
+            lines=[
+                {
+                    "product_id": str(line.product_id),
+                    "sku": line.sku,
+                    "requested": line.requested,
+                    "available": line.available,
+                    "items": line.items,
+                }
+                for line in short
+            ],
+            product_id=str(first.product_id),
+            sku=first.sku,
+            available=first.available,
+            requested=first.requested,
+        )
+
+
+class ProductImageNotFound(NotFound):
+    slug = "product-image-not-found"
+
+    def __init__(self) -> None:
+        super().__init__("The product has no such image.")
+
+
+class TooManyProductImages(Conflict):
+    slug = "too-many-product-images"
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"A product may have at most {limit} images.", limit=limit)

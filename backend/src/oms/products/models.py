@@ -1,23 +1,29 @@
-"""Tables of the products module: categories (each with an attribute schema) and products."""
+"""Tables of the products module: categories (each with an attribute schema), products and
+their images."""
 
 import uuid
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    DateTime,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
+    SmallInteger,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
 from sqlalchemy.dialects.postgresql import JSONB, UUID
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from oms.core.db import Base, Timestamped
 
@@ -80,3 +86,39 @@ class Product(Timestamped, Base):
     stock: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+
+    # Loaded on purpose (`selectinload`) where a product is shown; never the bytes.
+    images: Mapped[list["ProductImage"]] = relationship(
+        lazy="raise", order_by="ProductImage.position", cascade="all, delete-orphan"
+    )
+
+
+class ProductImageFile(Base):
+    """An uploaded image's bytes, addressed by their SHA-256: its URL never changes."""
+
+    __tablename__ = "product_image_files"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_type: Mapped[str] = mapped_column(String(50))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class ProductImage(Base):
+    """One of a product's images, in the order they are shown."""
+
+    __tablename__ = "product_images"
+    __table_args__ = (UniqueConstraint("product_id", "position"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("products.id", ondelete="CASCADE")
+    )
+    position: Mapped[int] = mapped_column(SmallInteger)
+    digest: Mapped[str] = mapped_column(
+        String(64), ForeignKey("product_image_files.digest", ondelete="RESTRICT")
+    )
+    content_type: Mapped[str] = mapped_column(String(50))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

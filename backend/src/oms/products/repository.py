@@ -6,12 +6,27 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, Select, Text, cast, func, literal, or_, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    Text,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+)
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
 
 from oms.core.pagination import keyset_after
-from oms.products.models import Category, Product
+from oms.products.attributes import AttributeRange
+from oms.products.models import Category, Product, ProductImage, ProductImageFile
 
 lower_sku = func.lower(Product.sku)
 """The order of product listings (unique, served by `uq_products_sku_lower`)."""
@@ -28,6 +43,8 @@ class ProductFilter:
     text: str | None = None
     # Groups of JSON documents: each group must match, by containing any of its documents.
     attributes: Sequence[Sequence[str]] = ()
+    # Number attributes within bounds.
+    attribute_ranges: Sequence[AttributeRange] = ()
 
 
 # Categories
@@ -109,11 +126,66 @@ def _visible(query: Select[Product], include_inactive: bool) -> Select[Product]:
     return query if include_inactive else query.where(Product.active.is_(True))
 
 
+_WITH_IMAGES = selectinload(Product.images)
+
+
 async def product_by_id(
     session: AsyncSession, product_id: uuid.UUID, *, include_inactive: bool
 ) -> Product | None:
     query = _visible(select(Product).where(Product.id == product_id), include_inactive)
-    return (await session.scalars(query)).first()
+    return (await session.scalars(query.options(_WITH_IMAGES))).first()
+
+
+async def load_images(session: AsyncSession, product: Product) -> None:
+    """Load (or reload) the product's images, as the API shows them."""
+    await session.refresh(product, attribute_names=["images"])
+
+
+async def add_image_file(
+    session: AsyncSession, digest: str, content_type: str, data: bytes
+) -> None:
+    await session.execute(
+        insert(ProductImageFile)
+        .values(digest=digest, content_type=content_type, content=data)
+        .on_conflict_do_nothing()
+    )
+
+
+async def image_file(session: AsyncSession, digest: str) -> ProductImageFile | None:
+    return await session.get(ProductImageFile, digest)
+
+
+async def image_count(session: AsyncSession, product_id: uuid.UUID) -> tuple[int, int]:
+    """How many images the product has, and the highest position taken (0: none)."""
+    row = (
+        await session.execute(
+            select(func.count(), func.coalesce(func.max(ProductImage.position), 0)).where(
+                ProductImage.product_id == product_id
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def add_image(session: AsyncSession, image: ProductImage) -> None:
+    session.add(image)
+    await session.flush()
+
+
+async def product_image(
+    session: AsyncSession, product_id: uuid.UUID, image_id: uuid.UUID
+) -> ProductImage | None:
+    found = await session.scalars(
+        select(ProductImage).where(
+            ProductImage.id == image_id, ProductImage.product_id == product_id
+        )
+    )
+    return found.first()
+
+
+async def delete_image(session: AsyncSession, image: ProductImage) -> None:
+    await session.delete(image)
+    await session.flush()
 
 
 async def product_by_sku(session: AsyncSession, sku: str) -> Product | None:
@@ -128,6 +200,25 @@ def _like_pattern(text: str) -> str:
 def _contains_any(documents: Sequence[str]) -> ColumnElement[bool]:
     # The documents are JSON text, cast in SQL: numbers stay exact (no float on the way).
     return or_(*(Product.attributes.op("@>")(cast(literal(doc, Text), JSONB)) for doc in documents))
+
+
+def _number_attribute(name: str) -> ColumnElement[Decimal]:
+    """`attributes -> name` as a number, NULL when it is not one (so no cast can fail)."""
+    value = Product.attributes[name]
+    return case(
+        (func.jsonb_typeof(value) == "number", cast(value.astext, Numeric)),
+        else_=null(),
+    )
+
+
+def _within(bounds: AttributeRange) -> ColumnElement[bool]:
+    number = _number_attribute(bounds.name)
+    conditions = []
+    if bounds.min is not None:
+        conditions.append(number >= bounds.min)
+    if bounds.max is not None:
+        conditions.append(number <= bounds.max)
+    return and_(*conditions)
 
 
 def filtered_products(where: ProductFilter) -> Select[Product]:
@@ -153,16 +244,26 @@ def filtered_products(where: ProductFilter) -> Select[Product]:
         )
     for documents in where.attributes:
         query = query.where(_contains_any(documents))
+    for bounds in where.attribute_ranges:
+        query = query.where(_within(bounds))
+    return query
+
+
+def products_page_query(
+    where: ProductFilter, *, after_sku: str | None, limit: int
+) -> Select[Product]:
+    """The query of one page of a listing (`limit + 1` rows: the extra one says more exist)."""
+    query = filtered_products(where).order_by(lower_sku).limit(limit + 1)
+    if after_sku is not None:
+        query = query.where(keyset_after([lower_sku], [after_sku]))
     return query
 
 
 async def products_page(
     session: AsyncSession, where: ProductFilter, *, after_sku: str | None, limit: int
 ) -> Sequence[Product]:
-    query = filtered_products(where).order_by(lower_sku).limit(limit + 1)
-    if after_sku is not None:
-        query = query.where(keyset_after([lower_sku], [after_sku]))
-    return (await session.scalars(query)).all()
+    query = products_page_query(where, after_sku=after_sku, limit=limit)
+    return (await session.scalars(query.options(_WITH_IMAGES))).all()
 
 
 async def lock_products(
@@ -177,6 +278,13 @@ async def lock_products(
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+    return {row.id: row for row in rows}
+
+
+async def products_by_id(
+    session: AsyncSession, product_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, Product]:
+    rows = await session.scalars(select(Product).where(Product.id.in_(set(product_ids))))
     return {row.id: row for row in rows}
 
 

@@ -3,13 +3,14 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
 from oms.auth.dependencies import Idempotent, Requires
 from oms.auth.permissions import Permission
 from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
+from oms.core.images import IMAGE_HEADERS
 from oms.core.money import MoneyInput
 from oms.core.openapi import examples, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
@@ -40,6 +41,8 @@ DocumentLimits = Annotated[service.DocumentLimits, Depends(_document_limits)]
 
 
 router = APIRouter(tags=["catalogue"])
+images_router = APIRouter(prefix="/product-images", tags=["catalogue"])
+BINARY = {"type": "string", "format": "binary"}
 
 _BAD_ATTRIBUTE_SCHEMA = "`attribute_schema` is not a valid JSON Schema (2020-12)."
 _PRODUCT_PROBLEMS = {
@@ -166,7 +169,13 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
 @router.get(
     "/products",
     responses=merge_responses(
-        problems({400: "An `attr.<name>` filter is not valid."}),
+        problems(
+            {
+                400: "An `attr.<name>` filter is not valid, or `attributes` is not JSON, comes"
+                " without `category`, or names an attribute the category's schema lacks or"
+                " a value of the wrong type (`errors` names `attributes.<name>`)."
+            }
+        ),
         examples(200, page=PRODUCT_PAGE_EXAMPLE),
         links(200, createOrder=_order_one_of("$response.body#/items/0/id")),
     ),
@@ -175,7 +184,10 @@ def _category_filter(category: str | None) -> tuple[uuid.UUID | None, str | None
         "`attr.<name>=<value>` filters on attributes (repeatable; a repeated name matches "
         "any of its values; `attr.a.b` reaches nested objects). A value that reads as a "
         "number, `true`, `false` or `null` matches that JSON value or the same text as a "
-        "string; any other value matches a string."
+        "string; any other value matches a string. "
+        "`attributes` is a JSON object checked against the schema of `category` (which it "
+        'needs): `{"color": "red"}` an exact value, `{"material": ["oak", "pine"]}` any of '
+        'them, `{"width_cm": {"min": 40, "max": 90}}` a range of a number attribute.'
     ),
 )
 async def list_products(
@@ -190,6 +202,15 @@ async def list_products(
     q: Annotated[
         str | None,
         Query(min_length=1, max_length=100, description="Text in the SKU or name."),
+    ] = None,
+    attributes: Annotated[
+        str | None,
+        Query(
+            max_length=service.MAX_ATTRIBUTE_QUERY_LENGTH,
+            description="JSON object of attribute filters, checked against the schema of"
+            " `category`.",
+            examples=['{"material": ["oak", "walnut"], "width_cm": {"min": 40, "max": 90}}'],
+        ),
     ] = None,
     cursor: PageCursor = None,
     limit: PageLimit = DEFAULT_LIMIT,
@@ -206,7 +227,7 @@ async def list_products(
         category_code=category_code,
     )
     return await service.list_products(
-        session, where, cursor=cursor, limit=limit, currency=currency
+        session, where, cursor=cursor, limit=limit, currency=currency, attributes=attributes
     )
 
 
@@ -285,3 +306,86 @@ async def update_product(
 )
 async def archive_product(session: Session, _: CatalogueWriter, product_id: uuid.UUID) -> None:
     await service.archive_product(session, product_id)
+
+
+# Product images
+
+
+@router.post(
+    "/products/{product_id}/images",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ProductRead,
+    responses=problems(
+        {
+            400: "The bytes are not an image of the type sent.",
+            409: f"The product has {service.MAX_IMAGES_PER_PRODUCT} images already (`limit`).",
+            413: "The image is larger than `OMS_MAX_IMAGE_BYTES`.",
+            415: "The Content-Type is not PNG, JPEG or WebP.",
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {content_type: {"schema": BINARY} for content_type in service.IMAGE_TYPES},
+        }
+    },
+)
+async def add_product_image(
+    product_id: uuid.UUID,
+    request: Request,
+    session: Session,
+    _: CatalogueWriter,
+    currency: ShopCurrency,
+) -> Response:
+    """The image's bytes as the body, its type as Content-Type; it goes after the product's
+    other images. Answers the product; `Location` is the new image's URL."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    product = await service.add_image(
+        session,
+        product_id,
+        content_type,
+        await request.body(),
+        max_bytes=request.app.state.settings.max_image_bytes,
+    )
+    shown = ProductRead.of(product, currency)
+    return Response(
+        shown.model_dump_json(),
+        status_code=status.HTTP_201_CREATED,
+        media_type="application/json",
+        headers={"Location": str(request.base_url).rstrip("/") + shown.images[-1].url},
+    )
+
+
+@router.delete(
+    "/products/{product_id}/images/{image_id}",
+    responses=problems({404: "The product, or the image on it, does not exist."}),
+)
+async def remove_product_image(
+    product_id: uuid.UUID,
+    image_id: uuid.UUID,
+    session: Session,
+    _: CatalogueWriter,
+    currency: ShopCurrency,
+) -> ProductRead:
+    """Answers the product without the image."""
+    return ProductRead.of(await service.remove_image(session, product_id, image_id), currency)
+
+
+@images_router.get(
+    "/{digest}",
+    responses={
+        200: {
+            "description": "The image.",
+            "content": {t: {"schema": BINARY} for t in service.IMAGE_TYPES},
+        },
+        **problems({404: "No product image has this digest."}),
+    },
+    response_class=Response,
+)
+async def get_product_image(
+    digest: Annotated[str, Path(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the bytes.")],
+    session: Session,
+) -> Response:
+    """Public, like the shop's logo: the URL is the bytes' digest, so it never changes."""
+    found = await service.image_file(session, digest)
+    return Response(found.content, media_type=found.content_type, headers=IMAGE_HEADERS)

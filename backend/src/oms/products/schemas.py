@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -11,12 +11,11 @@ from pydantic import (
     StrictBool,
     StrictInt,
     StringConstraints,
-    model_validator,
 )
-from pydantic.config import JsonDict
 
 from oms.core.money import Money, MoneyInput
-from oms.products.models import Product
+from oms.core.patches import Patch
+from oms.products.models import Product, ProductImage
 
 CategoryCode = Annotated[
     str,
@@ -57,6 +56,16 @@ _PRODUCT_EXAMPLE: dict[str, Any] = {
     "id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
     **_PRODUCT_SENT_EXAMPLE,
     "currency": "EUR",
+    "images": [
+        {
+            "id": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
+            "url": "/api/v1/product-images/"
+            "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+            "content_type": "image/png",
+            "width": 800,
+            "height": 600,
+        }
+    ],
     "created_at": "2025-03-01T08:00:00Z",
     "updated_at": "2025-03-14T09:26:53Z",
 }
@@ -68,49 +77,6 @@ PRODUCT_PAGE_EXAMPLE: dict[str, Any] = {
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-_NULL = {"type": "null"}
-
-
-def _null_only_where_allowed(schema: JsonDict, model: type[BaseModel]) -> None:
-    """The document shows `null` only for the fields a patch may set to null."""
-    nullable: frozenset[str] = getattr(model, "NULLABLE", frozenset())
-    properties = schema.get("properties")
-    assert isinstance(properties, dict)
-    for name, member in properties.items():
-        if name in nullable or not isinstance(member, dict):
-            continue
-        variants = member.get("anyOf")
-        if not isinstance(variants, list) or _NULL not in variants:
-            continue
-        others = [variant for variant in variants if variant != _NULL]
-        del member["anyOf"]
-        if "default" in member and member["default"] is None:
-            del member["default"]
-        only = others[0] if len(others) == 1 else None
-        if isinstance(only, dict):
-            member.update(only)
-        else:
-            member["anyOf"] = others
-
-
-class Patch(Strict):
-    """A partial update: absent fields stay; `null` only where `NULLABLE` allows it."""
-
-    model_config = ConfigDict(json_schema_extra=_null_only_where_allowed)
-
-    NULLABLE: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _no_null_for_required_fields(self) -> Self:
-        for name in self.model_fields_set - self.NULLABLE:
-            if getattr(self, name) is None:
-                raise ValueError(f"`{name}` cannot be null; leave it out to keep it")
-        return self
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True)
 
 
 class CategoryCreate(Strict):
@@ -164,6 +130,28 @@ class ProductUpdate(Patch):
     attributes: dict[str, Any] | None = None
 
 
+IMAGE_PATH = "/api/v1/product-images/"
+"""Where a product image is served, by the SHA-256 of its bytes."""
+
+
+class ProductImageRead(BaseModel):
+    id: uuid.UUID
+    url: str = Field(description="Public and immutable: the image's bytes, cacheable for good.")
+    content_type: str
+    width: int
+    height: int
+
+    @classmethod
+    def of(cls, image: ProductImage) -> "ProductImageRead":
+        return cls(
+            id=image.id,
+            url=f"{IMAGE_PATH}{image.digest}",
+            content_type=image.content_type,
+            width=image.width,
+            height=image.height,
+        )
+
+
 class ProductRead(BaseModel):
     model_config = ConfigDict(
         from_attributes=True, json_schema_extra={"examples": [_PRODUCT_EXAMPLE]}
@@ -179,11 +167,18 @@ class ProductRead(BaseModel):
     stock: int | None
     active: bool
     attributes: dict[str, Any]
+    images: list[ProductImageRead] = Field(description="In the order they are shown.")
     created_at: datetime
     updated_at: datetime
 
     @classmethod
     def of(cls, product: Product, currency: str) -> "ProductRead":
-        """The product as the API shows it; prices are in the deployment's currency."""
-        fields = {name: getattr(product, name) for name in cls.model_fields if name != "currency"}
-        return cls.model_validate({**fields, "currency": currency})
+        """The product as the API shows it (its images loaded); prices are in the
+        deployment's currency."""
+        fields = {
+            name: getattr(product, name)
+            for name in cls.model_fields
+            if name not in {"currency", "images"}
+        }
+        images = [ProductImageRead.of(image) for image in product.images]
+        return cls.model_validate({**fields, "currency": currency, "images": images})

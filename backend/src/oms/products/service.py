@@ -4,19 +4,24 @@ Other modules call `reserve_stock` / `release_stock` (and read `ProductSnapshot`
 own transaction; nothing here commits.
 """
 
+import hashlib
 import uuid
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from oms.core import audit
+from oms.core import audit, images
 from oms.core.db_errors import violations_as
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
 from oms.products.attributes import (
+    ATTRIBUTE_QUERY,
+    MAX_ATTRIBUTE_QUERY_LENGTH,
     DocumentLimits,
     attribute_errors,
     attribute_filters,
+    attribute_query,
     check_attribute_schema,
     check_size,
     validate_attributes,
@@ -26,18 +31,21 @@ from oms.products.errors import (
     CategoryInUse,
     CategoryNotFound,
     InsufficientStock,
+    InvalidAttributeFilter,
     InvalidAttributeSchema,
     InvalidQuantity,
     InvalidStockLine,
+    ProductImageNotFound,
     ProductInactive,
     ProductNotFound,
     SchemaBreaksProducts,
     SkuTaken,
     StockError,
+    TooManyProductImages,
     UnknownCategory,
     UnknownProduct,
 )
-from oms.products.models import Category, Product
+from oms.products.models import Category, Product, ProductImage
 from oms.products.repository import ProductFilter
 from oms.products.schemas import (
     CategoryCode,
@@ -48,9 +56,16 @@ from oms.products.schemas import (
     ProductRead,
     ProductUpdate,
 )
-from oms.products.stock import ProductSnapshot, StockLine, release_stock, reserve_stock
+from oms.products.stock import (
+    ProductSnapshot,
+    StockLine,
+    release_stock,
+    reserve_stock,
+    stock_for,
+)
 
 __all__ = [
+    "MAX_ATTRIBUTE_QUERY_LENGTH",
     "CategoryCode",
     "DocumentLimits",
     "InsufficientStock",
@@ -62,6 +77,7 @@ __all__ = [
     "StockError",
     "StockLine",
     "UnknownProduct",
+    "add_image",
     "all_categories",
     "archive_product",
     "attribute_filters",
@@ -72,16 +88,23 @@ __all__ = [
     "delete_category_by_code",
     "get_category",
     "get_product",
+    "image_file",
     "list_categories",
     "list_products",
     "products_in_category",
     "put_category",
     "release_stock",
+    "remove_image",
     "reserve_stock",
     "schema_offenders",
+    "stock_for",
     "update_category",
     "update_product",
 ]
+
+MAX_IMAGES_PER_PRODUCT = 8
+IMAGE_TYPES = sorted(images.RASTER_FORMATS)
+"""A product's pictures are photos: PNG, JPEG or WebP (no SVG)."""
 
 # How many offending products a refused schema change lists (the total is always given).
 MAX_LISTED_OFFENDERS = 20
@@ -295,11 +318,47 @@ async def delete_category_by_code(session: AsyncSession, code: str) -> None:
 # Products
 
 
+async def _with_attribute_query(
+    session: AsyncSession, where: ProductFilter, text: str
+) -> ProductFilter | None:
+    """`where` narrowed by the `attributes` query, checked against the schema of the
+    category it names; None when that category does not exist (nothing matches)."""
+    if where.category_id is not None:
+        category = await repository.category_by_id(session, where.category_id)
+    elif where.category_code is not None:
+        category = await repository.category_by_code(session, where.category_code)
+    else:
+        raise InvalidAttributeFilter(ATTRIBUTE_QUERY, "needs `category`, whose schema it follows")
+    if category is None:
+        return None
+    query = attribute_query(text, category.attribute_schema)
+    return replace(
+        where,
+        category_id=category.id,
+        category_code=None,
+        attributes=[*where.attributes, *query.groups],
+        attribute_ranges=[*where.attribute_ranges, *query.ranges],
+    )
+
+
 async def list_products(
-    session: AsyncSession, where: ProductFilter, *, cursor: str | None, limit: int, currency: str
+    session: AsyncSession,
+    where: ProductFilter,
+    *,
+    cursor: str | None,
+    limit: int,
+    currency: str,
+    attributes: str | None = None,
 ) -> Page[ProductRead]:
-    """Products by SKU (ignoring case), filtered; keyset-paged on the lower-cased SKU."""
+    """Products by SKU (ignoring case), filtered; keyset-paged on the lower-cased SKU.
+
+    `attributes` is the JSON attribute filter (`attribute_query`), which needs a category."""
     after = decode_cursor(cursor, str)[0] if cursor else None
+    if attributes is not None:
+        narrowed = await _with_attribute_query(session, where, attributes)
+        if narrowed is None:
+            return Page(items=[], next_cursor=None)
+        where = narrowed
     rows = await repository.products_page(session, where, after_sku=after, limit=limit)
     return page_of(
         rows, limit, lambda row: [row.sku.lower()], lambda row: ProductRead.of(row, currency)
@@ -342,6 +401,7 @@ async def create_product(
     product = Product(**data.model_dump())
     async with violations_as(session, {SKU_UNIQUE: SkuTaken(data.sku)}):
         await repository.add(session, product)
+    await repository.load_images(session, product)
     audit.record(
         session,
         action="product.created",
@@ -379,6 +439,7 @@ async def update_product(
         setattr(product, field, value)
     async with violations_as(session, {SKU_UNIQUE: SkuTaken(product.sku)}):
         await repository.save(session, product)
+    await repository.load_images(session, product)
     after = _product_fields(product)
     # A stock correction is told apart from other edits, so it can be filtered for.
     stock_only = {key for key in after if after[key] != before[key]} == {"stock"}
@@ -409,3 +470,94 @@ async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
             before={"active": True},
             after={"active": False},
         )
+
+
+# Product images
+
+
+def _image_fields(image: ProductImage) -> dict[str, Any]:
+    return {
+        "image_id": str(image.id),
+        "digest": image.digest,
+        "content_type": image.content_type,
+        "width": image.width,
+        "height": image.height,
+    }
+
+
+async def add_image(
+    session: AsyncSession, product_id: uuid.UUID, content_type: str, data: bytes, *, max_bytes: int
+) -> Product:
+    """Add an image after the product's others; at most `MAX_IMAGES_PER_PRODUCT`. The
+    product's row lock serialises uploads, so two cannot pass the cap."""
+    refusal = images.image_refusal(
+        "image", content_type, data, max_bytes=max_bytes, allowed=IMAGE_TYPES
+    )
+    if refusal is not None:
+        raise refusal
+    size = images.check_image(content_type, data)
+    assert size is not None  # raster types only
+    product = (await repository.lock_products(session, [product_id])).get(product_id)
+    if product is None:
+        raise ProductNotFound(product_id)
+    count, last = await repository.image_count(session, product_id)
+    if count >= MAX_IMAGES_PER_PRODUCT:
+        raise TooManyProductImages(MAX_IMAGES_PER_PRODUCT)
+    digest = hashlib.sha256(data).hexdigest()
+    await repository.add_image_file(session, digest, content_type, data)
+    image = ProductImage(
+        id=uuid.uuid4(),
+        product_id=product_id,
+        position=last + 1,
+        digest=digest,
+        content_type=content_type,
+        width=size.width,
+        height=size.height,
+    )
+    await repository.add_image(session, image)
+    audit.record(
+        session,
+        action="product.image_added",
+        entity="product",
+        entity_id=product_id,
+        after=_image_fields(image),
+    )
+    await repository.load_images(session, product)
+    return product
+
+
+async def remove_image(
+    session: AsyncSession, product_id: uuid.UUID, image_id: uuid.UUID
+) -> Product:
+    """Take the image off the product. Its bytes stay at their URL, which never changes
+    meaning: a copy cached anywhere is still that image."""
+    product = (await repository.lock_products(session, [product_id])).get(product_id)
+    if product is None:
+        raise ProductNotFound(product_id)
+    image = await repository.product_image(session, product_id, image_id)
+    if image is None:
+        raise ProductImageNotFound()
+    before = _image_fields(image)
+    await repository.delete_image(session, image)
+    audit.record(
+        session,
+        action="product.image_removed",
+        entity="product",
+        entity_id=product_id,
+        before=before,
+    )
+    await repository.load_images(session, product)
+    return product
+
+
+@dataclass(frozen=True, slots=True)
+class ImageFile:
+    content_type: str
+    content: bytes
+
+
+async def image_file(session: AsyncSession, digest: str) -> ImageFile:
+    found = await repository.image_file(session, digest)
+    if found is None:
+        raise ProductImageNotFound()
+    return ImageFile(found.content_type, found.content)

@@ -19,6 +19,7 @@ from oms.products.errors import (
     InvalidQuantity,
     InvalidStockLine,
     ProductInactive,
+    ShortLine,
     UnknownProduct,
 )
 from oms.products.models import Product
@@ -71,7 +72,7 @@ async def _product_ids(session: AsyncSession, lines: Sequence[StockLine]) -> lis
     return ids
 
 
-def _locked_product(
+def _product_on_sale(
     index: int, line: StockLine, product_id: uuid.UUID, locked: dict[uuid.UUID, Product]
 ) -> Product:
     product = locked.get(product_id)
@@ -83,50 +84,79 @@ def _locked_product(
     return product
 
 
+@dataclass(frozen=True, slots=True)
+class _Resolved:
+    product_ids: list[uuid.UUID]  # one per line
+    products: dict[uuid.UUID, Product]
+    requested: dict[uuid.UUID, int]  # summed over the lines naming the product
+    lines_of: dict[uuid.UUID, list[int]]
+
+
+async def _resolve(session: AsyncSession, lines: Sequence[StockLine], *, lock: bool) -> _Resolved:
+    """The products `lines` name (row-locked if `lock`); raises for a line naming no
+    product on sale."""
+    _check_lines(lines)
+    product_ids = await _product_ids(session, lines)
+    if lock:
+        found = await repository.lock_products(session, product_ids)
+    else:
+        found = await repository.products_by_id(session, product_ids)
+    requested: dict[uuid.UUID, int] = {}
+    lines_of: dict[uuid.UUID, list[int]] = {}
+    for index, (line, product_id) in enumerate(zip(lines, product_ids, strict=True)):
+        _product_on_sale(index, line, product_id, found)
+        requested[product_id] = requested.get(product_id, 0) + line.quantity
+        lines_of.setdefault(product_id, []).append(index)
+    return _Resolved(product_ids, found, requested, lines_of)
+
+
+def _short_lines(resolved: _Resolved) -> list[ShortLine]:
+    short = []
+    for product_id, quantity in resolved.requested.items():
+        product = resolved.products[product_id]
+        if product.stock is not None and quantity > product.stock:
+            items = resolved.lines_of[product_id]
+            short.append(ShortLine(product.id, product.sku, quantity, product.stock, items))
+    return short
+
+
+def _snapshot(product: Product) -> ProductSnapshot:
+    return ProductSnapshot(
+        id=product.id, sku=product.sku, name=product.name, price=product.price, stock=product.stock
+    )
+
+
 async def reserve_stock(session: AsyncSession, lines: Sequence[StockLine]) -> list[ProductSnapshot]:
     """Take `lines` out of stock, all or nothing; one snapshot per line, in line order.
 
     Lines naming the same product are added up. Untracked stock (NULL) is never short and
     never changes. Raises `InvalidStockLine`, `InvalidQuantity`, `UnknownProduct`,
-    `ProductInactive` (422) or `InsufficientStock` (409, with `available` and
-    `requested`), each naming the line (0-based index into `lines`); on error nothing has
+    `ProductInactive` (422) or `InsufficientStock` (409, naming every short product in
+    `lines`), each naming the line (0-based index into `lines`); on error nothing has
     been changed, though the rows stay locked until the caller's transaction ends.
     """
-    _check_lines(lines)
     if not lines:
         return []
-    product_ids = await _product_ids(session, lines)
-    locked = await repository.lock_products(session, product_ids)
-
-    requested: dict[uuid.UUID, int] = {}
-    lines_of: dict[uuid.UUID, list[int]] = {}
-    for index, (line, product_id) in enumerate(zip(lines, product_ids, strict=True)):
-        _locked_product(index, line, product_id, locked)
-        requested[product_id] = requested.get(product_id, 0) + line.quantity
-        lines_of.setdefault(product_id, []).append(index)
-
-    for product_id, quantity in requested.items():
-        product = locked[product_id]
-        if product.stock is not None and quantity > product.stock:
-            raise InsufficientStock(
-                lines_of[product_id], product.id, product.sku, product.stock, quantity
-            )
-    for product_id, quantity in requested.items():
-        product = locked[product_id]
+    resolved = await _resolve(session, lines, lock=True)
+    short = _short_lines(resolved)
+    if short:
+        raise InsufficientStock(short)
+    for product_id, quantity in resolved.requested.items():
+        product = resolved.products[product_id]
         if product.stock is not None:
             product.stock -= quantity
     await repository.flush(session)
+    return [_snapshot(resolved.products[product_id]) for product_id in resolved.product_ids]
 
-    return [
-        ProductSnapshot(
-            id=product.id,
-            sku=product.sku,
-            name=product.name,
-            price=product.price,
-            stock=product.stock,
-        )
-        for product in (locked[product_id] for product_id in product_ids)
-    ]
+
+async def stock_for(session: AsyncSession, lines: Sequence[StockLine]) -> list[ProductSnapshot]:
+    """What `reserve_stock` would sell, as it stands now, without locking or taking anything:
+    one snapshot per line (`stock` as it is now). Raises as `reserve_stock` does, except
+    that short stock is no error here."""
+    if not lines:
+        return []
+    resolved = await _resolve(session, lines, lock=False)
+    return [_snapshot(resolved.products[product_id]) for product_id in resolved.product_ids]
 
 
 async def release_stock(session: AsyncSession, lines: Sequence[tuple[uuid.UUID, int]]) -> None:

@@ -5,25 +5,11 @@ follows staff's status changes by itself."""
 import re
 
 import httpx
-import pytest
 from playwright.async_api import Page, expect
 
 from tests.browser.checks import check_accessibility, screenshot
 from tests.browser.conftest import ConsoleErrors, NewCustomer
-from tests.browser.server import OmsServer
 from tests.browser.test_customer_app import sign_in
-
-SHOP_PATHS = ("/api/v1/orders/quote", "/api/v1/orders/events", "/api/v1/me/addresses")
-
-
-@pytest.fixture(autouse=True)
-async def _shop_endpoints(oms_server: OmsServer) -> None:
-    # TEMPORARY: until the quote, saved addresses and order events are merged.
-    async with oms_server.api() as http:
-        paths = (await http.get("/api/openapi.json")).json()["paths"]
-    missing = [path for path in SHOP_PATHS if path not in paths]
-    if missing:
-        pytest.skip(f"this OMS lacks {', '.join(missing)}")
 
 
 async def fill_new_address(page: Page) -> None:

@@ -3,7 +3,7 @@ export * from "./api/etag";
 export * from "./api/events";
 export * from "./api/idempotency";
 export * from "./api/problem";
-export type * from "./api/pending";
+export type * from "./api/shop";
 export type * from "./api/types";
 export * from "./auth/clientConfig";
 export * from "./auth/localSession";

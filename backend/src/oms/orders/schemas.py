@@ -261,6 +261,20 @@ class Quote(BaseModel):
     problems: list[str] = Field(description="Why placing it now would fail, if it would.")
 
 
+class OrderEventMessage(BaseModel):
+    """The `data` of one message of `GET /orders/events`: enough to tell which order changed
+    and to what; read the order for the rest."""
+
+    order_id: uuid.UUID
+    number: str = Field(examples=["OMS-000123"])
+    status: str
+    previous_status: str | None = Field(
+        default=None, description="The status before, on `order.status_changed` only."
+    )
+    version: int
+    occurred_at: datetime
+
+
 class StatusChange(BaseModel):
     model_config = ConfigDict(
         extra="forbid",

@@ -1,10 +1,8 @@
 import createClient, { type Client } from "openapi-fetch";
 import { networkProblem, problemFromResponse } from "./problem";
-import type { PendingPaths } from "./pending";
-import type { paths as GeneratedPaths } from "./schema";
+import type { paths } from "./schema";
 
-// TEMPORARY union until the pending endpoints are in the generated document.
-export type paths = GeneratedPaths & PendingPaths;
+export type { paths };
 
 /** Where the client gets the bearer token, and how it gets a fresh one after a 401. */
 export interface TokenSource {

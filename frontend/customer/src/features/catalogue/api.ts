@@ -1,4 +1,4 @@
-import { type ApiClient, bodyOf, type paths, type ProductWithImages, useApi } from "@oms/shared";
+import { type ApiClient, bodyOf, type paths, type Product, useApi } from "@oms/shared";
 import { infiniteQueryOptions, queryOptions, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 
 type ProductListQuery = NonNullable<paths["/api/v1/products"]["get"]["parameters"]["query"]>;
@@ -47,7 +47,7 @@ export function useProducts(search: ProductSearch) {
 export function productQuery(api: ApiClient, productId: string) {
   return queryOptions({
     queryKey: ["products", "one", productId],
-    queryFn: async (): Promise<ProductWithImages> =>
+    queryFn: async (): Promise<Product> =>
       bodyOf(api.GET("/api/v1/products/{product_id}", { params: { path: { product_id: productId } } })),
   });
 }

@@ -1,14 +1,14 @@
 import { Anchor, AspectRatio, Button, Card, Center, Group, Image, Stack, Text } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { Money, type ProductWithImages } from "@oms/shared";
+import { Money, type Product } from "@oms/shared";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { cart } from "../../../lib/cart";
 import { StockBadge } from "./StockBadge";
 
-export function ProductCard({ product }: { product: ProductWithImages }) {
+export function ProductCard({ product }: { product: Product }) {
   const { t } = useTranslation();
-  const image = product.images?.[0];
+  const image = product.images[0];
   const soldOut = product.stock !== null && product.stock <= 0;
   const add = () => {
     cart.add({ productId: product.id, sku: product.sku, name: product.name, unitPrice: product.price });

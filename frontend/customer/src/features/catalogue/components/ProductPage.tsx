@@ -1,6 +1,6 @@
 import { AspectRatio, Button, Center, Grid, Group, Image, NumberInput, SimpleGrid, Stack, Table, Text, Title, UnstyledButton } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { Money, QueryState, type ProductWithImages, useDocumentTitle } from "@oms/shared";
+import { Money, QueryState, type Product, useDocumentTitle } from "@oms/shared";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -8,9 +8,9 @@ import { MAX_QUANTITY, cart } from "../../../lib/cart";
 import { useProduct } from "../api";
 import { StockBadge } from "./StockBadge";
 
-function Gallery({ product }: { product: ProductWithImages }) {
+function Gallery({ product }: { product: Product }) {
   const { t } = useTranslation();
-  const images = product.images ?? [];
+  const images = product.images;
   const [selected, setSelected] = useState(0);
   const current = images[selected] ?? images[0];
   if (!current) {
@@ -67,7 +67,7 @@ function AttributesTable({ attributes }: { attributes: Record<string, unknown> }
   );
 }
 
-function ProductDetails({ product }: { product: ProductWithImages }) {
+function ProductDetails({ product }: { product: Product }) {
   const { t } = useTranslation();
   const [quantity, setQuantity] = useState<number>(1);
   useDocumentTitle(product.name);

@@ -52,6 +52,12 @@ export function toShippingAddress(values: AddressValues): ShippingAddress {
   return address;
 }
 
+/** The form as a change to a saved address: an optional field left empty is removed (null),
+ * not kept as it was. */
+export function toAddressChanges(values: AddressValues): Schema<"SavedAddressUpdate"> {
+  return { ...toShippingAddress(values), line2: values.line2.trim() || null, phone: values.phone.trim() || null };
+}
+
 export function fromShippingAddress(address: ShippingAddress): AddressValues {
   return {
     name: address.name,

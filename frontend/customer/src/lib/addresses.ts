@@ -1,4 +1,4 @@
-import { type AddressFields, bodyOf, ifMatch, isStaleEdit, useApi } from "@oms/shared";
+import { type AddressFields, type Schema, bodyOf, ifMatch, isStaleEdit, useApi } from "@oms/shared";
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 export type { AddressFields, AddressRead } from "@oms/shared";
@@ -30,7 +30,7 @@ export function useUpdateAddress() {
   const api = useApi();
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, version, body }: { id: string; version: number; body: Partial<AddressFields> }) =>
+    mutationFn: ({ id, version, body }: { id: string; version: number; body: Schema<"SavedAddressUpdate"> }) =>
       bodyOf(
         api.PATCH("/api/v1/me/addresses/{address_id}", {
           params: { path: { address_id: id }, header: ifMatch(version) },

@@ -17,7 +17,7 @@ export function AccountPage() {
         {(user) => (
           <SimpleGrid cols={{ base: 1, md: 2 }}>
             <ProfileForm user={user} />
-            {config.mode === "local" && <PasswordForm />}
+            {config.mode === "local" && <PasswordForm email={user.email} />}
           </SimpleGrid>
         )}
       </QueryState>

@@ -2,24 +2,40 @@ import { Alert, Badge, Button, Card, Checkbox, Group, Modal, Stack, Text, TextIn
 import { ProblemAlert, QueryState, isProblem, isStaleEdit } from "@oms/shared";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { AddressFields, EMPTY_ADDRESS, addressErrors, fromShippingAddress, toShippingAddress, useAddressForm } from "../../../lib/AddressForm";
+import {
+  AddressFields,
+  EMPTY_ADDRESS,
+  addressErrors,
+  fromShippingAddress,
+  toAddressChanges,
+  toShippingAddress,
+  useAddressForm,
+} from "../../../lib/AddressForm";
 import { useCountryName } from "../../../lib/useCountryName";
 import { type AddressRead, useAddresses, useCreateAddress, useDeleteAddress, useUpdateAddress } from "../../../lib/addresses";
 
 export const MAX_ADDRESSES = 20;
 
-function AddressEditor({ address, onDone, onStale }: { address: AddressRead | null; onDone: () => void; onStale: () => void }) {
+interface AddressEditorProps {
+  address: AddressRead | null;
+  /** A new address would be the first one: it starts as the default. */
+  first: boolean;
+  onDone: () => void;
+  onStale: () => void;
+}
+
+function AddressEditor({ address, first, onDone, onStale }: AddressEditorProps) {
   const { t } = useTranslation();
   const create = useCreateAddress();
   const update = useUpdateAddress();
   const form = useAddressForm({
     ...(address ? fromShippingAddress(address) : EMPTY_ADDRESS),
     label: address?.label ?? "",
-    is_default: address?.is_default ?? false,
+    is_default: address?.is_default ?? first,
   });
   const mutation = address ? update : create;
   const submit = form.onSubmit((values) => {
-    const body = { ...toShippingAddress(values), label: values.label.trim() || null, is_default: values.is_default };
+    const extra = { label: values.label.trim() || null, is_default: values.is_default };
     const handlers = {
       onSuccess: onDone,
       onError: (error: unknown) => {
@@ -30,8 +46,8 @@ function AddressEditor({ address, onDone, onStale }: { address: AddressRead | nu
         form.setErrors(errors);
       },
     };
-    if (address) update.mutate({ id: address.id, version: address.version, body }, handlers);
-    else create.mutate(body, handlers);
+    if (address) update.mutate({ id: address.id, version: address.version, body: { ...toAddressChanges(values), ...extra } }, handlers);
+    else create.mutate({ ...toShippingAddress(values), ...extra }, handlers);
   });
   return (
     <form onSubmit={submit} noValidate>
@@ -132,6 +148,7 @@ export function AddressBook() {
           <AddressEditor
             key={edited ? `${edited.id}-${edited.version}` : "new"}
             address={edited}
+            first={count === 0}
             onDone={closeEditor}
             onStale={() => setStale(true)}
           />

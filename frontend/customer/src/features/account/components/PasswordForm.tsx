@@ -3,13 +3,15 @@ import { useForm } from "@mantine/form";
 import { notifications } from "@mantine/notifications";
 import { ProblemAlert, isProblem } from "@oms/shared";
 import { useTranslation } from "react-i18next";
-import { useUpdateProfile } from "../api";
-
 import { MIN_PASSWORD_LENGTH } from "../../../lib/passwords";
+import { useChangePassword } from "../api";
 
-export function PasswordForm() {
+// Said at the field it is about, not above the form.
+const WRONG_CURRENT_PASSWORD = "wrong-current-password";
+
+export function PasswordForm({ email }: { email: string }) {
   const { t } = useTranslation();
-  const update = useUpdateProfile();
+  const update = useChangePassword();
   const form = useForm({
     initialValues: { current_password: "", new_password: "", confirm: "" },
     validate: {
@@ -20,13 +22,17 @@ export function PasswordForm() {
   });
   const submit = form.onSubmit(({ current_password, new_password }) =>
     update.mutate(
-      { current_password, new_password },
+      { email, current_password, new_password },
       {
         onSuccess: () => {
           form.reset();
           notifications.show({ message: t("account.passwordChanged"), color: "green" });
         },
-        onError: (error) => isProblem(error) && form.setErrors(error.fieldErrors),
+        onError: (error) => {
+          if (!isProblem(error)) return;
+          if (error.slug === WRONG_CURRENT_PASSWORD) form.setFieldError("current_password", t("account.wrongCurrentPassword"));
+          else form.setErrors(error.fieldErrors);
+        },
       },
     ),
   );
@@ -40,7 +46,7 @@ export function PasswordForm() {
           <PasswordInput label={t("account.currentPassword")} autoComplete="current-password" {...form.getInputProps("current_password")} />
           <PasswordInput label={t("account.newPassword")} autoComplete="new-password" {...form.getInputProps("new_password")} />
           <PasswordInput label={t("auth.confirmPassword")} autoComplete="new-password" {...form.getInputProps("confirm")} />
-          <ProblemAlert error={update.error} />
+          {!(isProblem(update.error) && update.error.slug === WRONG_CURRENT_PASSWORD) && <ProblemAlert error={update.error} />}
           <Group>
             <Button type="submit" loading={update.isPending}>
               {t("account.changePassword")}

@@ -1,11 +1,12 @@
 """The customer app signing in through a real OpenID provider (`tests.oidc_provider`, set up
 like the Keycloak realm): a second OMS, in `OMS_AUTH_MODE=oidc`, serves the app; the browser
 goes to the provider's own login page and back, stays signed in across a reload through the
-provider's session, and signs out there too."""
+provider's session and past the access token's lifetime, and signs out there too."""
 
 import os
 import re
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,15 +18,16 @@ from tests.browser.chromium import DESKTOP
 from tests.browser.conftest import ConsoleErrors
 from tests.browser.server import OmsServer, running_oms
 from tests.database import checkout_tag
-from tests.oidc_provider import Account, running_oidc_provider
+from tests.oidc_provider import Account, discovery, running_oidc_provider
 from tests.processes import free_port
 
 CORA = Account("cora@example.com", "cora's passphrase 1", ("customer",), "Cora Customer")
 
 
+@dataclass(frozen=True)
 class OidcOms:
-    def __init__(self, server: OmsServer, issuer: str) -> None:
-        self.server, self.issuer = server, issuer
+    server: OmsServer
+    issuer: str
 
     @property
     def url(self) -> str:
@@ -77,6 +79,12 @@ async def on_providers_login_page(page: Page, oidc_oms: OidcOms) -> None:
     await expect(page.get_by_text("to continue to oms-customer")).to_be_visible()
 
 
+async def submit_the_providers_login_form(page: Page) -> None:
+    await page.get_by_label("Email").fill(CORA.email)
+    await page.get_by_label("Password").fill(CORA.password)
+    await page.get_by_role("button", name="Sign in").click()
+
+
 async def test_a_customer_signs_in_on_the_providers_page_stays_signed_in_and_signs_out(
     oidc_page: Page, oidc_oms: OidcOms, console_errors: ConsoleErrors
 ) -> None:
@@ -94,9 +102,7 @@ async def test_a_customer_signs_in_on_the_providers_page_stays_signed_in_and_sig
     # Straight on to the provider's own login page, with nothing to click in the app.
     await on_providers_login_page(page, oidc_oms)
     await screenshot(page, "customer-oidc-provider-login")
-    await page.get_by_label("Email").fill(CORA.email)
-    await page.get_by_label("Password").fill(CORA.password)
-    await page.get_by_role("button", name="Sign in").click()
+    await submit_the_providers_login_form(page)
 
     await page.wait_for_url(f"{oidc_oms.url}/orders")
     await expect(page.get_by_role("heading", name="My orders")).to_be_visible()
@@ -155,4 +161,37 @@ async def test_the_sign_in_page_hands_over_to_the_provider_and_offers_no_sign_up
     await page.goto("/sign-in")
     await page.get_by_role("button", name="Continue to sign in").click()
     await on_providers_login_page(page, oidc_oms)
+    assert console_errors.messages == []
+
+
+async def test_the_access_token_is_renewed_before_it_expires_without_leaving_the_page(
+    oidc_page: Page, oidc_oms: OidcOms, console_errors: ConsoleErrors
+) -> None:
+    page = oidc_page
+    # The page's clock, moved on at will; the provider and OMS keep real time.
+    await page.clock.install()
+    await page.goto("/account")
+    await on_providers_login_page(page, oidc_oms)
+    async with page.expect_request(re.compile(r"/api/v1/me$")) as first:
+        await submit_the_providers_login_form(page)
+    await expect(page.get_by_label("Full name")).to_have_value(CORA.name)
+
+    token_endpoint = discovery(oidc_oms.issuer)["token_endpoint"]
+    async with page.expect_response(
+        lambda r: (
+            r.url == token_endpoint and "grant_type=refresh_token" in (r.request.post_data or "")
+        )
+    ) as renewal:
+        # Past the end of the access token's five minutes.
+        await page.clock.fast_forward("05:10")
+    assert (await renewal.value).status == 200
+
+    async with page.expect_request(re.compile(r"/api/v1/orders\b")) as later:
+        await page.get_by_role("link", name="My orders").click()
+    await expect(page.get_by_text("You have not placed an order yet.")).to_be_visible()
+    assert page.url == f"{oidc_oms.url}/orders"
+    before = (await first.value).headers["authorization"]
+    after = (await later.value).headers["authorization"]
+    assert after.startswith("Bearer ")
+    assert after != before
     assert console_errors.messages == []

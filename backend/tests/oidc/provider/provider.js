@@ -93,6 +93,10 @@ server.listen(0, "127.0.0.1", () => {
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomUUID()] },
     pkce: { required: () => true },
+    // Like Keycloak, a refresh token with every code exchange, not only for `offline_access`;
+    // each use replaces it (the realm's `revokeRefreshToken`).
+    issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: true,
     scopes: ["openid", "offline_access", "profile", "email"],
     claims: {
       openid: ["sub"],

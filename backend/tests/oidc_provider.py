@@ -2,7 +2,8 @@
 `tests/oidc/provider/provider.js`, configured like `deploy/keycloak/realm-oms.json`.
 
 `with running_oidc_provider(redirect_uris, accounts) as issuer:` starts it (installing its
-locked dependencies with `npm ci` the first time) and yields its issuer URL. Without
+locked dependencies with `npm ci` the first time) and yields its issuer URL; where a client
+may be sent after signing out is `post_logout_redirect_uris` (by default the redirect URIs). Without
 Node.js the test is skipped, except under `CI=true`, where it fails. Browser tests use it too.
 """
 
@@ -75,12 +76,19 @@ def _install_dependencies(npm: str) -> None:
 
 @contextmanager
 def running_oidc_provider(
-    redirect_uris: Sequence[str], accounts: Sequence[Account]
+    redirect_uris: Sequence[str],
+    accounts: Sequence[Account],
+    *,
+    post_logout_redirect_uris: Sequence[str] | None = None,
 ) -> Iterator[str]:
     """The provider serving until the block ends; yields its issuer URL."""
     node = _tool("node")
     _install_dependencies(_tool("npm"))
-    config = {"redirect_uris": list(redirect_uris), "accounts": [a.as_config() for a in accounts]}
+    config = {
+        "redirect_uris": list(redirect_uris),
+        "post_logout_redirect_uris": list(post_logout_redirect_uris or redirect_uris),
+        "accounts": [a.as_config() for a in accounts],
+    }
     process = subprocess.Popen(
         [node, "provider.js"],
         cwd=PROVIDER_DIR,

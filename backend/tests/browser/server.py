@@ -3,7 +3,7 @@ emails land in the sent-mail view) on a database of its own, with the demo data,
 built apps; and API clients signed in as its users."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,19 +76,32 @@ class OmsServer:
 
 
 @contextmanager
-def running_oms(server_url: str, database: str, web_dir: Path, log: Path) -> Iterator[OmsServer]:
-    """`oms run --seed-demo` on a fresh database `database`, until the block ends."""
+def running_oms(
+    server_url: str,
+    database: str,
+    web_dir: Path,
+    log: Path,
+    *,
+    port: int | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[OmsServer]:
+    """`oms run --seed-demo` on a fresh database `database`, until the block ends: on `port`
+    (a free one by default; pick it first when another service must know the URL before OMS
+    starts), with `env` added to its environment (e.g. the settings of OpenID Connect)."""
     database_url = create_database(server_url, database)
-    port = free_port()
-    env = {
+    port = port or free_port()
+    settings = {
         "OMS_DATABASE_URL": database_url,
         "OMS_DEMO_PASSWORD": DEMO_PASSWORD,
         "OMS_WEB_DIR": str(web_dir),
         "OMS_PUBLIC_URL": f"http://127.0.0.1:{port}",
         **NO_RATE_LIMITS,
+        **(env or {}),
     }
     try:
-        with running("run", log, env, args=["--seed-demo"], port=port, start_timeout=90) as api:
+        with running(
+            "run", log, settings, args=["--seed-demo"], port=port, start_timeout=90
+        ) as api:
             yield OmsServer(api.url, log)
     finally:
         drop_database(server_url, database)

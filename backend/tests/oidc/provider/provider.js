@@ -5,8 +5,12 @@
 // like Keycloak's. The test names the redirect URIs and the accounts in the environment:
 //
 //   OMS_TEST_OIDC_CONFIG='{"redirect_uris": ["http://localhost:5173/auth/callback"],
+//     "post_logout_redirect_uris": ["http://localhost:5173/"],
 //     "accounts": [{"email": "cora@example.com", "password": "…", "name": "Cora",
 //                   "roles": ["customer"]}]}'
+//
+// (the post-logout redirect URIs default to the redirect URIs). Its pages load nothing from
+// elsewhere, so that a browser test's console stays clean on them.
 //
 // It listens on a free port of 127.0.0.1 and prints one line when ready:
 //   {"ready": true, "issuer": "http://127.0.0.1:<port>"}
@@ -22,6 +26,7 @@ const CLIENTS = ["oms-customer", "oms-admin"];
 
 const config = JSON.parse(process.env.OMS_TEST_OIDC_CONFIG ?? "{}");
 const redirectUris = config.redirect_uris ?? [];
+const postLogoutRedirectUris = config.post_logout_redirect_uris ?? redirectUris;
 const accounts = new Map(
   (config.accounts ?? []).map((account) => [
     account.email.toLowerCase(),
@@ -40,9 +45,12 @@ function samePassword(given, expected) {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
+// No favicon to fetch (and fail to find) on the provider's pages.
+const HEAD = `<meta charset="utf-8"><link rel="icon" href="data:,">`;
+
 function loginPage(uid, clientId, problem) {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Sign in to OMS</title></head>
+<html lang="en"><head>${HEAD}<title>Sign in to OMS</title></head>
 <body>
 <h1>Sign in</h1>
 <p>to continue to ${escapeHtml(clientId)}</p>
@@ -80,11 +88,15 @@ server.listen(0, "127.0.0.1", () => {
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
       redirect_uris: redirectUris,
-      post_logout_redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
     })),
     jwks: { keys: [signingKey] },
     cookies: { keys: [randomUUID()] },
     pkce: { required: () => true },
+    // Like Keycloak, a refresh token with every code exchange, not only for `offline_access`;
+    // each use replaces it (the realm's `revokeRefreshToken`).
+    issueRefreshToken: async (ctx, client) => client.grantTypeAllowed("refresh_token"),
+    rotateRefreshToken: true,
     scopes: ["openid", "offline_access", "profile", "email"],
     claims: {
       openid: ["sub"],
@@ -120,8 +132,34 @@ server.listen(0, "127.0.0.1", () => {
         realm_access: { roles: account.roles ?? [] },
       };
     },
+    renderError(ctx, out) {
+      ctx.type = "html";
+      ctx.body = `<!doctype html>
+<html lang="en"><head>${HEAD}<title>Sign-in error</title></head>
+<body><h1>Sign-in error</h1><p role="alert">${escapeHtml(out.error)}: ${escapeHtml(out.error_description ?? "")}</p></body></html>`;
+    },
     features: {
       devInteractions: { enabled: false },
+      rpInitiatedLogout: {
+        enabled: true,
+        // `form` posts the choice with its anti-forgery token; the buttons name the choice.
+        logoutSource(ctx, form) {
+          ctx.body = `<!doctype html>
+<html lang="en"><head>${HEAD}<title>Sign out of OMS</title></head>
+<body>
+<h1>Sign out</h1>
+<p>Do you want to sign out of OMS?</p>
+${form}
+<button type="submit" form="op.logoutForm" name="logout" value="yes">Sign out</button>
+<button type="submit" form="op.logoutForm">Stay signed in</button>
+</body></html>`;
+        },
+        postLogoutSuccessSource(ctx) {
+          ctx.body = `<!doctype html>
+<html lang="en"><head>${HEAD}<title>Signed out</title></head>
+<body><h1>Signed out</h1><p>You have signed out of OMS.</p></body></html>`;
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => RESOURCE,

@@ -16,6 +16,8 @@ export class OidcSession implements Authenticator {
   readonly manager: UserManager;
   private user: User | null = null;
   private state: AuthStatus = "restoring";
+  /** On the way to the provider's sign-out page. */
+  private leaving = false;
   private readonly listeners = new Listeners();
 
   constructor(options: OidcOptions) {
@@ -35,7 +37,7 @@ export class OidcSession implements Authenticator {
       this.set(user);
     });
     this.manager.events.addUserUnloaded(() => {
-      this.set(null);
+      if (!this.leaving) this.set(null);
     });
     this.manager.events.addSilentRenewError(() => {
       this.set(null);
@@ -87,9 +89,22 @@ export class OidcSession implements Authenticator {
 
   async signOut(): Promise<void> {
     const idToken = this.user?.id_token;
-    await this.manager.removeUser();
-    this.set(null);
-    if (idToken) await this.manager.signoutRedirect({ id_token_hint: idToken });
+    if (!idToken) {
+      await this.manager.removeUser();
+      this.set(null);
+      return;
+    }
+    // Until the browser has left for the provider, the app must not show "signed out": a
+    // protected page would then send it to sign in, racing this redirect, and the provider's
+    // session, still alive, would sign the user straight back in.
+    this.leaving = true;
+    try {
+      await this.manager.signoutRedirect({ id_token_hint: idToken });
+    } catch (error) {
+      this.leaving = false;
+      this.set(null);
+      throw error;
+    }
   }
 
   private set(user: User | null): void {

@@ -27,6 +27,7 @@ from oms.core.request_guard import RequestGuardMiddleware
 from oms.core.security_headers import SecurityHeadersMiddleware
 from oms.core.settings import Settings, get_settings
 from oms.core.web_apps import install_web_apps
+from oms.dashboard.router import router as dashboard_router
 from oms.integrations.router import router as integrations_router
 from oms.orders.addresses_router import router as addresses_router
 from oms.orders.router import router as orders_router
@@ -122,4 +123,5 @@ def _api_router() -> APIRouter:
     router.include_router(addresses_router)
     router.include_router(audit_router)
     router.include_router(configuration_router)
+    router.include_router(dashboard_router)
     return router

@@ -53,6 +53,13 @@ class Delivery(Base):
         Index("ix_deliveries_status", "status", "worker"),
         # The deliveries listing's keyset order (newest first: the index read backwards).
         Index("ix_deliveries_started_at_id", "started_at", "id"),
+        # The dashboard's latest failures.
+        Index(
+            "ix_deliveries_failed_started_at",
+            "started_at",
+            "id",
+            postgresql_where=text("status IN ('failed', 'dead')"),
+        ),
         # At most one success per (event, configuration): the idempotency guard.
         Index(
             "uq_deliveries_success",

@@ -163,6 +163,18 @@ async def list_deliveries(
     return list((await session.scalars(query)).all())
 
 
+async def latest_failures(session: AsyncSession, limit: int) -> list[Delivery]:
+    """The latest failed or dead deliveries, newest first (`ix_deliveries_failed_started_at`)."""
+    query = (
+        select(Delivery)
+        # Written out, not bound, so that the planner matches the partial index's predicate.
+        .where(text("deliveries.status IN ('failed', 'dead')"))
+        .order_by(Delivery.started_at.desc(), Delivery.id.desc())
+        .limit(limit)
+    )
+    return list((await session.scalars(query)).all())
+
+
 async def deliveries_by_worker(session: AsyncSession) -> dict[str, dict[str, int]]:
     rows = (
         await session.execute(

@@ -75,6 +75,7 @@ __all__ = [
     "fetch_file",
     "fire_test_event",
     "get_configuration",
+    "latest_failed_deliveries",
     "list_configurations",
     "list_deliveries",
     "list_email_templates",
@@ -397,6 +398,12 @@ async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Deli
     if not queued:
         raise NotReplayable("The event of this delivery is no longer in the outbox.")
     return delivery
+
+
+async def latest_failed_deliveries(session: AsyncSession, limit: int) -> list[DeliveryRead]:
+    """The latest failed or dead deliveries, newest first."""
+    rows = await repository.latest_failures(session, limit)
+    return [DeliveryRead.model_validate(row) for row in rows]
 
 
 async def event_counters(session: AsyncSession) -> EventCounters:

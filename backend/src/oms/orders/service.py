@@ -5,7 +5,7 @@ history and its outbox event are written together or not at all.
 """
 
 import uuid
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -24,7 +24,7 @@ from oms.orders.errors import (
     UnknownCustomer,
 )
 from oms.orders.models import Order, OrderItem
-from oms.orders.repository import OrderFilter
+from oms.orders.repository import DayFigures, OrderFilter
 from oms.orders.schemas import (
     OrderCreate,
     OrderSummary,
@@ -40,14 +40,17 @@ from oms.products import service as products
 from oms.workflow import service as workflow
 
 __all__ = [
+    "DayFigures",
     "OrderFilter",
     "allowed_targets",
     "change_status",
     "create_order",
+    "figures_per_day",
     "follow_order_events",
     "get_order",
     "list_orders",
     "order_counts_by_status",
+    "order_numbers",
     "quote_order",
 ]
 
@@ -329,3 +332,27 @@ def _history_entry(
 async def order_counts_by_status(session: AsyncSession) -> dict[str, int]:
     """How many orders are in each status that has any."""
     return await repository.counts_by_status(session)
+
+
+async def figures_per_day(
+    session: AsyncSession,
+    *,
+    since: datetime,
+    timezone: str,
+    currency: str,
+    unpaid_statuses: Sequence[str],
+) -> list[DayFigures]:
+    """Orders and revenue per calendar day in `timezone` since `since` (days with orders)."""
+    return await repository.figures_per_day(
+        session,
+        since=since,
+        timezone=timezone,
+        currency=currency,
+        unpaid_statuses=unpaid_statuses,
+    )
+
+
+async def order_numbers(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The shown number (`OMS-000123`) of each of these orders that exists."""
+    numbers = await repository.numbers_of(session, list(set(ids)))
+    return {order_id: format_number(number) for order_id, number in numbers.items()}

@@ -100,6 +100,20 @@ async def published_and_pending(session: AsyncSession) -> tuple[int, int]:
     return int(published), int(pending)
 
 
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """How many events wait for the relay, and when the first in its order occurred."""
+    pending = await session.scalar(
+        select(func.count()).select_from(OutboxEvent).where(OutboxEvent.published_at.is_(None))
+    )
+    oldest = await session.scalar(
+        select(OutboxEvent.occurred_at)
+        .where(OutboxEvent.published_at.is_(None))
+        .order_by(OutboxEvent.position)
+        .limit(1)
+    )
+    return int(pending or 0), oldest
+
+
 async def order_events_since(
     session: AsyncSession,
     *,

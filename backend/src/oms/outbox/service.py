@@ -75,6 +75,7 @@ __all__ = [
     "StatusRef",
     "WorkerType",
     "asyncapi_document",
+    "backlog",
     "counts",
     "health_checks",
     "parse_event",
@@ -143,6 +144,11 @@ async def resend_event(
 async def counts(session: AsyncSession) -> tuple[int, int]:
     """(published, pending) rows of the outbox."""
     return await repository.published_and_pending(session)
+
+
+async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
+    """(unpublished events, when the next the relay will publish occurred)."""
+    return await repository.backlog(session)
 
 
 def health_checks(settings: Settings) -> dict[str, HealthCheck]:

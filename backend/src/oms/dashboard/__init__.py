@@ -1,0 +1,1 @@
+"""The admin dashboard: figures read from the orders, outbox and integrations modules."""

@@ -136,6 +136,20 @@ async def test_a_zone_west_of_utc_is_still_on_the_previous_day(app: FastAPI, see
     assert (figures.this_week.orders, figures.this_week.revenue) == (1, Decimal("12.50"))
 
 
+async def test_the_day_summer_time_ends_has_its_25_hours(app: FastAPI, seed: Seeder) -> None:
+    # Sunday 25 October 2026 in Berlin runs from 22:00 UTC on the 24th to 23:00 UTC.
+    await seed.order(datetime(2026, 10, 24, 21, 59, tzinfo=UTC), "1.00")
+    await seed.order(datetime(2026, 10, 24, 22, 0, tzinfo=UTC), "2.00")
+    await seed.order(datetime(2026, 10, 25, 22, 59, tzinfo=UTC), "4.00")
+    await seed.order(datetime(2026, 10, 25, 23, 0, tzinfo=UTC), "8.00")
+
+    figures = await _dashboard(app, "Europe/Berlin")
+
+    assert _day(figures, date(2026, 10, 24)) == (1, Decimal("1.00"))
+    assert _day(figures, date(2026, 10, 25)) == (2, Decimal("6.00"))
+    assert _day(figures, date(2026, 10, 26)) == (1, Decimal("8.00"))
+
+
 async def test_an_empty_shop_has_thirty_zero_days(app: FastAPI, demo_workflow: None) -> None:
     figures = await _dashboard(app, None)
 
@@ -237,7 +251,8 @@ async def test_the_ten_latest_failed_or_dead_deliveries_newest_first(
     assert [f.id for f in failures] == list(reversed(ids))[:10]
     newest = failures[0]
     assert newest.order_id == order_id
-    assert newest.order_number is not None and newest.order_number.startswith("OMS-")
+    assert newest.order_number is not None
+    assert newest.order_number.startswith("OMS-")
     assert (newest.worker_type, newest.event_type) == ("webhook", "order.created")
     assert (newest.status, newest.attempts, newest.last_error) == ("dead", 12, "HTTP 500 #11")
     assert newest.at == NOW - timedelta(minutes=49)
@@ -250,7 +265,9 @@ async def test_staff_read_the_dashboard_and_customers_are_refused(
     await seed.order(datetime.now(UTC), "19.99")
 
     for staff in (admin, manager):
-        response = await client.get(DASHBOARD, params={"tz": "Europe/Berlin"}, headers=staff.headers)
+        response = await client.get(
+            DASHBOARD, params={"tz": "Europe/Berlin"}, headers=staff.headers
+        )
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["today"] == {"orders": 1, "revenue": "19.99"}

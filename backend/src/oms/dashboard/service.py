@@ -50,25 +50,17 @@ async def dashboard(
 
     statuses = await workflow.list_statuses(session)
     currency = await branding.shop_currency(session)
-    found = await orders.figures_per_day(
+    days = [first_day + timedelta(days=n) for n in range(DAYS_CHARTED)]
+    found = await orders.figures_per_period(
         session,
-        since=_start_of(first_day, zone),
-        timezone=zone_name,
+        [_start_of(day, zone) for day in [*days, today + timedelta(days=1)]],
         currency=currency,
         unpaid_statuses=[s.code for s in statuses if s.releases_stock],
     )
-    by_day = {figures.day: figures for figures in found}
-    per_day = []
-    for offset in range(DAYS_CHARTED):
-        day = first_day + timedelta(days=offset)
-        figures = by_day.get(day)
-        per_day.append(
-            DayFigures(
-                day=day,
-                orders=figures.orders if figures else 0,
-                revenue=figures.revenue if figures else Decimal(0),
-            )
-        )
+    per_day = [
+        DayFigures(day=day, orders=figures.orders, revenue=figures.revenue)
+        for day, figures in zip(days, found, strict=True)
+    ]
     week_start = today - timedelta(days=today.weekday())
 
     counts = await orders.order_counts_by_status(session)

@@ -7,10 +7,22 @@ customer to their own orders; the service says whose orders a caller sees (`Visi
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import ColumnElement, Date, Select, cast, func, insert, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Select,
+    String,
+    bindparam,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -135,34 +147,55 @@ async def counts_by_status(session: AsyncSession) -> dict[str, int]:
 
 
 @dataclass(frozen=True, slots=True)
-class DayFigures:
-    day: date
+class PeriodFigures:
     orders: int
     revenue: Decimal
 
 
-async def figures_per_day(
+# One index range per period, each summed on its own: cheaper than converting every order's
+# time to a day and grouping (a sort of every order of the month), and it keeps empty
+# periods. The index carries every column read, so no order row is visited.
+_FIGURES_PER_PERIOD = text(
+    """
+    SELECT f.orders, f.revenue
+    FROM unnest(CAST(:starts AS timestamptz[]), CAST(:stops AS timestamptz[]))
+         WITH ORDINALITY AS p(start, stop, position)
+    CROSS JOIN LATERAL (
+        SELECT count(*) AS orders,
+               coalesce(sum(o.total) FILTER (
+                   WHERE o.currency = :currency AND o.status <> ALL(CAST(:unpaid AS text[]))
+               ), 0) AS revenue
+        FROM orders o
+        WHERE o.created_at >= p.start AND o.created_at < p.stop
+    ) AS f
+    ORDER BY p.position
+    """
+).bindparams(
+    bindparam("starts", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("stops", type_=ARRAY(DateTime(timezone=True))),
+    bindparam("unpaid", type_=ARRAY(String())),
+)
+
+
+async def figures_per_period(
     session: AsyncSession,
+    boundaries: Sequence[datetime],
     *,
-    since: datetime,
-    timezone: str,
     currency: str,
     unpaid_statuses: Sequence[str],
-) -> list[DayFigures]:
-    """Orders placed at or after `since`, per calendar day in `timezone` (days without orders
-    left out); revenue sums the totals in `currency` of orders not in `unpaid_statuses`.
-
-    One range of `ix_orders_created_at_totals`, which carries every column read here."""
-    day = cast(func.timezone(timezone, Order.created_at), Date).label("day")
-    paid = (Order.currency == currency) & Order.status.not_in(unpaid_statuses)
-    revenue = func.coalesce(func.sum(Order.total).filter(paid), 0)
+) -> list[PeriodFigures]:
+    """Orders placed in each period from one boundary to the next (so one fewer than the
+    boundaries); revenue sums the totals in `currency` of orders not in `unpaid_statuses`."""
     rows = await session.execute(
-        select(day, func.count(), revenue)
-        .where(Order.created_at >= since)
-        .group_by(day)
-        .order_by(day)
+        _FIGURES_PER_PERIOD,
+        {
+            "starts": list(boundaries[:-1]),
+            "stops": list(boundaries[1:]),
+            "currency": currency,
+            "unpaid": list(unpaid_statuses),
+        },
     )
-    return [DayFigures(day=d, orders=int(n), revenue=Decimal(r)) for d, n, r in rows]
+    return [PeriodFigures(orders=int(n), revenue=Decimal(r)) for n, r in rows]
 
 
 async def numbers_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

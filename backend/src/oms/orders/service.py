@@ -24,7 +24,7 @@ from oms.orders.errors import (
     UnknownCustomer,
 )
 from oms.orders.models import Order, OrderItem
-from oms.orders.repository import DayFigures, OrderFilter
+from oms.orders.repository import OrderFilter, PeriodFigures
 from oms.orders.schemas import (
     OrderCreate,
     OrderSummary,
@@ -40,12 +40,12 @@ from oms.products import service as products
 from oms.workflow import service as workflow
 
 __all__ = [
-    "DayFigures",
     "OrderFilter",
+    "PeriodFigures",
     "allowed_targets",
     "change_status",
     "create_order",
-    "figures_per_day",
+    "figures_per_period",
     "follow_order_events",
     "get_order",
     "list_orders",
@@ -334,21 +334,16 @@ async def order_counts_by_status(session: AsyncSession) -> dict[str, int]:
     return await repository.counts_by_status(session)
 
 
-async def figures_per_day(
+async def figures_per_period(
     session: AsyncSession,
+    boundaries: Sequence[datetime],
     *,
-    since: datetime,
-    timezone: str,
     currency: str,
     unpaid_statuses: Sequence[str],
-) -> list[DayFigures]:
-    """Orders and revenue per calendar day in `timezone` since `since` (days with orders)."""
-    return await repository.figures_per_day(
-        session,
-        since=since,
-        timezone=timezone,
-        currency=currency,
-        unpaid_statuses=unpaid_statuses,
+) -> list[PeriodFigures]:
+    """Orders and revenue of each period from one boundary to the next, empty ones included."""
+    return await repository.figures_per_period(
+        session, boundaries, currency=currency, unpaid_statuses=unpaid_statuses
     )
 
 

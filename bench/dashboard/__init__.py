@@ -1,0 +1,1 @@
+"""The admin dashboard endpoint on a million orders."""

@@ -2,7 +2,7 @@
 
 The dashboard must stay fast on a million orders:
 
-- orders per day over the last 30 days read one index range, without the table: the
+- orders per day over the last 30 days read one index range per day, without the table: the
   created-at index carries the total, currency and status;
 - orders per status come from `order_status_counts`, kept by a trigger on `orders`, since a
   count over every order takes longer than the whole dashboard may. The counts are striped

@@ -25,8 +25,15 @@ def _known_zone(name: str) -> str:
     return name
 
 
+# Listed in the schema, so that a client can offer the names and tell a valid one.
 TimeZoneName = Annotated[
-    str, Field(max_length=64, examples=["Europe/Berlin"]), AfterValidator(_known_zone)
+    str,
+    Field(
+        max_length=64,
+        examples=["Europe/Berlin"],
+        json_schema_extra={"enum": sorted(_known_zones())},
+    ),
+    AfterValidator(_known_zone),
 ]
 
 

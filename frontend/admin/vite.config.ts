@@ -33,5 +33,8 @@ export default defineConfig({
     name: "admin",
     environment: "jsdom",
     setupFiles: ["../shared/src/test/setup.ts"],
+    // Its ES modules import `dayjs/plugin/...` without an extension, which only a bundler
+    // resolves: let Vite transform it for the tests too.
+    server: { deps: { inline: ["@rjsf/mantine"] } },
   },
 });

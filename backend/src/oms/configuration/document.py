@@ -99,7 +99,9 @@ class CategoryEntry(Strict):
     )
 
 
-class WebhookSettings(Strict):
+class WebhookWorkerSettings(Strict):
+    """A webhook worker's settings as the document writes them: the secret is a reference."""
+
     url: HttpUrl
     secret: SecretReference | None = Field(
         default=None, description="Absent: the stored secret is kept, or one is generated."
@@ -107,7 +109,9 @@ class WebhookSettings(Strict):
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
 
-class InventorySettings(Strict):
+class InventoryWorkerSettings(Strict):
+    """An inventory worker's settings as the document writes them: the secret is a reference."""
+
     direction: Literal["in", "out"] = "in"
     apply_locally: bool = False
     warehouse_url: HttpUrl | None = None
@@ -133,12 +137,12 @@ class EmailWorker(_WorkerBase):
 
 class WebhookWorker(_WorkerBase):
     worker_type: Literal["webhook"]
-    settings: WebhookSettings
+    settings: WebhookWorkerSettings
 
 
 class InventoryWorker(_WorkerBase):
     worker_type: Literal["inventory"]
-    settings: InventorySettings
+    settings: InventoryWorkerSettings
 
 
 WorkerEntry = Annotated[

@@ -272,3 +272,41 @@ def test_advisory_locks_are_taken_only_through_the_registry_and_every_key_is_use
     )
     unused = sorted(lock.name for lock in Lock if lock.name not in used)
     assert not unused, f"lock keys nothing takes: {unused}"
+
+
+def _required_permissions(source: str) -> list[tuple[str, str]]:
+    """(alias, permission) of each `Alias = Annotated[Principal, Requires(Permission.X)]`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+            continue
+        for call in ast.walk(node.value):
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id == "Requires"
+                and isinstance(call.args[0], ast.Attribute)
+            ):
+                found.append((node.targets[0].id, call.args[0].attr))
+    return found
+
+
+def test_each_permission_has_one_dependency_alias_defined_once() -> None:
+    """A router names what it needs of the caller with an alias of `oms.auth.dependencies`
+    (`ConfigWriter`), so one name never means two permissions in two routers, nor one
+    permission two names."""
+    sources = _sources()
+    elsewhere = sorted(
+        where
+        for where, source in sources.items()
+        if where != "auth/dependencies.py"
+        and any(
+            isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Requires"
+            for node in ast.walk(ast.parse(source))
+        )
+    )
+    assert not elsewhere, f"define the alias in oms.auth.dependencies instead: {elsewhere}"
+    aliases = _required_permissions(sources["auth/dependencies.py"])
+    assert aliases, "no alias found: the scan is broken"
+    permissions = [permission for _, permission in aliases]
+    assert len(set(permissions)) == len(permissions), aliases

@@ -131,17 +131,17 @@ class _WorkerBase(Strict):
 
 
 class EmailWorker(_WorkerBase):
-    worker_type: Literal["email"]
+    worker_type: Literal[outbox.WorkerType.EMAIL]
     settings: integrations.EmailSettings
 
 
 class WebhookWorker(_WorkerBase):
-    worker_type: Literal["webhook"]
+    worker_type: Literal[outbox.WorkerType.WEBHOOK]
     settings: WebhookWorkerSettings
 
 
 class InventoryWorker(_WorkerBase):
-    worker_type: Literal["inventory"]
+    worker_type: Literal[outbox.WorkerType.INVENTORY]
     settings: InventoryWorkerSettings
 
 

@@ -19,11 +19,23 @@ from pathlib import Path
 import pytest
 
 from oms.core.db import Base
+from oms.core.locks import Lock
 
 BACKEND = Path(__file__).resolve().parents[1]
 PACKAGE = BACKEND / "src" / "oms"
 CONFIG = BACKEND / "pyproject.toml"
-MODULES = ("auth", "branding", "products", "workflow", "orders", "outbox", "integrations")
+MODULES = (
+    "auth",
+    "branding",
+    "products",
+    "workflow",
+    "orders",
+    "outbox",
+    "integrations",
+    "audit",
+    "configuration",
+    "dashboard",
+)
 
 MEET_AT_SERVICE = "Modules meet only at each other's service"
 ROUTERS = "A router uses only its own module's service and schemas"
@@ -31,6 +43,7 @@ REPOSITORIES = "A repository runs SQL: it calls no service and no router"
 LAYERS = "Within a module, router -> service -> repository"
 CORE = "Core knows nothing of the domain modules"
 COMPOSITION = "Domain modules know nothing of the composition around them"
+DEMO = "No service, repository or router imports demo data"
 
 
 def _lint_imports(root: Path) -> tuple[int, str]:
@@ -121,6 +134,12 @@ def test_the_package_as_it_is_keeps_every_contract(package_copy: Path) -> None:
             COMPOSITION,
             id="a domain module importing the composition",
         ),
+        pytest.param(
+            "orders/service.py",
+            "from oms.orders import demo",
+            DEMO,
+            id="a service importing its module's demo data",
+        ),
     ],
 )
 def test_a_leak_breaks_its_contract(
@@ -205,3 +224,89 @@ def test_services_hand_other_modules_schemas_not_orm_rows() -> None:
             names = ", ".join(sorted(row.__name__ for row in rows))
             leaks.append(f"{module}.service.{name} ({names}) used by {', '.join(sorted(users))}")
     assert not leaks, "ORM rows cross module lines:\n" + "\n".join(leaks)
+
+
+# --- one helper, one registry --------------------------------------------------------------
+
+
+def _sources() -> dict[str, str]:
+    return {
+        str(path.relative_to(PACKAGE)): path.read_text() for path in sorted(PACKAGE.rglob("*.py"))
+    }
+
+
+def _names_used(source: str) -> set[str]:
+    tree = ast.parse(source)
+    names = {node.id for node in ast.walk(tree) if isinstance(node, ast.Name)}
+    names |= {node.attr for node in ast.walk(tree) if isinstance(node, ast.Attribute)}
+    names |= {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    return names
+
+
+def test_database_refusals_become_domain_errors_only_through_the_one_helper() -> None:
+    """`oms.core.db_errors.violations_as` is the one place an IntegrityError is caught: a
+    module that catches it itself has a second way of mapping constraints to problems."""
+    catching = sorted(
+        where
+        for where, source in _sources().items()
+        if where != "core/db_errors.py" and "IntegrityError" in _names_used(source)
+    )
+    assert not catching, f"use oms.core.db_errors.violations_as instead: {catching}"
+
+
+def test_advisory_locks_are_taken_only_through_the_registry_and_every_key_is_used() -> None:
+    sources = _sources()
+    raw = sorted(
+        where
+        for where, source in sources.items()
+        if where != "core/locks.py" and re.search(r"pg_(try_)?advisory", source)
+    )
+    assert not raw, f"take advisory locks through oms.core.locks: {raw}"
+    used = set().union(
+        *(_names_used(source) for where, source in sources.items() if where != "core/locks.py")
+    )
+    unused = sorted(lock.name for lock in Lock if lock.name not in used)
+    assert not unused, f"lock keys nothing takes: {unused}"
+
+
+def _required_permissions(source: str) -> list[tuple[str, str]]:
+    """(alias, permission) of each `Alias = Annotated[Principal, Requires(Permission.X)]`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not (isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)):
+            continue
+        for call in ast.walk(node.value):
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Name)
+                and call.func.id == "Requires"
+                and isinstance(call.args[0], ast.Attribute)
+            ):
+                found.append((node.targets[0].id, call.args[0].attr))
+    return found
+
+
+def test_each_permission_has_one_dependency_alias_defined_once() -> None:
+    """A router names what it needs of the caller with an alias of `oms.auth.dependencies`
+    (`ConfigWriter`), so one name never means two permissions in two routers, nor one
+    permission two names."""
+    sources = _sources()
+    elsewhere = sorted(
+        where
+        for where, source in sources.items()
+        if where != "auth/dependencies.py"
+        and any(
+            isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Requires"
+            for node in ast.walk(ast.parse(source))
+        )
+    )
+    assert not elsewhere, f"define the alias in oms.auth.dependencies instead: {elsewhere}"
+    aliases = _required_permissions(sources["auth/dependencies.py"])
+    assert aliases, "no alias found: the scan is broken"
+    permissions = [permission for _, permission in aliases]
+    assert len(set(permissions)) == len(permissions), aliases

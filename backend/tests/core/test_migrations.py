@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
@@ -75,3 +76,12 @@ def test_downgrade_to_base_removes_everything_and_upgrade_works_again(
     diff, _, version = asyncio.run(_inspect(empty_database))
     assert diff == []
     assert version is not None
+
+
+def test_the_migrations_have_one_head_and_one_base() -> None:
+    """`oms migrate` upgrades to `head`: a second head (two migrations written on one parent)
+    would make it fail, so the branches are merged before they land."""
+    script = ScriptDirectory.from_config(migrations.alembic_config("postgresql://unused@/x"))
+
+    assert len(script.get_heads()) == 1, script.get_heads()
+    assert len(script.get_bases()) == 1, script.get_bases()

@@ -26,6 +26,10 @@ from tests.actors import Actor
 
 METHODS = ("get", "put", "post", "patch", "delete")
 OPERATION_ID = re.compile(r"^[a-z][a-zA-Z0-9]+$")
+# A model's own name (`Page_OrderSummary_` for a generic one), with FastAPI's suffix when a
+# model reads differently from what it writes. Two models of one name would instead get
+# module paths (`oms__integrations__schemas__WebhookSettings`), which no client should carry.
+SCHEMA_NAME = re.compile(r"^[A-Z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)*_?(?:-Input|-Output)?$")
 PROBLEM_SCHEMA = {"$ref": "#/components/schemas/Problem"}
 
 # Error answers that are not problems, and why.
@@ -125,6 +129,14 @@ def bad_operation_ids(document: dict[str, Any]) -> list[str]:
             offences.append(f"{name}: operationId {operation_id!r} also names {seen[operation_id]}")
         seen[operation_id] = name
     return offences
+
+
+def unreadable_schema_names(document: dict[str, Any]) -> list[str]:
+    return [
+        f"schema {name!r} is not named after one model: two models share its name"
+        for name in document["components"]["schemas"]
+        if "__" in name or not SCHEMA_NAME.fullmatch(name)
+    ]
 
 
 def non_problem_errors(document: dict[str, Any]) -> list[str]:
@@ -263,6 +275,14 @@ def test_every_operation_has_a_unique_camel_case_operation_id(document: dict[str
     assert {"listOrderTransitions", "createWorkerConfiguration", "replayDelivery"} <= ids
 
 
+def test_every_schema_is_named_after_its_model(document: dict[str, Any]) -> None:
+    assert not unreadable_schema_names(document)
+    # The worker settings a client sends and reads, and the configuration document's own.
+    assert {"EmailSettings", "WebhookSettings", "InventorySettings"} <= set(
+        document["components"]["schemas"]
+    )
+
+
 def test_every_error_answer_is_documented_as_problem_json(document: dict[str, Any]) -> None:
     assert not non_problem_errors(document)
     problem = document["components"]["schemas"]["Problem"]
@@ -332,7 +352,13 @@ def test_the_checks_catch_a_document_with_each_mistake(
         "application/json"
     ]["examples"]
 
+    broken["components"]["schemas"]["oms__configuration__document__WebhookSettings"] = {}
+
     assert len(bad_operation_ids(broken)) == 2
+    assert unreadable_schema_names(broken) == [
+        "schema 'oms__configuration__document__WebhookSettings' is not named after one model:"
+        " two models share its name"
+    ]
     assert non_problem_errors(broken) == [
         "GET /api/v1/orders/{order_id} 422: ['application/json'] is not the Problem schema"
     ]

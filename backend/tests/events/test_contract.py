@@ -1,13 +1,16 @@
-"""The event contract as it travels: envelopes really published on each transport satisfy the
-AsyncAPI document, and a worker dead-letters an envelope of another shape at once."""
+"""The event contract as it travels: envelopes the orders module records for an order placed
+and moved through the API, really published on each transport, satisfy the AsyncAPI
+document; a worker dead-letters an envelope of another shape at once."""
 
 import asyncio
 import json
 import uuid
+from decimal import Decimal
 from typing import Any
 
 import aio_pika
 import jsonschema
+from httpx import AsyncClient
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -20,8 +23,19 @@ from oms.outbox.transport.amqp import AmqpTransport, declare_topology
 from oms.outbox.transport.base import Transport
 from oms.outbox.transport.embedded import EmbeddedTransport
 from oms.pipeline import Pipeline
-from tests.events.conftest import record_created, record_status
+from oms.products import service as products
+from oms.products.schemas import CategoryCreate, ProductCreate
+from tests.actors import Actor
 from tests.events.services import eventually
+from tests.products.conftest import LIMITS
+
+ADDRESS = {
+    "name": "Cora Customer",
+    "line1": "1 Contract Lane",
+    "city": "Berlin",
+    "postal_code": "10115",
+    "country": "DE",
+}
 
 
 def _validator(message: str) -> jsonschema.protocols.Validator:
@@ -76,15 +90,58 @@ async def _published_on_the_embedded_queue(
         return [row.body["envelope"] for row in rows]
 
 
+async def _order_placed_and_confirmed(
+    client: AsyncClient,
+    customer: Actor,
+    manager: Actor,
+    sessions: async_sessionmaker[AsyncSession],
+) -> str:
+    """An order placed by the customer and confirmed by a manager through the API: the orders
+    module records one `order.created` and one `order.status_changed`."""
+    async with sessions() as session, session.begin():
+        category = await products.create_category(
+            session, CategoryCreate(code="kettles", name="Kettles"), limits=LIMITS
+        )
+        product = await products.create_product(
+            session,
+            ProductCreate(
+                sku="KETTLE-1",
+                name="Kettle",
+                category_id=category.id,
+                price=Decimal("19.99"),
+                stock=5,
+            ),
+            limits=LIMITS,
+        )
+    placed = await client.post(
+        "/api/v1/orders",
+        json={
+            "items": [{"product_id": str(product.id), "quantity": 2}],
+            "shipping_address": ADDRESS,
+            "note": "ring twice",
+        },
+        headers=customer.headers,
+    )
+    assert placed.status_code == 201, placed.text
+    order_id = str(placed.json()["id"])
+    moved = await client.patch(
+        f"/api/v1/orders/{order_id}/status",
+        json={"status": "confirmed", "note": "paid"},
+        headers=manager.headers,
+    )
+    assert moved.status_code == 200, moved.text
+    return order_id
+
+
 async def test_published_envelopes_of_both_types_satisfy_the_asyncapi_document(
     event_settings: Settings,
-    clean_database: None,
+    client: AsyncClient,
+    customer: Actor,
+    manager: Actor,
     pipeline_engine: AsyncEngine,
     sessions: async_sessionmaker[AsyncSession],
 ) -> None:
-    order_id = uuid.uuid4()
-    created = await record_created(sessions, order_id)
-    changed = await record_status(sessions, order_id, "pending", "confirmed", note="paid")
+    order_id = await _order_placed_and_confirmed(client, customer, manager, sessions)
 
     if event_settings.amqp_url:
 
@@ -100,7 +157,8 @@ async def test_published_envelopes_of_both_types_satisfy_the_asyncapi_document(
             sessions, pipeline_engine, event_settings
         )
 
-    assert [body["id"] for body in published] == [str(created), str(changed)]
+    assert [body["type"] for body in published] == ["order.created", "order.status_changed"]
+    assert {body["order_id"] for body in published} == {order_id}
     validators = {
         "order.created": _validator("orderCreated"),
         "order.status_changed": _validator("orderStatusChanged"),
@@ -109,11 +167,38 @@ async def test_published_envelopes_of_both_types_satisfy_the_asyncapi_document(
         validators[body["type"]].validate(body)
         other = next(v for t, v in validators.items() if t != body["type"])
         assert not other.is_valid(body), "each message type has a schema of its own"
-    status_change = published[1]
-    assert status_change["version"] == 2
-    assert status_change["test"] is False
-    assert status_change["data"]["previous_status"] == {"code": "pending", "name": "Pending"}
+    created, status_change = published
+    assert created["version"] == status_change["version"] == 2
+    assert created["test"] is status_change["test"] is False
+    # What a receiver needs without calling back, as the orders module filled it in.
+    order = created["data"]["order"]
+    assert order["id"] == order_id
+    assert order["status"] == {"code": "new", "name": "New"}
+    assert order["customer"] == {
+        "id": str(customer.user.id),
+        "email": customer.user.email,
+        "name": "Cora Customer",
+    }
+    assert order["items"] == [
+        {
+            "product_id": order["items"][0]["product_id"],
+            "sku": "KETTLE-1",
+            "name": "Kettle",
+            "quantity": 2,
+            "unit_price": "19.99",
+            "line_total": "39.98",
+        }
+    ]
+    assert order["totals"] == {"items": "39.98", "total": "39.98"}
+    assert order["shipping_address"]["line1"] == ADDRESS["line1"]
+    assert order["note"] == "ring twice"
+    assert created["data"]["actor"] == {"id": str(customer.user.id), "email": customer.user.email}
+    assert status_change["data"]["previous_status"] == {"code": "new", "name": "New"}
     assert status_change["data"]["order"]["status"] == {"code": "confirmed", "name": "Confirmed"}
+    assert status_change["data"]["actor"] == {
+        "id": str(manager.user.id),
+        "email": manager.user.email,
+    }
     assert status_change["data"]["note"] == "paid"
     # The document refuses what the contract refuses: an envelope of version 1's shape.
     legacy = {**status_change, "version": 1, "data": {"status": "confirmed"}}

@@ -120,6 +120,48 @@ async def test_patching_invalid_settings_is_a_problem_and_changes_nothing(
     assert after["settings"]["url"] == WEBHOOK["settings"]["url"]
 
 
+async def test_a_trigger_on_a_status_the_workflow_lacks_is_refused_naming_it(
+    client: AsyncClient, admin: Actor
+) -> None:
+    """Such a trigger could never fire: creating or changing a configuration with one is a
+    400 naming each unknown status, whatever else the triggers name."""
+    unknown = {**WEBHOOK, "trigger_statuses": ["shipped", "parcel_lost_at_sea", "on_the_moon"]}
+
+    refused = await client.post(URL, json=unknown, headers=admin.headers)
+    created = await client.post(URL, json=WEBHOOK, headers=admin.headers)
+    patched = await client.patch(
+        f"{URL}/{created.json()['id']}",
+        json={"worker_type": "webhook", "trigger_statuses": ["on_the_moon"]},
+        headers=admin.headers,
+    )
+
+    assert refused.status_code == 400, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert [(e["field"], e["type"]) for e in refused.json()["errors"]] == [
+        ("trigger_statuses.1", "unknown_status"),
+        ("trigger_statuses.2", "unknown_status"),
+    ]
+    assert "'parcel_lost_at_sea'" in refused.json()["errors"][0]["message"]
+    assert patched.status_code == 400, patched.text
+    assert [e["field"] for e in patched.json()["errors"]] == ["trigger_statuses.0"]
+    assert "'on_the_moon'" in patched.json()["errors"][0]["message"]
+    [kept] = (await client.get(URL, headers=admin.headers)).json()["items"]
+    assert kept["trigger_statuses"] == ["shipped"]
+
+
+@pytest.mark.parametrize("code", ["in-transit", "Shipped", "1st", "", "x" * 51])
+async def test_a_trigger_status_must_follow_the_status_code_pattern(
+    client: AsyncClient, admin: Actor, code: str
+) -> None:
+    """The workflow's own pattern: a code no status can have is refused before any lookup."""
+    response = await client.post(
+        URL, json={**WEBHOOK, "trigger_statuses": [code]}, headers=admin.headers
+    )
+
+    assert response.status_code == 400, response.text
+    assert [e["field"] for e in response.json()["errors"]] == ["trigger_statuses.0"]
+
+
 async def test_names_are_unique_per_worker_type(client: AsyncClient, admin: Actor) -> None:
     assert (await client.post(URL, json=WEBHOOK, headers=admin.headers)).status_code == 201
     again = await client.post(URL, json=WEBHOOK, headers=admin.headers)

@@ -2,6 +2,7 @@
 
 import asyncio
 from collections import Counter
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -11,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from oms.core.logging import configure_logging
 from oms.outbox import service as outbox_service
-from oms.workflow.engine import Transition, is_valid_path
 from tests.actors import Actor
 from tests.orders.conftest import ORDERS, Catalogue, Product, count, outbox, place, stock_of
 
@@ -74,10 +74,10 @@ async def test_twenty_concurrent_status_changes_leave_a_valid_history(
     final = (await client.get(f"{ORDERS}/{order['id']}", headers=admin.headers)).json()
     history = [entry["status"] for entry in final["status_history"]]
     rules = (await client.get("/api/v1/workflow/transitions", headers=admin.headers)).json()
-    transitions = [
-        Transition(t["from_status"], t["to_status"], frozenset(t["roles"])) for t in rules
-    ]
-    assert is_valid_path(history, "new", transitions), history
+    # The history starts at the initial status and each step follows a transition.
+    edges = {(t["from_status"], t["to_status"]) for t in rules}
+    assert history[0] == "new", history
+    assert all(step in edges for step in pairwise(history)), history
     # One entry per successful change (plus creation and the first confirmation), none lost.
     assert len(history) == succeeded + 2
     notes = [entry["note"] for entry in final["status_history"][2:]]

@@ -8,17 +8,13 @@ from fastapi.responses import StreamingResponse
 
 from oms.audit import service
 from oms.audit.schemas import AuditEntryRead, AuditFilter
-from oms.auth.dependencies import Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import AuditReader
 from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
 from oms.core.timestamps import Moment
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-
-AuditReader = Annotated[Principal, Requires(Permission.AUDIT_READ)]
 
 
 def audit_filter(

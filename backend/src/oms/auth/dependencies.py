@@ -62,6 +62,23 @@ def Requires(permission: Permission) -> Any:
     return Depends(checker)
 
 
+# What a route needs of its caller, one name per permission, so that a name means the same
+# everywhere: `_: ConfigWriter` is a caller who may change the configuration, in any router.
+CatalogueReader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
+CatalogueWriter = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
+OrderCreator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
+OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
+"""Reads their own orders (staff may read all: the service checks `orders:read-all`)."""
+AllOrdersReader = Annotated[Principal, Requires(Permission.ORDERS_READ_ALL)]
+OrderTransitioner = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
+ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
+ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
+UserManager = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
+AuditReader = Annotated[Principal, Requires(Permission.AUDIT_READ)]
+ProfileOwner = Annotated[Principal, Requires(Permission.PROFILE)]
+"""A signed-in user acting on their own profile and saved addresses."""
+
+
 # --- request rate limits (counted per API process: `oms.core.rate_limits`) ------------------
 
 

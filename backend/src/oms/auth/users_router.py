@@ -6,16 +6,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from oms.auth import service as auth
-from oms.auth.dependencies import Idempotent, Requires, limit_password_change
-from oms.auth.permissions import Permission, Role
+from oms.auth.dependencies import (
+    Idempotent,
+    ProfileOwner,
+    UserManager,
+    limit_password_change,
+)
+from oms.auth.permissions import Role
 from oms.auth.principal import Principal
 from oms.auth.schemas import ProfileRead, ProfileUpdate, UserCreate, UserRead, UserUpdate
 from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
-
-UserManager = Annotated[Principal, Requires(Permission.USERS_MANAGE)]
-ProfileOwner = Annotated[Principal, Requires(Permission.PROFILE)]
 
 router = APIRouter(tags=["users"])
 

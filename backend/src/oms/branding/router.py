@@ -5,9 +5,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Request, Response
 
-from oms.auth.dependencies import Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import ConfigWriter
 from oms.branding import service
 from oms.branding.schemas import BrandingRead, BrandingWrite
 from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
@@ -18,7 +16,6 @@ from oms.core.openapi import problems
 
 router = APIRouter(prefix="/branding", tags=["branding"])
 
-BrandingWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 Image = Annotated[Literal["logo", "favicon"], Path(description="Which image.")]
 
 BINARY = {"type": "string", "format": "binary"}
@@ -49,7 +46,7 @@ async def get_branding(session: Session, if_none_match: IfNoneMatch = None) -> R
 
 @router.put("", response_model=BrandingRead, responses=WRITE_PROBLEMS)
 async def replace_branding(
-    body: BrandingWrite, session: Session, user: BrandingWriter, if_match: IfMatch = None
+    body: BrandingWrite, session: Session, user: ConfigWriter, if_match: IfMatch = None
 ) -> Response:
     branding = await service.replace_branding(session, body, if_match=if_match, actor=user.user_id)
     return _answer(branding)
@@ -76,7 +73,7 @@ async def replace_branding(
     },
 )
 async def upload_branding_image(
-    image: Image, request: Request, session: Session, user: BrandingWriter, if_match: IfMatch = None
+    image: Image, request: Request, session: Session, user: ConfigWriter, if_match: IfMatch = None
 ) -> Response:
     """The image's bytes as the body, its type as Content-Type."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -94,7 +91,7 @@ async def upload_branding_image(
 
 @router.delete("/{image}", response_model=BrandingRead, responses=WRITE_PROBLEMS)
 async def remove_branding_image(
-    image: Image, session: Session, user: BrandingWriter, if_match: IfMatch = None
+    image: Image, session: Session, user: ConfigWriter, if_match: IfMatch = None
 ) -> Response:
     branding = await service.remove_image(session, image, if_match=if_match, actor=user.user_id)
     return _answer(branding)

@@ -99,7 +99,9 @@ class CategoryEntry(Strict):
     )
 
 
-class WebhookSettings(Strict):
+class WebhookWorkerSettings(Strict):
+    """A webhook worker's settings as the document writes them: the secret is a reference."""
+
     url: HttpUrl
     secret: SecretReference | None = Field(
         default=None, description="Absent: the stored secret is kept, or one is generated."
@@ -107,7 +109,9 @@ class WebhookSettings(Strict):
     timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
 
-class InventorySettings(Strict):
+class InventoryWorkerSettings(Strict):
+    """An inventory worker's settings as the document writes them: the secret is a reference."""
+
     direction: Literal["in", "out"] = "in"
     apply_locally: bool = False
     warehouse_url: HttpUrl | None = None
@@ -127,18 +131,18 @@ class _WorkerBase(Strict):
 
 
 class EmailWorker(_WorkerBase):
-    worker_type: Literal["email"]
+    worker_type: Literal[outbox.WorkerType.EMAIL]
     settings: integrations.EmailSettings
 
 
 class WebhookWorker(_WorkerBase):
-    worker_type: Literal["webhook"]
-    settings: WebhookSettings
+    worker_type: Literal[outbox.WorkerType.WEBHOOK]
+    settings: WebhookWorkerSettings
 
 
 class InventoryWorker(_WorkerBase):
-    worker_type: Literal["inventory"]
-    settings: InventorySettings
+    worker_type: Literal[outbox.WorkerType.INVENTORY]
+    settings: InventoryWorkerSettings
 
 
 WorkerEntry = Annotated[

@@ -19,6 +19,7 @@ from oms.configuration.document import (
 )
 from oms.configuration.images import SUFFIXES
 from oms.integrations import service as integrations
+from oms.outbox import service as outbox
 from oms.products import service as products
 from oms.workflow import service as workflow
 
@@ -63,7 +64,7 @@ def _worker(configuration: Any) -> dict[str, Any]:
         if settings.get(name) is not None:  # masked: the secret itself never leaves OMS
             variable = secret_variable(read["worker_type"], read["name"], name)
             settings[name] = f"${{{variable}}}"
-    if read["worker_type"] == "email":
+    if read["worker_type"] == outbox.WorkerType.EMAIL:
         settings = {key: value for key, value in settings.items() if value is not None}
     return {
         "worker_type": read["worker_type"],

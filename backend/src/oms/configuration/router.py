@@ -5,9 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response
 
-from oms.auth.dependencies import Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import ConfigWriter
 from oms.configuration import service
 from oms.configuration.schemas import ConfigDocument, ImportRead
 from oms.core.db import Session
@@ -15,7 +13,6 @@ from oms.core.openapi import problems
 
 router = APIRouter(prefix="/config", tags=["configuration"])
 
-Admin = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 YAML = "application/yaml"
 DOCUMENT_TYPES = (YAML, "application/x-yaml", "text/yaml", "application/json")
 DOCUMENT_BODY = {
@@ -50,7 +47,7 @@ def _options(request: Request) -> service.ImportOptions:
 async def export_configuration(
     request: Request,
     session: Session,
-    _: Admin,
+    _: ConfigWriter,
     accept: Annotated[str | None, Header(description="`application/yaml` for YAML.")] = None,
 ) -> Response:
     """The whole white-label configuration; secrets as `${ENV_VAR}` references, images as
@@ -79,7 +76,7 @@ async def export_configuration(
 async def import_configuration(
     request: Request,
     session: Session,
-    user: Admin,
+    user: ConfigWriter,
     dry_run: Annotated[
         bool, Query(description="Only check the document and list what would change.")
     ] = False,

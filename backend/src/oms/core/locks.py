@@ -4,12 +4,13 @@ All are transaction-scoped and use PostgreSQL's two-key form: the lock's namespa
 hash of the subject it guards within that namespace (empty for a lock that guards one thing).
 """
 
-from enum import IntEnum
+from enum import IntEnum, unique
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+@unique  # a second name for a number would silently be the same lock, guarding two things
 class Lock(IntEnum):
     SIGNING_KEYS = 7_301_001
     """Creating or rotating the built-in issuer's signing keys."""
@@ -27,8 +28,6 @@ class Lock(IntEnum):
     """Planning and applying a configuration document, one import at a time."""
     SAVED_ADDRESSES = 7_301_030
     """Adding a user's saved addresses (subject: the user), so two cannot pass the cap."""
-    PRODUCT_IMAGES = 7_301_031
-    """Adding a product's images (subject: the product), so two cannot pass the cap."""
 
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:subject))")

@@ -4,9 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from oms.auth.dependencies import Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import AllOrdersReader
 from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.dashboard import service
@@ -14,12 +12,10 @@ from oms.dashboard.schemas import Dashboard, TimeZoneName
 
 router = APIRouter(prefix="/stats", tags=["stats"])
 
-StaffReader = Annotated[Principal, Requires(Permission.ORDERS_READ_ALL)]
-
 
 @router.get("/dashboard", responses=problems({400: "`tz` is not an IANA time zone name."}))
 async def get_dashboard(
-    _: StaffReader,
+    _: AllOrdersReader,
     session: Session,
     tz: Annotated[
         TimeZoneName | None,

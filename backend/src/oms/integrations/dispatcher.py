@@ -81,7 +81,10 @@ class Dispatcher:
             event = outbox.parse_event(incoming.envelope.model_dump())
         except ValidationError as invalid:
             # No attempt can succeed: dead-letter it at once, where it can be inspected.
-            reason = f"not a {incoming.envelope.type} event of envelope version 2: {invalid}"
+            reason = (
+                f"not a {incoming.envelope.type} event of envelope version "
+                f"{outbox.ENVELOPE_VERSION}: {invalid}"
+            )
             log.warning(
                 "unreadable event dead-lettered",
                 worker=self.worker,

@@ -6,9 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Request, Response, status
 
-from oms.auth.dependencies import Idempotent, Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import ConfigReader, ConfigWriter, Idempotent
 from oms.branding.dependencies import ShopCurrency
 from oms.core.conditional import IfMatch, tagged_json
 from oms.core.db import Session
@@ -44,8 +42,6 @@ from oms.integrations.schemas import (
 
 router = APIRouter(tags=["integrations"])
 
-ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
-ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 TemplateKey = Annotated[
     str,
     Path(

@@ -1,13 +1,10 @@
 """HTTP endpoints of saved shipping addresses: `/me/addresses`, the caller's own."""
 
 import uuid
-from typing import Annotated
 
 from fastapi import APIRouter, Request, Response, status
 
-from oms.auth.dependencies import Idempotent, Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import Idempotent, ProfileOwner
 from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
 from oms.core.db import Session
 from oms.core.etags import etag, if_none_match_passes
@@ -18,13 +15,11 @@ from oms.orders.schemas import SavedAddressCreate, SavedAddressRead, SavedAddres
 
 router = APIRouter(prefix="/me/addresses", tags=["addresses"])
 
-AddressOwner = Annotated[Principal, Requires(Permission.PROFILE)]
-
 
 @router.get("")
 async def list_saved_addresses(
     session: Session,
-    user: AddressOwner,
+    user: ProfileOwner,
     cursor: PageCursor = None,
     limit: PageLimit = DEFAULT_LIMIT,
 ) -> Page[SavedAddressRead]:
@@ -44,7 +39,7 @@ async def list_saved_addresses(
 async def create_saved_address(
     body: SavedAddressCreate,
     session: Session,
-    user: AddressOwner,
+    user: ProfileOwner,
     idempotent: Idempotent,
     request: Request,
 ) -> Response:
@@ -61,7 +56,7 @@ async def create_saved_address(
 
 @router.get("/{address_id}", response_model=SavedAddressRead, responses=NOT_MODIFIED)
 async def get_saved_address(
-    address_id: uuid.UUID, session: Session, user: AddressOwner, if_none_match: IfNoneMatch = None
+    address_id: uuid.UUID, session: Session, user: ProfileOwner, if_none_match: IfNoneMatch = None
 ) -> Response:
     found = await service.get_address(session, user.user_id, address_id)
     if not if_none_match_passes(if_none_match, found.version):
@@ -74,7 +69,7 @@ async def update_saved_address(
     address_id: uuid.UUID,
     body: SavedAddressUpdate,
     session: Session,
-    user: AddressOwner,
+    user: ProfileOwner,
     if_match: IfMatch = None,
 ) -> Response:
     updated = await service.update_address(
@@ -84,5 +79,5 @@ async def update_saved_address(
 
 
 @router.delete("/{address_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_saved_address(address_id: uuid.UUID, session: Session, user: AddressOwner) -> None:
+async def delete_saved_address(address_id: uuid.UUID, session: Session, user: ProfileOwner) -> None:
     await service.delete_address(session, user.user_id, address_id)

@@ -10,9 +10,13 @@ from fastapi import APIRouter, Header, Query, Request, Response, status
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.convertors import StringConvertor, register_url_convertor
 
-from oms.auth.dependencies import Idempotent, RateLimited, Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import (
+    Idempotent,
+    OrderCreator,
+    OrderReader,
+    OrderTransitioner,
+    RateLimited,
+)
 from oms.branding.dependencies import ShopCurrency
 from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
 from oms.core.db import Session
@@ -64,9 +68,6 @@ _CHANGE_STATUS = link(
     parameters={**_THE_ORDER, "header.If-Match": "$response.header.ETag"},
 )
 
-OrderCreator = Annotated[Principal, Requires(Permission.ORDERS_CREATE)]
-OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
-OrderTransitioner = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
 OrderCreationLimit = RateLimited(
     "orders",
     per_user=lambda settings: settings.rate_limit_orders_per_user,

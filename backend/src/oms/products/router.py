@@ -5,9 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
 
-from oms.auth.dependencies import Idempotent, Requires
+from oms.auth.dependencies import CatalogueReader, CatalogueWriter, Idempotent
 from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
 from oms.branding.dependencies import ShopCurrency
 from oms.core.db import Session
 from oms.core.images import IMAGE_HEADERS
@@ -24,9 +23,6 @@ from oms.products.schemas import (
     ProductRead,
     ProductUpdate,
 )
-
-CatalogueReader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
-CatalogueWriter = Annotated[Principal, Requires(Permission.CATALOGUE_WRITE)]
 
 
 async def _document_limits(request: Request) -> service.DocumentLimits:

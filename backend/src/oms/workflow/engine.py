@@ -6,7 +6,6 @@ loads the transitions and passes them here; these functions decide.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 
 from oms.workflow.errors import TransitionNotAllowed
 
@@ -42,13 +41,3 @@ def check_transition(
     allowed = allowed_targets(current, roles, transitions)
     if target not in allowed:
         raise TransitionNotAllowed(current, target, allowed)
-
-
-def is_valid_path(path: Iterable[str], initial: str, transitions: Iterable[Transition]) -> bool:
-    """Whether `path` starts at `initial` and each step follows a configured transition
-    (whoever performed it)."""
-    edges = {(t.from_status, t.to_status) for t in transitions}
-    steps = list(path)
-    if not steps or steps[0] != initial:
-        return False
-    return all((a, b) in edges for a, b in pairwise(steps))

@@ -5,9 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from oms.auth.dependencies import Idempotent, Requires
-from oms.auth.permissions import Permission
-from oms.auth.principal import Principal
+from oms.auth.dependencies import ConfigReader, ConfigWriter, Idempotent
 from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.workflow import service
@@ -23,9 +21,6 @@ from oms.workflow.schemas import (
 )
 
 router = APIRouter(prefix="/workflow", tags=["workflow"])
-
-ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
-ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 
 
 @router.get("/customer-statuses")

@@ -1956,7 +1956,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings: components["schemas"]["InventorySettings-Input"];
+            settings: components["schemas"]["InventorySettings"];
         };
         /** InventoryConfigurationRead */
         InventoryConfigurationRead: {
@@ -1989,7 +1989,7 @@ export interface components {
              */
             worker_type: "inventory";
             /** @description The secret is masked. */
-            settings: components["schemas"]["oms__integrations__schemas__InventorySettings"];
+            settings: components["schemas"]["InventorySettings"];
         };
         /** InventoryConfigurationUpdate */
         InventoryConfigurationUpdate: {
@@ -2006,10 +2006,10 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings?: components["schemas"]["InventorySettings-Input"] | null;
+            settings?: components["schemas"]["InventorySettings"] | null;
         };
         /** InventorySettings */
-        "InventorySettings-Input": {
+        InventorySettings: {
             /**
              * Direction
              * @description `in`: stock comes back (release); `out`: stock leaves.
@@ -2068,7 +2068,33 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings: components["schemas"]["oms__configuration__document__InventorySettings"];
+            settings: components["schemas"]["InventoryWorkerSettings"];
+        };
+        /**
+         * InventoryWorkerSettings
+         * @description An inventory worker's settings as the document writes them: the secret is a reference.
+         */
+        InventoryWorkerSettings: {
+            /**
+             * Direction
+             * @default in
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /**
+             * Apply Locally
+             * @default false
+             */
+            apply_locally: boolean;
+            /** Warehouse Url */
+            warehouse_url?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
         };
         /** LegalLink */
         LegalLink: {
@@ -3536,7 +3562,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings: components["schemas"]["WebhookSettings-Input"];
+            settings: components["schemas"]["WebhookSettings"];
         };
         /** WebhookConfigurationRead */
         WebhookConfigurationRead: {
@@ -3569,7 +3595,7 @@ export interface components {
              */
             worker_type: "webhook";
             /** @description The secret is masked. */
-            settings: components["schemas"]["oms__integrations__schemas__WebhookSettings"];
+            settings: components["schemas"]["WebhookSettings"];
         };
         /** WebhookConfigurationUpdate */
         WebhookConfigurationUpdate: {
@@ -3586,10 +3612,10 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings?: components["schemas"]["WebhookSettings-Input"] | null;
+            settings?: components["schemas"]["WebhookSettings"] | null;
         };
         /** WebhookSettings */
-        "WebhookSettings-Input": {
+        WebhookSettings: {
             /**
              * Url
              * Format: uri
@@ -3632,7 +3658,28 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings: components["schemas"]["oms__configuration__document__WebhookSettings"];
+            settings: components["schemas"]["WebhookWorkerSettings"];
+        };
+        /**
+         * WebhookWorkerSettings
+         * @description A webhook worker's settings as the document writes them: the secret is a reference.
+         */
+        WebhookWorkerSettings: {
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+            /**
+             * Secret
+             * @description Absent: the stored secret is kept, or one is generated.
+             */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
         };
         /**
          * WorkerConfigurationPage
@@ -3662,99 +3709,6 @@ export interface components {
             transitions: components["schemas"]["TransitionRead"][];
             /** Problems */
             problems: components["schemas"]["GraphProblemRead"][];
-        };
-        /** InventorySettings */
-        oms__configuration__document__InventorySettings: {
-            /**
-             * Direction
-             * @default in
-             * @enum {string}
-             */
-            direction: "in" | "out";
-            /**
-             * Apply Locally
-             * @default false
-             */
-            apply_locally: boolean;
-            /** Warehouse Url */
-            warehouse_url?: string | null;
-            /** Secret */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
-        };
-        /** WebhookSettings */
-        oms__configuration__document__WebhookSettings: {
-            /**
-             * Url
-             * Format: uri
-             */
-            url: string;
-            /**
-             * Secret
-             * @description Absent: the stored secret is kept, or one is generated.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
-        };
-        /** InventorySettings */
-        oms__integrations__schemas__InventorySettings: {
-            /**
-             * Direction
-             * @description `in`: stock comes back (release); `out`: stock leaves.
-             * @default in
-             * @enum {string}
-             */
-            direction: "in" | "out";
-            /**
-             * Apply Locally
-             * @description Release the stock in OMS's own catalogue too. Off by default: the orders module already gives stock back when an order is cancelled or returned.
-             * @default false
-             */
-            apply_locally: boolean;
-            /**
-             * Warehouse Url
-             * Format: uri
-             */
-            warehouse_url?: string;
-            /**
-             * Secret
-             * @description whsec_… signing warehouse calls; masked like a webhook's.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
-        } | unknown | {
-            /** @constant */
-            apply_locally: true;
-        };
-        /** WebhookSettings */
-        oms__integrations__schemas__WebhookSettings: {
-            /**
-             * Url
-             * Format: uri
-             */
-            url: string;
-            /**
-             * Secret
-             * @description whsec_…; generated when absent. Reads show it masked; sending the masked value back (or leaving it out) on an update keeps it.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
         };
     };
     responses: {

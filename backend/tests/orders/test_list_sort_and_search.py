@@ -91,7 +91,9 @@ async def test_the_default_sort_is_newest_first(
     client: AsyncClient, manager: Actor, placed: list[dict[str, Any]]
 ) -> None:
     default = await all_pages(client, ORDERS, manager.headers, limit=3)
-    newest = await all_pages(client, ORDERS, manager.headers, limit=3, params={"sort": "-created_at"})
+    newest = await all_pages(
+        client, ORDERS, manager.headers, limit=3, params={"sort": "-created_at"}
+    )
 
     assert default == newest
     assert [o["number"] for page in default for o in page] == _expected(placed, "-created_at")

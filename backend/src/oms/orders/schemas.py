@@ -375,38 +375,8 @@ class BulkStatusResult(BaseModel):
 class BulkStatusResults(BaseModel):
     """One result per order, in the order the request named them."""
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "results": [
-                        {
-                            "order_id": _ORDER_ID,
-                            "number": "OMS-000123",
-                            "ok": True,
-                            "status": "confirmed",
-                            "problem": None,
-                        },
-                        {
-                            "order_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-                            "number": None,
-                            "ok": False,
-                            "status": None,
-                            "problem": {
-                                "type": "urn:oms:problem:order-not-found",
-                                "title": "Not Found",
-                                "status": 404,
-                                "detail": "There is no order 7c9e6679-7425-40de-944b-e07fc1f90ae7"
-                                " that you can see.",
-                                "instance": "/api/v1/orders/bulk-status",
-                            },
-                        },
-                    ]
-                }
-            ]
-        }
-    )
-
+    # No example: FastAPI leaves nulls out of the document's examples, and every result has
+    # one (`status` or `problem`), which the schema says it always sends.
     results: list[BulkStatusResult]
 
 

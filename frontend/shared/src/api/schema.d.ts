@@ -1458,27 +1458,6 @@ export interface components {
         /**
          * BulkStatusResults
          * @description One result per order, in the order the request named them.
-         * @example {
-         *       "results": [
-         *         {
-         *           "number": "OMS-000123",
-         *           "ok": true,
-         *           "order_id": "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
-         *           "status": "confirmed"
-         *         },
-         *         {
-         *           "ok": false,
-         *           "order_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
-         *           "problem": {
-         *             "detail": "There is no order 7c9e6679-7425-40de-944b-e07fc1f90ae7 that you can see.",
-         *             "instance": "/api/v1/orders/bulk-status",
-         *             "status": 404,
-         *             "title": "Not Found",
-         *             "type": "urn:oms:problem:order-not-found"
-         *           }
-         *         }
-         *       ]
-         *     }
          */
         BulkStatusResults: {
             /** Results */
@@ -2733,7 +2712,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "config:read" | "config:write" | "users:manage" | "audit:read" | "profile";
+        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "orders:bulk-transition" | "orders:notes" | "orders:notes-delete-any" | "config:read" | "config:write" | "users:manage" | "audit:read" | "profile";
         /**
          * Problem
          * @description An RFC 9457 problem, as `problem_response` renders it. Problem types may add members

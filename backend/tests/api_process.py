@@ -12,8 +12,8 @@ from tests.processes import OMS, free_port, oms_env, wait_until_serving
 
 
 class Api:
-    def __init__(self, url: str, port: int, log: Path) -> None:
-        self.url, self.port, self.log = url, port, log
+    def __init__(self, url: str, port: int, log: Path, pid: int) -> None:
+        self.url, self.port, self.log, self.pid = url, port, log, pid
 
     def log_lines(self) -> list[dict[str, Any]]:
         lines = self.log.read_text().splitlines()
@@ -51,7 +51,7 @@ def running(
     url = f"http://127.0.0.1:{port}"
     try:
         wait_until_serving(f"{url}/health/live", process, start_timeout)
-        yield Api(url, port, log)
+        yield Api(url, port, log, process.pid)
     finally:
         process.terminate()
         try:

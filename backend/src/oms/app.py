@@ -30,6 +30,7 @@ from oms.core.web_apps import install_web_apps
 from oms.dashboard.router import router as dashboard_router
 from oms.integrations.router import router as integrations_router
 from oms.orders.addresses_router import router as addresses_router
+from oms.orders.notes_router import router as order_notes_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox
@@ -120,6 +121,7 @@ def _api_router() -> APIRouter:
     router.include_router(integrations_router)
     router.include_router(workflow_router)
     router.include_router(orders_router)
+    router.include_router(order_notes_router)
     router.include_router(addresses_router)
     router.include_router(audit_router)
     router.include_router(configuration_router)

@@ -145,9 +145,10 @@ def assert_headers_documented(
 
 
 # Each operation answering 201, with a body that creates something: `made` holds what the
-# ones before created (by operationId), for those that refer to it.
-Body = Callable[[dict[str, dict[str, Any]]], dict[str, Any]]
-CREATES: dict[str, tuple[str, Body]] = {
+# ones before created (by operationId), for those that refer to it (in the body or the path).
+Made = dict[str, dict[str, Any]]
+Body = Callable[[Made], dict[str, Any]]
+CREATES: dict[str, tuple[str | Callable[[Made], str], Body]] = {
     "registerCustomer": (
         "/api/v1/auth/register",
         lambda made: {"email": "new.customer@shop.com", "password": "a long enough secret"},
@@ -196,6 +197,10 @@ CREATES: dict[str, tuple[str, Body]] = {
         },
     ),
     "createSavedAddress": ("/api/v1/me/addresses", lambda made: {**ADDRESS, "label": "Home"}),
+    "addOrderNote": (
+        lambda made: f"/api/v1/orders/{made['createOrder']['id']}/notes",
+        lambda made: {"text": "Leave it with the neighbour."},
+    ),
 }
 
 
@@ -227,11 +232,17 @@ async def test_every_create_answers_where_what_it_created_is(
     assert creates == set(CREATES) | set(RAW_CREATES), (
         "every operation answering 201 has a body in CREATES (or RAW_CREATES)"
     )
-    made: dict[str, dict[str, Any]] = {}
+    made: Made = {}
     for operation_id, (path, body) in CREATES.items():
-        created = await client.post(path, json=body(made), headers=admin.headers)
+        url = path(made) if callable(path) else path
+        created = await client.post(url, json=body(made), headers=admin.headers)
         assert created.status_code == 201, f"{operation_id}: {created.text}"
-        assert_headers_documented(document, "post", path, created)
+        documented = next(
+            template
+            for template, item in document["paths"].items()
+            if item.get("post", {}).get("operationId") == operation_id
+        )
+        assert_headers_documented(document, "post", documented, created)
         made[operation_id] = created.json()
 
         there = await client.get(created.headers["location"], headers=admin.headers)

@@ -1,4 +1,5 @@
-"""The orders module's ids for the no-leak walk: another customer's order."""
+"""The orders module's ids for the no-leak walk: another customer's order, staff's note on it,
+another customer's saved address."""
 
 from typing import Any
 
@@ -71,6 +72,26 @@ async def other_customers_order(world: LeakWorld) -> str:
 
 
 sample_body("PATCH", "/api/v1/orders/{order_id}/status", {"status": "cancelled"})
+
+
+@owned("note_id", prefix="/api/v1/orders")
+async def staffs_note_on_other_customers_order(world: LeakWorld) -> str:
+    """A note staff wrote on the other customer's order: no customer may read it, not even
+    the order's own customer."""
+    order = await _victims_order(world)
+    transport = ASGITransport(app=world.app)
+    async with AsyncClient(transport=transport, base_url="http://leaks") as client:
+        noted = await client.post(
+            f"/api/v1/orders/{order['id']}/notes",
+            json={"text": "staff only: refund pending"},
+            headers=world.staff.headers,
+        )
+    assert noted.status_code == 201, noted.text
+    world.remember("staff only: refund pending")
+    return str(noted.json()["id"])
+
+
+sample_body("POST", "/api/v1/orders/{order_id}/notes", {"text": "a customer's try"})
 
 
 @owned("address_id", prefix="/api/v1/me/addresses")

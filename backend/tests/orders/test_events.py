@@ -93,6 +93,7 @@ class Shop:
     cora: str
     dan: str
     product_id: str
+    manager: str
 
     async def place(self, token: str) -> dict[str, Any]:
         placed = await self.http.post(
@@ -128,6 +129,7 @@ async def shop(api: Api, engine: AsyncEngine) -> AsyncIterator[Shop]:
         await seed_demo_workflow(session)
         for email, role in (
             ("root@example.com", Role.ADMIN),
+            ("mia@example.com", Role.MANAGER),
             ("cora@example.com", Role.CUSTOMER),
             ("dan@example.com", Role.CUSTOMER),
         ):
@@ -155,6 +157,7 @@ async def shop(api: Api, engine: AsyncEngine) -> AsyncIterator[Shop]:
             (await tokens(http, "cora@example.com"))["access_token"],
             (await tokens(http, "dan@example.com"))["access_token"],
             product.json()["id"],
+            (await tokens(http, "mia@example.com"))["access_token"],
         )
 
 
@@ -189,6 +192,7 @@ async def test_a_customer_sees_their_order_change_live_and_never_anothers(
         following(shop.http, shop.cora) as cora,
         following(shop.http, shop.dan) as dan,
         following(shop.http, shop.admin) as staff,
+        following(shop.http, shop.manager) as manager,
     ):
         assert cora.status == 200
         assert cora.content_type.startswith("text/event-stream")
@@ -213,8 +217,12 @@ async def test_a_customer_sees_their_order_change_live_and_never_anothers(
 
         dans_order = await shop.place(shop.dan)
         assert (await dan.next_event())["data"]["order_id"] == dans_order["id"]
-        staff_saw = [(await staff.next_event())["data"]["order_id"] for _ in range(3)]
-        assert staff_saw == [coras_order["id"], coras_order["id"], dans_order["id"]]
+        # Staff, admins and managers alike, hear of every customer's orders.
+        every_order = [coras_order["id"], coras_order["id"], dans_order["id"]]
+        for stream in (staff, manager):
+            assert [(await stream.next_event())["data"]["order_id"] for _ in range(3)] == (
+                every_order
+            )
         await asyncio.sleep(0.5)
         assert cora.events == []
         assert dan.events == []

@@ -1,27 +1,20 @@
 """The audit log's public interface: the admin listing and the streamed CSV export."""
 
-import csv
-import io
-import json
-import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.audit import repository
 from oms.audit.schemas import AuditEntryRead, AuditFilter
 from oms.core.audit import AuditEntry
+from oms.core.csv_export import csv_cell, csv_lines
 from oms.core.pagination import Page, decode_cursor, page_of
 
 __all__ = ["AuditFilter", "export_csv", "list_entries"]
 
 EXPORT_BATCH = 500
 CSV_COLUMNS = tuple(AuditEntryRead.model_fields)
-# A spreadsheet runs a cell starting with one of these as a formula; recorded values can
-# come from anyone (the email of a failed sign-in), so such cells are quoted to stay text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _key(row: AuditEntry) -> tuple[datetime, int]:
@@ -37,28 +30,6 @@ async def list_entries(
     return page_of(rows, limit, _key, AuditEntryRead.model_validate)
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dict):
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    elif isinstance(value, list):
-        text = " ".join(str(item) for item in value)
-    elif isinstance(value, datetime):
-        text = value.isoformat()
-    elif isinstance(value, uuid.UUID):
-        text = str(value)
-    else:
-        text = str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
-
-
-def _csv_lines(rows: list[list[str]]) -> str:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
-    return buffer.getvalue()
-
-
 async def export_csv(
     sessions: async_sessionmaker[AsyncSession], where: AuditFilter
 ) -> AsyncIterator[str]:
@@ -68,14 +39,16 @@ async def export_csv(
     holds no connection between batches, and keyset paging (on an append-only table)
     neither repeats nor skips an entry.
     """
-    yield _csv_lines([list(CSV_COLUMNS)])
+    yield csv_lines([list(CSV_COLUMNS)])
     before: tuple[object, ...] | None = None
     while True:
         async with sessions() as session, session.begin():
             rows = await repository.entries(session, where, before=before, limit=EXPORT_BATCH)
         if not rows:
             return
-        yield _csv_lines([[_cell(getattr(row, column)) for column in CSV_COLUMNS] for row in rows])
+        yield csv_lines(
+            [[csv_cell(getattr(row, column)) for column in CSV_COLUMNS] for row in rows]
+        )
         if len(rows) < EXPORT_BATCH:
             return
         before = _key(rows[-1])

@@ -71,6 +71,8 @@ OrderReader = Annotated[Principal, Requires(Permission.ORDERS_READ_OWN)]
 """Reads their own orders (staff may read all: the service checks `orders:read-all`)."""
 AllOrdersReader = Annotated[Principal, Requires(Permission.ORDERS_READ_ALL)]
 OrderTransitioner = Annotated[Principal, Requires(Permission.ORDERS_TRANSITION)]
+BulkTransitioner = Annotated[Principal, Requires(Permission.ORDERS_BULK_TRANSITION)]
+NoteKeeper = Annotated[Principal, Requires(Permission.ORDER_NOTES)]
 ConfigReader = Annotated[Principal, Requires(Permission.CONFIG_READ)]
 ConfigWriter = Annotated[Principal, Requires(Permission.CONFIG_WRITE)]
 UserManager = Annotated[Principal, Requires(Permission.USERS_MANAGE)]

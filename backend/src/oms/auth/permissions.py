@@ -21,6 +21,12 @@ class Permission(StrEnum):
     ORDERS_READ_ALL = "orders:read-all"
     ORDERS_CREATE_FOR_CUSTOMER = "orders:create-for-customer"
     ORDERS_TRANSITION = "orders:transition"
+    # Staff: move many orders at once, each checked as one move is.
+    ORDERS_BULK_TRANSITION = "orders:bulk-transition"
+    # Staff: read and write internal notes on any order, and delete their own.
+    ORDER_NOTES = "orders:notes"
+    # Delete anyone's note, not only one's own.
+    ORDER_NOTES_DELETE_ANY = "orders:notes-delete-any"
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
     USERS_MANAGE = "users:manage"
@@ -39,6 +45,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_READ_ALL,
             Permission.ORDERS_CREATE_FOR_CUSTOMER,
             Permission.ORDERS_TRANSITION,
+            Permission.ORDERS_BULK_TRANSITION,
+            Permission.ORDER_NOTES,
             Permission.CONFIG_READ,
             Permission.PROFILE,
         }

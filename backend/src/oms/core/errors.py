@@ -209,6 +209,20 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
+def as_problem(error: ProblemError, instance: str) -> Problem:
+    """`error` as the problem its answer would carry, for an answer that reports several
+    outcomes (each refused one with its problem) instead of failing whole."""
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + error.slug,
+        "title": error.title,
+        "status": error.status,
+        "detail": error.detail,
+        "instance": instance,
+        **error.extra,
+    }
+    return Problem.model_validate(body)
+
+
 def without_union_tags(location: Sequence[Any], document: Any) -> list[str | int]:
     """The path of a validation error's `location` in `document`: pydantic puts a
     discriminated union's tag (e.g. `webhook`) into the location, though no field is named so."""

@@ -90,3 +90,28 @@ class StaleSavedAddress(PreconditionFailed):
             headers={"ETag": current_etag},
             current_etag=current_etag,
         )
+
+
+class SearchTooShort(InvalidFields):
+    slug = "search-too-short"
+
+    def __init__(self, minimum: int) -> None:
+        problem = f"give an order number, or at least {minimum} letters or digits in a row"
+        super().__init__(
+            [field_error("q", problem, in_="query")],
+            detail=f"The search text is too short: {problem}.",
+        )
+
+
+class OrderNoteNotFound(NotFound):
+    slug = "order-note-not-found"
+
+    def __init__(self, note_id: uuid.UUID) -> None:
+        super().__init__(f"The order has no note {note_id}.")
+
+
+class OrderNoteNotYours(Forbidden):
+    slug = "order-note-not-yours"
+
+    def __init__(self) -> None:
+        super().__init__("Only the note's author, or an admin, may delete it.")

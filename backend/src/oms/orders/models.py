@@ -1,5 +1,5 @@
-"""Tables of the orders module: orders, the items they were sold with, and the shipping
-addresses customers keep for them.
+"""Tables of the orders module: orders, the items they were sold with, staff's internal notes
+on them, and the shipping addresses customers keep for them.
 
 Products and statuses belong to other modules: an item copies the SKU, name and price it was
 sold at and refers to its product by id only. `status` has a foreign key to the workflow's
@@ -47,6 +47,22 @@ class Order(Base):
             "created_at",
             postgresql_include=["total", "currency", "status"],
         ),
+        # The listing sorted by total: a keyset of (total, id), since totals repeat.
+        Index("ix_orders_total_id", "total", "id"),
+        # `ILIKE '%text%'` on the customer's email and name copied onto the order (pg_trgm),
+        # so the listing's free text is an index search however many orders there are.
+        Index(
+            "ix_orders_customer_email_trgm",
+            "customer_email",
+            postgresql_using="gin",
+            postgresql_ops={"customer_email": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_orders_customer_name_trgm",
+            "customer_name",
+            postgresql_using="gin",
+            postgresql_ops={"customer_name": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
@@ -90,6 +106,29 @@ class OrderItem(Base):
     unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
     quantity: Mapped[int] = mapped_column(Integer)
     line_total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+
+
+class OrderNote(Base):
+    """A staff member's internal note on an order. Customers never see notes: they are not
+    part of the order as the API shows it, nor of any event."""
+
+    __tablename__ = "order_notes"
+    __table_args__ = (
+        # An order's notes, newest first: the listing's keyset.
+        Index("ix_order_notes_order_id_created_at_id", "order_id", "created_at", "id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True)
+    order_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("orders.id", ondelete="CASCADE")
+    )
+    author_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("users.id", ondelete="RESTRICT")
+    )
+    # Copied when the note is written, as an order copies its customer's email.
+    author_email: Mapped[str] = mapped_column(String(320))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class SavedAddress(Base):

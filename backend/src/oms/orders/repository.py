@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     Select,
     String,
     bindparam,
+    false,
     func,
     insert,
     or_,
@@ -24,10 +26,17 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
-from oms.orders.models import ORDER_NUMBER_SEQUENCE, Order, OrderItem, OrderStatusCount
-from oms.orders.schemas import parse_number
+from oms.core.pagination import keyset_after
+from oms.orders.models import (
+    ORDER_NUMBER_SEQUENCE,
+    Order,
+    OrderItem,
+    OrderNote,
+    OrderStatusCount,
+)
+from oms.orders.schemas import OrderSort, parse_number, searchable_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +101,48 @@ async def order_with_items(
     return (await session.scalars(query)).first()
 
 
+async def order_is_visible(
+    session: AsyncSession, order_id: uuid.UUID, visibility: Visibility
+) -> bool:
+    query = visible_orders(visibility).with_only_columns(Order.id).where(Order.id == order_id)
+    return (await session.scalar(query)) is not None
+
+
+# Staff's notes on an order: no query here is reachable by a customer (the routes need a
+# staff permission), and each first checks the order is visible (`order_is_visible`).
+
+
+async def notes_of(
+    session: AsyncSession, order_id: uuid.UUID, *, before: Sequence[Any] | None, limit: int
+) -> Sequence[OrderNote]:
+    """Newest first, keyset-paged on (created_at, id), `limit` notes after the key `before`."""
+    query = select(OrderNote).where(OrderNote.order_id == order_id)
+    if before is not None:
+        columns = [OrderNote.created_at, OrderNote.id]
+        query = query.where(keyset_after(columns, before, descending=True))
+    query = query.order_by(OrderNote.created_at.desc(), OrderNote.id.desc()).limit(limit)
+    return (await session.scalars(query)).all()
+
+
+async def note(
+    session: AsyncSession, order_id: uuid.UUID, note_id: uuid.UUID, *, lock: bool = False
+) -> OrderNote | None:
+    query = select(OrderNote).where(OrderNote.id == note_id, OrderNote.order_id == order_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.scalars(query)).first()
+
+
+async def add_note(session: AsyncSession, note: OrderNote) -> None:
+    session.add(note)
+    await session.flush()
+
+
+async def delete_note(session: AsyncSession, note: OrderNote) -> None:
+    await session.delete(note)
+    await session.flush()
+
+
 @dataclass(frozen=True, slots=True)
 class OrderFilter:
     statuses: tuple[str, ...] = ()
@@ -101,16 +152,29 @@ class OrderFilter:
     text: str | None = None
 
 
-async def list_orders(
-    session: AsyncSession,
-    visibility: Visibility,
+# The columns each sort orders by, a unique key last, so that a keyset after them is exact:
+# each is served by an index (`created_at`, `(total, id)`, the unique `number`).
+_SORT_KEYS: dict[str, tuple[InstrumentedAttribute[Any], ...]] = {
+    "created_at": (Order.created_at, Order.id),
+    "total": (Order.total, Order.id),
+    "number": (Order.number,),
+}
+
+
+def sort_key_of(row: Any, sort: OrderSort) -> list[Any]:
+    """The values of `row` (an order, or a row with the same names) that `sort` orders by."""
+    return [getattr(row, column.key) for column in _SORT_KEYS[sort.field]]
+
+
+def _listed(
+    query: Select[Any],
     filters: OrderFilter,
-    *,
-    before_number: int | None,
+    sort: OrderSort,
+    after: Sequence[Any] | None,
     limit: int,
-) -> Sequence[Order]:
-    """Newest first by order number (unique, so the keyset is stable)."""
-    query = visible_orders(visibility)
+) -> Select[Any]:
+    """`query` (starting from `visible_orders`) narrowed by `filters`, ordered by `sort`, the
+    `limit` rows after the key `after`."""
     if filters.statuses:
         query = query.where(Order.status.in_(filters.statuses))
     if filters.customer_id is not None:
@@ -121,20 +185,86 @@ async def list_orders(
         query = query.where(Order.created_at < filters.created_to)
     if filters.text:
         query = query.where(_matching(filters.text))
-    if before_number is not None:
-        query = query.where(Order.number < before_number)
-    query = query.order_by(Order.number.desc()).limit(limit)
+    columns = _SORT_KEYS[sort.field]
+    if after is not None:
+        query = query.where(keyset_after(columns, after, descending=sort.descending))
+    order = [column.desc() if sort.descending else column.asc() for column in columns]
+    return query.order_by(*order).limit(limit)
+
+
+async def list_orders(
+    session: AsyncSession,
+    visibility: Visibility,
+    filters: OrderFilter,
+    *,
+    sort: OrderSort,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> Sequence[Order]:
+    """`limit` orders after the key `after`, in the order of `sort`."""
+    query = _listed(visible_orders(visibility), filters, sort, after, limit)
     return (await session.scalars(query)).all()
 
 
+@dataclass(frozen=True, slots=True)
+class ExportedOrder:
+    id: uuid.UUID
+    number: int
+    created_at: datetime
+    status: str
+    customer_email: str
+    customer_name: str | None
+    item_count: int
+    total: Decimal
+    currency: str
+
+
+async def exported_orders(
+    session: AsyncSession,
+    visibility: Visibility,
+    filters: OrderFilter,
+    *,
+    sort: OrderSort,
+    after: Sequence[Any] | None,
+    limit: int,
+) -> list[ExportedOrder]:
+    """As `list_orders`, only the columns an export shows, with the units ordered."""
+    units = (
+        select(func.coalesce(func.sum(OrderItem.quantity), 0))
+        .where(OrderItem.order_id == Order.id)
+        .scalar_subquery()
+    )
+    query = visible_orders(visibility).with_only_columns(
+        Order.id,
+        Order.number,
+        Order.created_at,
+        Order.status,
+        Order.customer_email,
+        Order.customer_name,
+        units.label("item_count"),
+        Order.total,
+        Order.currency,
+    )
+    rows = await session.execute(_listed(query, filters, sort, after, limit))
+    return [ExportedOrder(**row._mapping) for row in rows]
+
+
 def _matching(text: str) -> ColumnElement[bool]:
-    """Free text: the order number (OMS-000123 or 123) or part of the customer's email."""
-    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    matches: list[ColumnElement[bool]] = [Order.customer_email.ilike(f"%{escaped}%", escape="\\")]
+    """Free text: the order number (OMS-000123 or 123), or part of the customer's email or
+    name when it holds three letters or digits in a row (which the trigram indexes need)."""
+    stripped = text.strip()
+    matches: list[ColumnElement[bool]] = []
+    if searchable_text(stripped):
+        escaped = stripped.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
+        matches += [
+            Order.customer_email.ilike(pattern, escape="\\"),
+            Order.customer_name.ilike(pattern, escape="\\"),
+        ]
     number = parse_number(text)
     if number is not None:
         matches.append(Order.number == number)
-    return or_(*matches)
+    return or_(*matches) if matches else false()
 
 
 async def counts_by_status(session: AsyncSession) -> dict[str, int]:
@@ -196,6 +326,30 @@ async def figures_per_period(
         },
     )
     return [PeriodFigures(orders=int(n), revenue=Decimal(r)) for n, r in rows]
+
+
+async def lock_orders(
+    session: AsyncSession, ids: Sequence[uuid.UUID], visibility: Visibility
+) -> dict[uuid.UUID, tuple[int, str]]:
+    """Lock the visible ones of these orders (FOR UPDATE) in id order, so that two changes
+    of overlapping sets queue instead of deadlocking; each one's number and status."""
+    query = (
+        visible_orders(visibility)
+        .with_only_columns(Order.id, Order.number, Order.status)
+        .where(Order.id.in_(sorted(set(ids))))
+        .order_by(Order.id)
+        .with_for_update(of=Order)
+    )
+    rows = await session.execute(query)
+    return {order_id: (int(number), status) for order_id, number, status in rows}
+
+
+async def products_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> list[uuid.UUID]:
+    """The products the items of these orders name, each once."""
+    rows = await session.scalars(
+        select(OrderItem.product_id).where(OrderItem.order_id.in_(list(ids))).distinct()
+    )
+    return list(rows)
 
 
 async def numbers_of(session: AsyncSession, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

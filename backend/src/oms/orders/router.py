@@ -1,4 +1,5 @@
-"""HTTP endpoints of orders: place, list, read, move through the workflow."""
+"""HTTP endpoints of orders: place, list, export, read, move through the workflow (one order
+or many)."""
 
 import json
 import uuid
@@ -6,11 +7,14 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.convertors import StringConvertor, register_url_convertor
 
 from oms.auth.dependencies import (
+    AllOrdersReader,
+    BulkTransitioner,
     Idempotent,
     OrderCreator,
     OrderReader,
@@ -20,6 +24,7 @@ from oms.auth.dependencies import (
 from oms.branding.dependencies import ShopCurrency
 from oms.core.conditional import NOT_MODIFIED, IfMatch, IfNoneMatch, not_modified, tagged_json
 from oms.core.db import Session
+from oms.core.errors import as_problem
 from oms.core.etags import etag, if_none_match_passes
 from oms.core.openapi import examples, gives_etag, link, links, merge_responses, problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
@@ -27,10 +32,16 @@ from oms.core.streaming import until
 from oms.core.timestamps import Moment
 from oms.orders import service
 from oms.orders.schemas import (
+    MAX_BULK_ORDERS,
+    MIN_SEARCH_RUN,
     ORDER_PAGE_EXAMPLE,
+    BulkStatusChange,
+    BulkStatusResult,
+    BulkStatusResults,
     OrderCreate,
     OrderEventMessage,
     OrderRead,
+    OrderSort,
     OrderSummary,
     Quote,
     QuoteRequest,
@@ -44,7 +55,7 @@ class _OrderSegment(StringConvertor):
     `GET /orders/quote` is a 405 of `/orders/quote`, while `/orders/not-an-id` still
     reaches the order routes and is a 400 naming `order_id`."""
 
-    regex = r"(?!(?:quote|events)(?:/|$))[^/]+"
+    regex = r"(?!(?:quote|events|export\.csv|bulk-status)(?:/|$))[^/]+"
 
 
 register_url_convertor("order", _OrderSegment())
@@ -67,6 +78,7 @@ _CHANGE_STATUS = link(
     "Move the order on, guarded by the version just answered.",
     parameters={**_THE_ORDER, "header.If-Match": "$response.header.ETag"},
 )
+_ADD_NOTE = link("addOrderNote", "Staff: add an internal note to the order.", parameters=_THE_ORDER)
 
 OrderCreationLimit = RateLimited(
     "orders",
@@ -92,7 +104,13 @@ OrderCreationLimit = RateLimited(
             }
         ),
         gives_etag(201),
-        links(201, getOrder=_READ_ORDER, listTargets=_LIST_TARGETS, changeStatus=_CHANGE_STATUS),
+        links(
+            201,
+            getOrder=_READ_ORDER,
+            listTargets=_LIST_TARGETS,
+            changeStatus=_CHANGE_STATUS,
+            addNote=_ADD_NOTE,
+        ),
     ),
 )
 async def create_order(
@@ -131,10 +149,13 @@ async def quote_order(
     return await service.quote_order(session, body, user, currency=currency)
 
 
-@router.get("", responses=examples(200, page=ORDER_PAGE_EXAMPLE))
-async def list_orders(
-    session: Session,
-    user: OrderReader,
+_SEARCH_TOO_SHORT = (
+    f"`q` is neither an order number nor {MIN_SEARCH_RUN} letters or digits in a row"
+    " (`search-too-short`)."
+)
+
+
+def order_filter(
     status_codes: Annotated[
         list[str] | None, Query(alias="status", description="Any of these statuses.")
     ] = None,
@@ -142,24 +163,111 @@ async def list_orders(
     created_from: Annotated[Moment | None, Query(description="Created at or after.")] = None,
     created_to: Annotated[Moment | None, Query(description="Created before.")] = None,
     q: Annotated[
-        str | None, Query(max_length=200, description="Order number, or part of an email.")
+        str | None,
+        Query(
+            max_length=200,
+            description="An order number (`OMS-000123` or `123`), or part of the customer's"
+            f" email or name: at least {MIN_SEARCH_RUN} letters or digits in a row.",
+        ),
     ] = None,
+) -> service.OrderFilter:
+    return service.OrderFilter(
+        statuses=tuple(status_codes or ()),
+        customer_id=customer_id,
+        created_from=created_from,
+        created_to=created_to,
+        text=q,
+    )
+
+
+Filter = Annotated[service.OrderFilter, Depends(order_filter)]
+Sort = Annotated[
+    OrderSort,
+    Query(
+        description="The order of the list: by `created_at`, `total` or `number`, descending"
+        " with a leading `-`. A cursor belongs to the sort it was issued for."
+    ),
+]
+
+
+@router.get(
+    "",
+    responses=merge_responses(
+        examples(200, page=ORDER_PAGE_EXAMPLE),
+        problems({400: _SEARCH_TOO_SHORT}),
+    ),
+)
+async def list_orders(
+    session: Session,
+    user: OrderReader,
+    where: Filter,
+    sort: Sort = OrderSort.NEWEST,
     limit: PageLimit = DEFAULT_LIMIT,
     cursor: PageCursor = None,
 ) -> Page[OrderSummary]:
-    """Newest first. Customers see their own orders only."""
-    return await service.list_orders(
-        session,
-        user,
-        service.OrderFilter(
-            statuses=tuple(status_codes or ()),
-            customer_id=customer_id,
-            created_from=created_from,
-            created_to=created_to,
-            text=q,
-        ),
-        cursor=cursor,
-        limit=limit,
+    """Newest first unless `sort` says otherwise. Customers see their own orders only."""
+    return await service.list_orders(session, user, where, sort=sort, cursor=cursor, limit=limit)
+
+
+@router.get(
+    "/export.csv",
+    response_class=StreamingResponse,
+    responses=merge_responses(
+        {
+            200: {
+                "description": "A header line, then one line per order: `number, created_at,"
+                " status, status_name, customer_email, customer_name, item_count, total,"
+                " currency` (`item_count`: the units ordered). A cell that a spreadsheet would"
+                " run as a formula starts with `'`.",
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            }
+        },
+        problems({400: _SEARCH_TOO_SHORT}),
+    ),
+)
+async def export_orders(
+    user: AllOrdersReader, where: Filter, request: Request, sort: Sort = OrderSort.NEWEST
+) -> StreamingResponse:
+    """Every order the same filters select, in the same order as the listing, as CSV,
+    streamed in batches."""
+    lines = service.export_orders(request.app.state.sessions, user, where, sort=sort)
+    return StreamingResponse(
+        lines,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="orders.csv"'},
+    )
+
+
+@router.post(
+    "/bulk-status",
+    response_model=BulkStatusResults,
+    # Each problem is shown as it would be answered: without the members it does not have.
+    response_model_exclude_unset=True,
+    responses=problems(
+        {400: f"`order_ids` is empty, longer than {MAX_BULK_ORDERS} or names an order twice."}
+    ),
+)
+async def bulk_change_order_status(
+    body: BulkStatusChange, session: Session, user: BulkTransitioner, request: Request
+) -> BulkStatusResults:
+    """Moves each order to `to_status` as `PATCH /orders/{id}/status` would (the workflow's
+    rules for the caller's roles, stock, history, audit, one event each), each on its own: a
+    refused or unknown order is reported in its result with the problem the single change
+    would answer, and the others are moved all the same."""
+    outcomes = await service.change_status_of_many(session, body, user)
+    return BulkStatusResults(
+        results=[
+            BulkStatusResult(
+                order_id=outcome.order_id,
+                number=outcome.number,
+                ok=outcome.refusal is None,
+                status=outcome.status,
+                problem=None
+                if outcome.refusal is None
+                else as_problem(outcome.refusal, request.url.path),
+            )
+            for outcome in outcomes
+        ]
     )
 
 

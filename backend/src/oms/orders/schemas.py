@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
 from pydantic import (
@@ -19,6 +20,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 from pydantic.json_schema import SkipJsonSchema
 
+from oms.core.errors import Problem
 from oms.core.money import Money
 from oms.core.patches import Patch, null_only_where_allowed
 from oms.orders.countries import ISO_3166_ALPHA_2
@@ -34,6 +36,41 @@ def parse_number(text: str) -> int | None:
     candidate = text.strip().upper().removeprefix("OMS-")
     ok = candidate.isascii() and candidate.isdigit() and len(candidate) <= 18
     return int(candidate) if ok else None
+
+
+# The free text of a listing is matched as part of an email or a name by trigrams, which need
+# three letters or digits in a row: a shorter text would have to read every order.
+MIN_SEARCH_RUN = 3
+
+
+def searchable_text(text: str) -> bool:
+    """Whether `text` holds a run of `MIN_SEARCH_RUN` letters or digits, so that the trigram
+    indexes can find it in an email or a name."""
+    run = 0
+    for char in text:
+        run = run + 1 if char.isalnum() else 0
+        if run >= MIN_SEARCH_RUN:
+            return True
+    return False
+
+
+class OrderSort(StrEnum):
+    """How a listing of orders is ordered: a field, descending with a leading `-`."""
+
+    NEWEST = "-created_at"
+    OLDEST = "created_at"
+    LARGEST = "-total"
+    SMALLEST = "total"
+    NUMBER = "number"
+    NUMBER_DESCENDING = "-number"
+
+    @property
+    def field(self) -> str:
+        return self.value.removeprefix("-")
+
+    @property
+    def descending(self) -> bool:
+        return self.value.startswith("-")
 
 
 def _display_number(value: Any) -> Any:
@@ -283,6 +320,98 @@ class StatusChange(BaseModel):
 
     status: Annotated[str, StringConstraints(min_length=1, max_length=50)]
     note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+MAX_BULK_ORDERS = 200
+
+
+def _distinct(ids: list[uuid.UUID]) -> list[uuid.UUID]:
+    if len(set(ids)) != len(ids):
+        raise ValueError("each order may be named once")
+    return ids
+
+
+class BulkStatusChange(BaseModel):
+    """Move each of these orders to one status, each as `PATCH /orders/{id}/status` would."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "order_ids": [_ORDER_ID, "7c9e6679-7425-40de-944b-e07fc1f90ae7"],
+                    "to_status": "confirmed",
+                    "note": "Paid by bank transfer.",
+                }
+            ]
+        },
+    )
+
+    order_ids: Annotated[
+        list[uuid.UUID],
+        AfterValidator(_distinct),
+        Field(
+            min_length=1,
+            max_length=MAX_BULK_ORDERS,
+            json_schema_extra={"uniqueItems": True},
+            description=f"1 to {MAX_BULK_ORDERS} orders, each named once.",
+        ),
+    ]
+    to_status: Annotated[str, StringConstraints(min_length=1, max_length=50)]
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = None
+
+
+class BulkStatusResult(BaseModel):
+    """What became of one order: moved (`ok`, its new `status`) or refused (`problem`, as
+    the single change would have answered it)."""
+
+    order_id: uuid.UUID
+    number: OrderNumber | None = Field(description="Null when there is no such order.")
+    ok: bool
+    status: str | None = Field(description="The order's status now; null when refused.")
+    problem: Problem | None = Field(description="Why the order was not moved; null when it was.")
+
+
+class BulkStatusResults(BaseModel):
+    """One result per order, in the order the request named them."""
+
+    # No example: FastAPI leaves nulls out of the document's examples, and every result has
+    # one (`status` or `problem`), which the schema says it always sends.
+    results: list[BulkStatusResult]
+
+
+MAX_NOTE_LENGTH = 4000
+_NOTE_EXAMPLE: dict[str, Any] = {
+    "id": "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+    "order_id": _ORDER_ID,
+    "text": "Customer called: leave the parcel with the neighbour.",
+    "author_id": _MANAGER["id"],
+    "author_email": _MANAGER["email"],
+    "created_at": "2025-03-14T11:15:00Z",
+}
+
+
+class OrderNoteCreate(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"text": _NOTE_EXAMPLE["text"]}]}
+    )
+
+    text: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_NOTE_LENGTH)
+    ] = Field(description=f"1 to {MAX_NOTE_LENGTH} characters, not only spaces.")
+
+
+class OrderNoteRead(BaseModel):
+    """A staff member's internal note on an order; customers never see notes."""
+
+    model_config = ConfigDict(from_attributes=True, json_schema_extra={"examples": [_NOTE_EXAMPLE]})
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    text: str
+    author_id: uuid.UUID
+    author_email: str
+    created_at: datetime
 
 
 class Actor(BaseModel):

@@ -1,50 +1,64 @@
-"""The orders module's public interface: place an order, change its status, read orders.
+"""The orders module's public interface: place an order, change its status (one order or
+many), read and export orders.
 
 Each use case runs inside the caller's transaction (the request's): stock, the order, its
 history and its outbox event are written together or not at all.
 """
 
 import uuid
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.auth import service as auth
 from oms.core import audit
+from oms.core.errors import ProblemError
 from oms.core.etags import etag, if_match_passes
-from oms.core.pagination import Page, decode_cursor, page_of
-from oms.orders import pricing, repository
+from oms.core.pagination import InvalidCursor, Page, decode_cursor, page_of
+from oms.orders import export, pricing, repository
 from oms.orders.errors import (
     CustomerChoiceNotAllowed,
     OrderNotFound,
+    SearchTooShort,
     StaleOrder,
     UnknownCustomer,
 )
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter, PeriodFigures
 from oms.orders.schemas import (
+    MIN_SEARCH_RUN,
+    BulkStatusChange,
     OrderCreate,
+    OrderSort,
     OrderSummary,
     Quote,
     QuoteItem,
     QuoteRequest,
     StatusChange,
     format_number,
+    parse_number,
+    searchable_text,
 )
 from oms.orders.snapshot import order_snapshot
+from oms.orders.visibility import visibility_of
 from oms.outbox import service as outbox
 from oms.products import service as products
 from oms.workflow import service as workflow
 
 __all__ = [
+    "BulkOutcome",
     "OrderFilter",
+    "OrderSort",
     "PeriodFigures",
     "allowed_targets",
     "change_status",
+    "change_status_of_many",
     "create_order",
+    "export_orders",
     "figures_per_period",
     "follow_order_events",
     "get_order",
@@ -173,7 +187,7 @@ async def quote_order(
 
 async def get_order(session: AsyncSession, order_id: uuid.UUID, principal: auth.Principal) -> Order:
     """The order with its items; 404 when it does not exist or is another customer's."""
-    order = await repository.order_with_items(session, order_id, _visibility(principal))
+    order = await repository.order_with_items(session, order_id, visibility_of(principal))
     if order is None:
         raise OrderNotFound(order_id)
     return order
@@ -201,7 +215,9 @@ async def change_status(
     that releases stock gives it back; leaving one for a status that does not takes it
     again (and fails if it is gone).
     """
-    order = await repository.order_with_items(session, order_id, _visibility(principal), lock=True)
+    order = await repository.order_with_items(
+        session, order_id, visibility_of(principal), lock=True
+    )
     if order is None:
         raise OrderNotFound(order_id)
     if not if_match_passes(if_match, order.version):
@@ -246,20 +262,127 @@ async def change_status(
     return order
 
 
+# What a cursor of each sort holds after the sort's name: the values of its key.
+_CURSOR_TYPES: dict[str, tuple[type, ...]] = {
+    "created_at": (datetime, uuid.UUID),
+    "total": (Decimal, uuid.UUID),
+    "number": (int,),
+}
+# A total in a cursor must fit the column (NUMERIC(14, 2)) it is compared with.
+_TOTAL_BOUND = Decimal(10) ** 12
+
+
+def _cursor_key(cursor: str, sort: OrderSort) -> list[Any]:
+    """The key inside a cursor of this listing with this `sort`; 400 for any other."""
+    name, *key = decode_cursor(cursor, str, *_CURSOR_TYPES[sort.field])
+    if name != sort.value:
+        raise InvalidCursor()
+    if sort.field == "total":
+        total = key[0]
+        exponent = total.as_tuple().exponent
+        if not (abs(total) < _TOTAL_BOUND and isinstance(exponent, int) and exponent >= -2):
+            raise InvalidCursor()
+    return key
+
+
+def _check_search(filters: OrderFilter) -> None:
+    text = filters.text
+    if text and parse_number(text) is None and not searchable_text(text.strip()):
+        raise SearchTooShort(MIN_SEARCH_RUN)
+
+
 async def list_orders(
     session: AsyncSession,
     principal: auth.Principal,
     filters: OrderFilter,
     *,
+    sort: OrderSort = OrderSort.NEWEST,
     cursor: str | None,
     limit: int,
 ) -> Page[OrderSummary]:
-    """Newest first (by order number, a unique key, so pages are stable)."""
-    after = decode_cursor(cursor, int)[0] if cursor else None
+    """Ordered by `sort`, keyset-paged on its key (a unique one, so pages are stable); the
+    cursor names the sort, so one from another sort is refused."""
+    after = _cursor_key(cursor, sort) if cursor else None
+    _check_search(filters)
     rows = await repository.list_orders(
-        session, _visibility(principal), filters, before_number=after, limit=limit + 1
+        session, visibility_of(principal), filters, sort=sort, after=after, limit=limit + 1
     )
-    return page_of(rows, limit, lambda row: [row.number], OrderSummary.model_validate)
+    return page_of(
+        rows,
+        limit,
+        lambda row: [sort.value, *repository.sort_key_of(row, sort)],
+        OrderSummary.model_validate,
+    )
+
+
+def export_orders(
+    sessions: async_sessionmaker[AsyncSession],
+    principal: auth.Principal,
+    filters: OrderFilter,
+    *,
+    sort: OrderSort = OrderSort.NEWEST,
+) -> AsyncIterator[str]:
+    """The orders `list_orders` would list, all of them, as CSV lines: a header line, then
+    one per order (`export.COLUMNS`). The filters are checked before anything is read."""
+    _check_search(filters)
+    return export.csv_lines_of(sessions, visibility_of(principal), filters, sort)
+
+
+@dataclass(frozen=True, slots=True)
+class BulkOutcome:
+    """What became of one order of a bulk change: its new status, or the refusal."""
+
+    order_id: uuid.UUID
+    number: int | None
+    status: str | None
+    refusal: ProblemError | None
+
+
+async def change_status_of_many(
+    session: AsyncSession, data: BulkStatusChange, principal: auth.Principal
+) -> list[BulkOutcome]:
+    """Move each order of `data` to `data.to_status` as `change_status` would (the
+    workflow's rules for the caller's roles, stock, history, audit, one event each), each in
+    a savepoint of its own: a refused order is rolled back alone and reported, the others
+    stand. One outcome per order, in the order given.
+
+    Every order is locked first, in id order, and then the products whose stock the moves
+    take or give back, so that concurrent changes and orders being placed queue behind this
+    one instead of deadlocking with it.
+    """
+    locked = await repository.lock_orders(session, data.order_ids, visibility_of(principal))
+    await _lock_stock_to_move(session, locked, data.to_status)
+    change = StatusChange(status=data.to_status, note=data.note)
+    outcomes = []
+    for order_id in data.order_ids:
+        try:
+            async with session.begin_nested():
+                order = await change_status(session, order_id, change, principal)
+        except ProblemError as refusal:
+            number = locked[order_id][0] if order_id in locked else None
+            outcomes.append(BulkOutcome(order_id, number, None, refusal))
+        else:
+            outcomes.append(BulkOutcome(order_id, order.number, order.status, None))
+    return outcomes
+
+
+async def _lock_stock_to_move(
+    session: AsyncSession, locked: dict[uuid.UUID, tuple[int, str]], target_code: str
+) -> None:
+    target = await workflow.status_info(session, target_code)
+    if target is None:
+        return  # every move is refused: no stock moves
+    sources = {
+        code: await workflow.status_info(session, code)
+        for code in {status for _, status in locked.values()}
+    }
+    moving = [
+        order_id
+        for order_id, (_, code) in locked.items()
+        if (source := sources[code]) is not None and source.releases_stock != target.releases_stock
+    ]
+    if moving:
+        await products.lock_stock(session, await repository.products_of(session, moving))
 
 
 def follow_order_events(
@@ -272,17 +395,10 @@ def follow_order_events(
     """The order events `principal` may see (a customer: their own orders'; staff who read
     all orders: everyone's), live, after a replay of those since `last_event_id`."""
     return hub.follow(
-        customer_id=_visibility(principal).customer_id,
+        customer_id=visibility_of(principal).customer_id,
         order_id=order_id,
         last_event_id=last_event_id,
     )
-
-
-def _visibility(principal: auth.Principal) -> repository.Visibility:
-    """Whose orders `principal` sees: staff who may read all see every customer's."""
-    if principal.can(auth.Permission.ORDERS_READ_ALL):
-        return repository.ALL_ORDERS
-    return repository.Visibility(customer_id=principal.user_id)
 
 
 @dataclass(frozen=True, slots=True)

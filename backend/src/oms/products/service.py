@@ -59,6 +59,7 @@ from oms.products.schemas import (
 from oms.products.stock import (
     ProductSnapshot,
     StockLine,
+    lock_stock,
     release_stock,
     reserve_stock,
     stock_for,
@@ -91,6 +92,7 @@ __all__ = [
     "image_file",
     "list_categories",
     "list_products",
+    "lock_stock",
     "products_in_category",
     "put_category",
     "release_stock",

@@ -159,6 +159,15 @@ async def stock_for(session: AsyncSession, lines: Sequence[StockLine]) -> list[P
     return [_snapshot(resolved.products[product_id]) for product_id in resolved.product_ids]
 
 
+async def lock_stock(session: AsyncSession, product_ids: Sequence[uuid.UUID]) -> None:
+    """Lock these products (in id order, as `reserve_stock` and `release_stock` do) until the
+    caller's transaction ends. A caller about to take or give back the stock of several
+    orders one after another takes every lock first: taken order by order, they would come
+    in no overall order and could deadlock with an order being placed."""
+    if product_ids:
+        await repository.lock_products(session, product_ids)
+
+
 async def release_stock(session: AsyncSession, lines: Sequence[tuple[uuid.UUID, int]]) -> None:
     """Give `(product_id, quantity)` back to tracked stock (an order cancelled or returned).
 

@@ -847,7 +847,7 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Newest first. Customers see their own orders only.
+         * @description Newest first unless `sort` says otherwise. Customers see their own orders only.
          */
         get: operations["listOrders"];
         put?: never;
@@ -875,6 +875,50 @@ export interface paths {
          *     `problems` says why placing it now would fail.
          */
         post: operations["quoteOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Orders
+         * @description Every order the same filters select, in the same order as the listing, as CSV,
+         *     streamed in batches.
+         */
+        get: operations["exportOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/bulk-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Change Order Status
+         * @description Moves each order to `to_status` as `PATCH /orders/{id}/status` would (the workflow's
+         *     rules for the caller's roles, stock, history, audit, one event each), each on its own: a
+         *     refused or unknown order is reported in its result with the problem the single change
+         *     would answer, and the others are moved all the same.
+         */
+        post: operations["bulkChangeOrderStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -948,6 +992,51 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Order Notes
+         * @description Staff's internal notes on the order, newest first. Customers never see them.
+         */
+        get: operations["listOrderNotes"];
+        put?: never;
+        /**
+         * Add Order Note
+         * @description Adds an internal note to the order, by the caller; the text is audited.
+         */
+        post: operations["addOrderNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Order Note */
+        get: operations["getOrderNote"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Order Note
+         * @description Deletes the note: its author may, and admins (`orders:notes-delete-any`).
+         */
+        delete: operations["deleteOrderNote"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1316,6 +1405,63 @@ export interface components {
              * @default []
              */
             legal_links: components["schemas"]["LegalLink"][];
+        };
+        /**
+         * BulkStatusChange
+         * @description Move each of these orders to one status, each as `PATCH /orders/{id}/status` would.
+         * @example {
+         *       "note": "Paid by bank transfer.",
+         *       "order_ids": [
+         *         "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
+         *         "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+         *       ],
+         *       "to_status": "confirmed"
+         *     }
+         */
+        BulkStatusChange: {
+            /**
+             * Order Ids
+             * @description 1 to 200 orders, each named once.
+             */
+            order_ids: string[];
+            /** To Status */
+            to_status: string;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * BulkStatusResult
+         * @description What became of one order: moved (`ok`, its new `status`) or refused (`problem`, as
+         *     the single change would have answered it).
+         */
+        BulkStatusResult: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Number
+             * @description Null when there is no such order.
+             */
+            number: string | null;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Status
+             * @description The order's status now; null when refused.
+             */
+            status: string | null;
+            /** @description Why the order was not moved; null when it was. */
+            problem: components["schemas"]["Problem"] | null;
+        };
+        /**
+         * BulkStatusResults
+         * @description One result per order, in the order the request named them.
+         */
+        BulkStatusResults: {
+            /** Results */
+            results: components["schemas"]["BulkStatusResult"][];
         };
         /** CategoryCreate */
         CategoryCreate: {
@@ -2236,6 +2382,57 @@ export interface components {
             line_total: string;
         };
         /**
+         * OrderNoteCreate
+         * @example {
+         *       "text": "Customer called: leave the parcel with the neighbour."
+         *     }
+         */
+        OrderNoteCreate: {
+            /**
+             * Text
+             * @description 1 to 4000 characters, not only spaces.
+             */
+            text: string;
+        };
+        /**
+         * OrderNoteRead
+         * @description A staff member's internal note on an order; customers never see notes.
+         * @example {
+         *       "author_email": "manager@example.com",
+         *       "author_id": "a3d5e7f9-1b2c-4d6e-8f0a-9b8c7d6e5f4a",
+         *       "created_at": "2025-03-14T11:15:00Z",
+         *       "id": "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+         *       "order_id": "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
+         *       "text": "Customer called: leave the parcel with the neighbour."
+         *     }
+         */
+        OrderNoteRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /** Text */
+            text: string;
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Author Email */
+            author_email: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
          * OrderRead
          * @example {
          *       "created_at": "2025-03-14T09:26:53Z",
@@ -2348,6 +2545,12 @@ export interface components {
             updated_at: string;
         };
         /**
+         * OrderSort
+         * @description How a listing of orders is ordered: a field, descending with a leading `-`.
+         * @enum {string}
+         */
+        OrderSort: "-created_at" | "created_at" | "-total" | "total" | "number" | "-number";
+        /**
          * OrderSummary
          * @description An order in a list: no items or history.
          * @example {
@@ -2445,6 +2648,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[OrderNoteRead] */
+        Page_OrderNoteRead_: {
+            /** Items */
+            items: components["schemas"]["OrderNoteRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[OrderSummary] */
         Page_OrderSummary_: {
             /** Items */
@@ -2528,7 +2738,7 @@ export interface components {
          * Permission
          * @enum {string}
          */
-        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "config:read" | "config:write" | "users:manage" | "audit:read" | "profile";
+        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "orders:bulk-transition" | "orders:notes" | "orders:notes-delete-any" | "config:read" | "config:write" | "users:manage" | "audit:read" | "profile";
         /**
          * Problem
          * @description An RFC 9457 problem, as `problem_response` renders it. Problem types may add members
@@ -9212,6 +9422,12 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
+                /** @description The order of the list: by `created_at`, `total` or `number`, descending with a leading `-`. A cursor belongs to the sort it was issued for. */
+                sort?: components["schemas"]["OrderSort"];
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
                 /** @description Any of these statuses. */
                 status?: string[];
                 /** @description Staff: one customer's. */
@@ -9220,12 +9436,8 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before. */
                 created_to?: string;
-                /** @description Order number, or part of an email. */
+                /** @description An order number (`OMS-000123` or `123`), or part of the customer's email or name: at least 3 letters or digits in a row. */
                 q?: string;
-                /** @description Items per page, 1 to 100. */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; omit it for the first page. */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -9242,7 +9454,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_OrderSummary_"];
                 };
             };
-            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). `q` is neither an order number nor 3 letters or digits in a row (`search-too-short`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9475,6 +9687,170 @@ export interface operations {
             };
             /** @description An item names an unknown or archived product, or `customer_id` no active user. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportOrders: {
+        parameters: {
+            query?: {
+                /** @description The order of the list: by `created_at`, `total` or `number`, descending with a leading `-`. A cursor belongs to the sort it was issued for. */
+                sort?: components["schemas"]["OrderSort"];
+                /** @description Any of these statuses. */
+                status?: string[];
+                /** @description Staff: one customer's. */
+                customer_id?: string;
+                /** @description Created at or after. */
+                created_from?: string;
+                /** @description Created before. */
+                created_to?: string;
+                /** @description An order number (`OMS-000123` or `123`), or part of the customer's email or name: at least 3 letters or digits in a row. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A header line, then one line per order: `number, created_at, status, status_name, customer_email, customer_name, item_count, total, currency` (`item_count`: the units ordered). A cell that a spreadsheet would run as a formula starts with `'`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). `q` is neither an order number nor 3 letters or digits in a row (`search-too-short`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:read-all`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkChangeOrderStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkStatusChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkStatusResults"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). `order_ids` is empty, longer than 200 or names an order twice. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:bulk-transition`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9850,6 +10226,369 @@ export interface operations {
                 };
             };
             /** @description Nothing found for the `order_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrderNotes: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrderNoteRead_"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addOrderNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key and body answer the first response again (kept 24 h). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The URL of what was created. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNoteRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The Idempotency-Key is not 1 to 255 visible ASCII characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in flight; retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    /** @description When the Idempotency-Key is in flight: seconds to wait before sending the request again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with another request; use a new key. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNoteRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` and `note_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOrderNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the note's author, or an admin, may delete it. The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` and `note_id` given, or not yours to see. */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -21,8 +21,11 @@ from oms.products.schemas import (
     CategoryRead,
     CategoryUpdate,
     ProductCreate,
+    ProductImportRead,
     ProductRead,
     ProductUpdate,
+    SchemaCheckRead,
+    SchemaCheckRequest,
 )
 
 CatalogueReader = Annotated[Principal, Requires(Permission.CATALOGUE_READ)]
@@ -144,6 +147,26 @@ async def update_category(
     return CategoryRead.model_validate(category)
 
 
+@router.post(
+    "/categories/{category_id}/schema-check",
+    responses=problems({400: "The body is not `{attribute_schema: <object>}`."}),
+)
+async def check_category_schema(
+    session: Session,
+    _: CatalogueWriter,
+    category_id: uuid.UUID,
+    body: SchemaCheckRequest,
+    limits: DocumentLimits,
+) -> SchemaCheckRead:
+    """Which products of the category the proposed `attribute_schema` would refuse, changing
+    nothing: what `PATCH /categories/{category_id}` with it would meet. A schema the update
+    would refuse itself (not a JSON Schema 2020-12, a `$ref` that does not resolve, too
+    large) is answered here with `valid_schema: false` and `schema_errors`, not a 400."""
+    return await service.check_category_schema(
+        session, category_id, body.attribute_schema, limits=limits
+    )
+
+
 @router.delete(
     "/categories/{category_id}",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -228,6 +251,71 @@ async def list_products(
     )
     return await service.list_products(
         session, where, cursor=cursor, limit=limit, currency=currency, attributes=attributes
+    )
+
+
+CSV = "text/csv"
+_CSV_EXAMPLE = (
+    "sku,name,price,stock,category,active,attributes\n"
+    'FUR-CHAIR-OAK,Oak dining chair,149.00,40,furniture,true,"{""material"": ""oak""}"\n'
+)
+
+
+def _is_utf8_csv(content_type: str) -> bool:
+    media_type, *parameters = (part.strip().lower() for part in content_type.split(";"))
+    charsets = [p.partition("=")[2].strip('"') for p in parameters if p.startswith("charset=")]
+    return media_type == CSV and all(charset in ("utf-8", "utf8") for charset in charsets)
+
+
+@router.post(
+    "/products/import",
+    responses=problems(
+        {
+            400: "The file cannot be read as a whole (`line` and `reason` say where and why):"
+            " not UTF-8, a NUL character, broken quoting, no header row, an unknown or repeated"
+            " column, or no `sku` column. Nothing is imported.",
+            413: f"More than {service.MAX_IMPORT_ROWS} rows (`max_rows`): send them in chunks.",
+            415: "The body is not `text/csv` in UTF-8.",
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A CSV file in UTF-8 with a header row (docs/catalogue.md).",
+            "content": {CSV: {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}},
+        }
+    },
+)
+async def import_products(
+    request: Request,
+    session: Session,
+    _: CatalogueWriter,
+    limits: DocumentLimits,
+    first_row: Annotated[
+        int,
+        Query(
+            ge=2,
+            le=2_147_483_647,
+            description="The file line of the body's first data row, for a file sent in"
+            " chunks (each with the header row): rows are numbered from it.",
+        ),
+    ] = 2,
+    dry_run: Annotated[
+        bool, Query(description="Report what the import would do, and keep nothing.")
+    ] = False,
+) -> ProductImportRead:
+    """Create or change products from CSV rows, matched by SKU ignoring case. Each row is
+    checked as `POST /products` or `PATCH /products/{id}` would check it and written on its
+    own: the valid ones are written, the others reported with their errors."""
+    if not _is_utf8_csv(request.headers.get("content-type", "")):
+        raise service.UnsupportedCsvType(request.headers.get("content-type", ""))
+    return await service.import_products(
+        session,
+        await request.body(),
+        first_row=first_row,
+        dry_run=dry_run,
+        limits=limits,
+        max_json_depth=request.app.state.settings.max_json_depth,
     )
 
 

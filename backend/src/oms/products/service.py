@@ -6,9 +6,11 @@ own transaction; nothing here commits.
 
 import hashlib
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core import audit, images
@@ -18,18 +20,18 @@ from oms.products import repository
 from oms.products.attributes import (
     ATTRIBUTE_QUERY,
     MAX_ATTRIBUTE_QUERY_LENGTH,
+    AttributeChecker,
     DocumentLimits,
-    attribute_errors,
     attribute_filters,
     attribute_query,
     check_attribute_schema,
     check_size,
-    validate_attributes,
 )
 from oms.products.errors import (
     CategoryCodeTaken,
     CategoryInUse,
     CategoryNotFound,
+    DocumentTooLarge,
     InsufficientStock,
     InvalidAttributeFilter,
     InvalidAttributeSchema,
@@ -39,22 +41,24 @@ from oms.products.errors import (
     ProductInactive,
     ProductNotFound,
     SchemaBreaksProducts,
-    SkuTaken,
     StockError,
     TooManyProductImages,
-    UnknownCategory,
     UnknownProduct,
+    UnsupportedCsvType,
+    UnusableAttributeSchema,
 )
 from oms.products.models import Category, Product, ProductImage
+from oms.products.product_import import MAX_IMPORT_ROWS, import_products
+from oms.products.product_writes import archive_product, create_product, update_product
 from oms.products.repository import ProductFilter
 from oms.products.schemas import (
+    BrokenProduct,
     CategoryCode,
     CategoryCreate,
     CategoryRead,
     CategoryUpdate,
-    ProductCreate,
     ProductRead,
-    ProductUpdate,
+    SchemaCheckRead,
 )
 from oms.products.stock import (
     ProductSnapshot,
@@ -66,6 +70,7 @@ from oms.products.stock import (
 
 __all__ = [
     "MAX_ATTRIBUTE_QUERY_LENGTH",
+    "MAX_IMPORT_ROWS",
     "CategoryCode",
     "DocumentLimits",
     "InsufficientStock",
@@ -77,11 +82,13 @@ __all__ = [
     "StockError",
     "StockLine",
     "UnknownProduct",
+    "UnsupportedCsvType",
     "add_image",
     "all_categories",
     "archive_product",
     "attribute_filters",
     "attribute_schema_problem",
+    "check_category_schema",
     "create_category",
     "create_product",
     "delete_category",
@@ -89,6 +96,7 @@ __all__ = [
     "get_category",
     "get_product",
     "image_file",
+    "import_products",
     "list_categories",
     "list_products",
     "products_in_category",
@@ -108,12 +116,15 @@ IMAGE_TYPES = sorted(images.RASTER_FORMATS)
 
 # How many offending products a refused schema change lists (the total is always given).
 MAX_LISTED_OFFENDERS = 20
+# How many products a schema-change preview lists (the count is always given).
+MAX_LISTED_BROKEN = 100
+# Products checked against a schema per query (and per turn of a worker thread).
+SCHEMA_CHECK_BATCH = 1000
 
 
 # The database's names for the constraints a concurrent write can hit.
 CATEGORY_CODE_UNIQUE = "uq_categories_code"
 PRODUCT_CATEGORY_FK = "fk_products_category_id_categories"
-SKU_UNIQUE = "uq_products_sku_lower"
 
 
 def _category_fields(category: Category) -> dict[str, Any]:
@@ -121,19 +132,6 @@ def _category_fields(category: Category) -> dict[str, Any]:
         "code": category.code,
         "name": category.name,
         "attribute_schema": category.attribute_schema,
-    }
-
-
-def _product_fields(product: Product) -> dict[str, Any]:
-    return {
-        "sku": product.sku,
-        "name": product.name,
-        "description": product.description,
-        "category_id": product.category_id,
-        "price": product.price,
-        "stock": product.stock,
-        "active": product.active,
-        "attributes": product.attributes,
     }
 
 
@@ -177,19 +175,52 @@ async def create_category(
     return category
 
 
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A product of the category that a schema refuses, and why (`[{field, message}]`)."""
+
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    errors: list[dict[str, str]]
+
+
+async def _refused_by(
+    session: AsyncSession, category: Category, schema: dict[str, Any]
+) -> AsyncIterator[tuple[int, list[_Refused]]]:
+    """The category's products `schema` refuses, batch by batch (with how many each batch
+    checked), in SKU order. The validator is built once; each batch is validated in a worker
+    thread, so a category of many products does not hold up the other requests meanwhile.
+    Raises `UnusableAttributeSchema` when the schema cannot be applied to some product."""
+    checker = AttributeChecker(category.code, schema)
+    after: str | None = None
+    while True:
+        batch = await repository.products_to_check(
+            session, category.id, after_sku=after, limit=SCHEMA_CHECK_BATCH
+        )
+        if not batch:
+            return
+
+        def refused(rows: list[repository.CheckedProduct] = batch) -> list[_Refused]:
+            return [
+                _Refused(row.id, row.sku, row.name, errors)
+                for row in rows
+                if (errors := checker.errors(row.attributes))
+            ]
+
+        yield len(batch), await anyio.to_thread.run_sync(refused)
+        after = batch[-1].key
+
+
 async def _offenders(
     session: AsyncSession, category: Category, schema: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], int]:
     listed: list[dict[str, Any]] = []
     total = 0
-    for product_id, sku, attributes in await repository.product_attributes_in_category(
-        session, category.id
-    ):
-        errors = attribute_errors(category.code, schema, attributes)
-        if errors:
-            total += 1
-            if len(listed) < MAX_LISTED_OFFENDERS:
-                listed.append({"id": str(product_id), "sku": sku, "errors": errors})
+    async for _, refused in _refused_by(session, category, schema):
+        total += len(refused)
+        for product in refused[: MAX_LISTED_OFFENDERS - len(listed)]:
+            listed.append({"id": str(product.product_id), "sku": product.sku, "errors": product.errors})
     return listed, total
 
 
@@ -252,6 +283,59 @@ async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None
         entity="category",
         entity_id=category_id,
         before=_category_fields(category),
+    )
+
+
+def _unusable_schema(errors: list[dict[str, str]]) -> SchemaCheckRead:
+    return SchemaCheckRead(
+        valid_schema=False, schema_errors=errors, checked=0, broken_count=0, broken=[]
+    )
+
+
+async def check_category_schema(
+    session: AsyncSession,
+    category_id: uuid.UUID,
+    schema: dict[str, Any],
+    *,
+    limits: DocumentLimits,
+) -> SchemaCheckRead:
+    """What `PATCH /categories/{id}` with this `attribute_schema` would meet, changing
+    nothing: whether the schema is usable at all (else `schema_errors`, the errors the update
+    would answer 400 with) and which of the category's products it would refuse (the first
+    `MAX_LISTED_BROKEN` in SKU order, and how many)."""
+    category = await repository.category_by_id(session, category_id)
+    if category is None:
+        raise CategoryNotFound(category_id)
+    try:
+        check_size(schema, "attribute_schema", limits.schema_bytes)
+        check_attribute_schema(schema)
+    except (InvalidAttributeSchema, DocumentTooLarge) as error:
+        return _unusable_schema(error.extra["errors"])
+    checked, broken_count, broken = 0, 0, []
+    try:
+        async for size, refused in _refused_by(session, category, schema):
+            checked += size
+            broken_count += len(refused)
+            broken += [
+                BrokenProduct(
+                    product_id=product.product_id,
+                    sku=product.sku,
+                    name=product.name,
+                    errors=[
+                        {"path": error["field"], "message": error["message"]}
+                        for error in product.errors
+                    ],
+                )
+                for product in refused[: MAX_LISTED_BROKEN - len(broken)]
+            ]
+    except UnusableAttributeSchema as error:
+        return _unusable_schema([{"field": "attribute_schema", "message": error.detail}])
+    return SchemaCheckRead(
+        valid_schema=True,
+        schema_errors=[],
+        checked=checked,
+        broken_count=broken_count,
+        broken=broken,
     )
 
 
@@ -373,103 +457,6 @@ async def get_product(
     if product is None:
         raise ProductNotFound(product_id)
     return product
-
-
-async def _category_for_product(session: AsyncSession, category_id: uuid.UUID) -> Category:
-    # FOR SHARE: the category's schema cannot change until this transaction ends.
-    category = await repository.category_by_id(session, category_id, lock="share")
-    if category is None:
-        raise UnknownCategory(category_id)
-    return category
-
-
-async def _check_sku_free(
-    session: AsyncSession, sku: str, product_id: uuid.UUID | None = None
-) -> None:
-    existing = await repository.product_by_sku(session, sku)
-    if existing is not None and existing.id != product_id:
-        raise SkuTaken(sku)
-
-
-async def create_product(
-    session: AsyncSession, data: ProductCreate, *, limits: DocumentLimits
-) -> Product:
-    check_size(data.attributes, "attributes", limits.attributes_bytes)
-    category = await _category_for_product(session, data.category_id)
-    validate_attributes(category.code, category.attribute_schema, data.attributes)
-    await _check_sku_free(session, data.sku)
-    product = Product(**data.model_dump())
-    async with violations_as(session, {SKU_UNIQUE: SkuTaken(data.sku)}):
-        await repository.add(session, product)
-    await repository.load_images(session, product)
-    audit.record(
-        session,
-        action="product.created",
-        entity="product",
-        entity_id=product.id,
-        after=_product_fields(product),
-    )
-    return product
-
-
-async def update_product(
-    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate, *, limits: DocumentLimits
-) -> Product:
-    """Change the fields sent; changed attributes or category are checked against the
-    (new) category's schema as a whole."""
-    product = (await repository.lock_products(session, [product_id])).get(product_id)
-    if product is None:
-        raise ProductNotFound(product_id)
-    before = _product_fields(product)
-    changes = data.changes()
-    if "attributes" in changes:
-        check_size(changes["attributes"], "attributes", limits.attributes_bytes)
-    if "category_id" in changes or "attributes" in changes:
-        category = await _category_for_product(
-            session, changes.get("category_id", product.category_id)
-        )
-        validate_attributes(
-            category.code,
-            category.attribute_schema,
-            changes.get("attributes", product.attributes),
-        )
-    if "sku" in changes:
-        await _check_sku_free(session, changes["sku"], product.id)
-    for field, value in changes.items():
-        setattr(product, field, value)
-    async with violations_as(session, {SKU_UNIQUE: SkuTaken(product.sku)}):
-        await repository.save(session, product)
-    await repository.load_images(session, product)
-    after = _product_fields(product)
-    # A stock correction is told apart from other edits, so it can be filtered for.
-    stock_only = {key for key in after if after[key] != before[key]} == {"stock"}
-    audit.record(
-        session,
-        action="product.stock_changed" if stock_only else "product.updated",
-        entity="product",
-        entity_id=product.id,
-        before=before,
-        after=after,
-    )
-    return product
-
-
-async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
-    """Stop selling a product: it stays (orders refer to it) but only staff see it."""
-    product = (await repository.lock_products(session, [product_id])).get(product_id)
-    if product is None:
-        raise ProductNotFound(product_id)
-    if product.active:
-        product.active = False
-        await repository.save(session, product)
-        audit.record(
-            session,
-            action="product.archived",
-            entity="product",
-            entity_id=product.id,
-            before={"active": True},
-            after={"active": False},
-        )
 
 
 # Product images

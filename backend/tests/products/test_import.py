@@ -18,9 +18,7 @@ PRODUCTS = "/api/v1/products"
 CSV = {"Content-Type": "text/csv"}
 
 
-async def send(
-    client: AsyncClient, actor: Actor, body: str | bytes, **params: Any
-) -> Response:
+async def send(client: AsyncClient, actor: Actor, body: str | bytes, **params: Any) -> Response:
     content = body.encode() if isinstance(body, str) else body
     return await client.post(
         IMPORT, content=content, params=params, headers={**actor.headers, **CSV}
@@ -34,7 +32,8 @@ def attributes(document: dict[str, Any]) -> str:
 
 async def product_by_sku(client: AsyncClient, actor: Actor, sku: str) -> dict[str, Any]:
     found = await client.get(PRODUCTS, params={"q": sku}, headers=actor.headers)
-    [product] = [item for item in found.json()["items"] if item["sku"].lower() == sku.lower()]
+    items: list[dict[str, Any]] = found.json()["items"]
+    [product] = [item for item in items if item["sku"].lower() == sku.lower()]
     return product
 
 
@@ -152,9 +151,7 @@ async def test_invalid_rows_are_reported_and_the_valid_ones_written(
         "attributes.width_cm",
     }
     assert errors["BAD-CAT"][1] == [{"field": "category", "message": "no such category"}]
-    assert errors["NO-PRICE"][1] == [
-        {"field": "price", "message": "is required for a new product"}
-    ]
+    assert errors["NO-PRICE"][1] == [{"field": "price", "message": "is required for a new product"}]
     assert [e["field"] for e in errors["BAD-STOCK"][1]] == ["stock"]
     assert [e["field"] for e in errors["HALF-STOCK"][1]] == ["stock"]
     assert [e["field"] for e in errors["BAD-JSON"][1]] == ["attributes"]
@@ -174,7 +171,11 @@ async def test_an_earlier_rows_write_and_audit_entry_survive_a_later_rows_failur
     client: AsyncClient, admin: Actor, engine: AsyncEngine, furniture: dict[str, Any]
 ) -> None:
     existing = await create_product(client, admin, furniture, "CH-1")
-    body = f"sku,name,price,category,attributes\nCH-1,Renamed,5,furniture,{OAK}\nCH-2,X,5,furniture,{{}}\n"
+    body = (
+        "sku,name,price,category,attributes\n"
+        f"CH-1,Renamed,5,furniture,{OAK}\n"
+        "CH-2,X,5,furniture,{}\n"
+    )
 
     response = await send(client, admin, body)
 
@@ -228,7 +229,11 @@ async def test_a_dry_run_writes_no_product_and_no_audit_entry(
 ) -> None:
     existing = await create_product(client, admin, furniture, "CH-1", name="Before")
     audit_before = len(await recorded(engine))
-    body = f"sku,name,price,category,attributes\nCH-1,After,5,furniture,{OAK}\nNEW-1,N,5,furniture,{OAK}\n"
+    body = (
+        "sku,name,price,category,attributes\n"
+        f"CH-1,After,5,furniture,{OAK}\n"
+        f"NEW-1,N,5,furniture,{OAK}\n"
+    )
 
     trial = await send(client, admin, body, dry_run="true")
 
@@ -267,7 +272,7 @@ async def test_a_category_is_named_by_code_or_id(
 ) -> None:
     body = (
         "sku,name,price,category,attributes\n"
-        f"A-1,A,5,{electronics['id']},\"{{\"\"voltage\"\": 12}}\"\n"
+        f'A-1,A,5,{electronics["id"]},"{{""voltage"": 12}}"\n'
         f"A-2,B,5,furniture,{OAK}\n"
     )
 
@@ -318,7 +323,9 @@ async def test_attributes_too_large_for_a_product_fail_their_row(
 ) -> None:
     big = attributes({"voltage": 230, "model": "m" * 20_000})
 
-    response = await send(client, admin, f"sku,name,price,category,attributes\nX,X,5,electronics,{big}\n")
+    response = await send(
+        client, admin, f"sku,name,price,category,attributes\nX,X,5,electronics,{big}\n"
+    )
 
     [row] = response.json()["rows"]
     assert (row["outcome"], row["errors"][0]["field"]) == ("failed", "attributes")
@@ -332,11 +339,11 @@ async def test_a_file_that_cannot_be_read_is_refused_whole_naming_the_line(
     cases = {
         "not utf-8": ((header + good).encode() + b"G-2,Caf\xe9,5,furniture,{}\n", 3),
         "nul": ((header + good + "G-2,A\x00,5,furniture,{}\n").encode(), 3),
-        "unknown column": ("sku,name,colour\nX,Y,red\n".encode(), 1),
-        "attr column": ("sku,attr.color\nX,red\n".encode(), 1),
-        "repeated column": ("sku,name,NAME\nX,Y,Z\n".encode(), 1),
-        "no sku column": ("name,price\nX,5\n".encode(), 1),
-        "unnamed column": ("sku,,price\nX,Y,5\n".encode(), 1),
+        "unknown column": (b"sku,name,colour\nX,Y,red\n", 1),
+        "attr column": (b"sku,attr.color\nX,red\n", 1),
+        "repeated column": (b"sku,name,NAME\nX,Y,Z\n", 1),
+        "no sku column": (b"name,price\nX,5\n", 1),
+        "unnamed column": (b"sku,,price\nX,Y,5\n", 1),
         "empty": (b"", 1),
         "broken quoting": ((header + good + 'G-2,"Open,5,furniture,{}\n').encode(), 3),
     }
@@ -416,9 +423,7 @@ async def test_only_text_csv_in_utf_8_is_taken(client: AsyncClient, admin: Actor
     assert fine.status_code == 200, fine.text
 
 
-async def test_first_row_is_a_file_line_after_the_header(
-    client: AsyncClient, admin: Actor
-) -> None:
+async def test_first_row_is_a_file_line_after_the_header(client: AsyncClient, admin: Actor) -> None:
     for value in ("1", "0", "abc", "2147483648"):
         response = await send(client, admin, "sku\n", first_row=value)
 

@@ -70,9 +70,7 @@ def _header(record: list[str]) -> list[str]:
         if not name:
             raise InvalidCsv(1, f"column {position} of the header has no name")
         if name not in COLUMNS:
-            raise InvalidCsv(
-                1, f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}"
-            )
+            raise InvalidCsv(1, f"unknown column {name!r}; the columns are {', '.join(COLUMNS)}")
         if names.count(name) > 1:
             raise InvalidCsv(1, f"the column {name!r} appears twice")
     if "sku" not in names:

@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core import audit
-from oms.core.errors import ProblemError
 from oms.core.db_errors import violations_as
+from oms.core.errors import ProblemError
 from oms.products import repository
 from oms.products.attributes import DocumentLimits, check_size, validate_attributes
 from oms.products.errors import ProductNotFound, SkuTaken, UnknownCategory
@@ -147,4 +147,3 @@ async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
             before={"active": True},
             after={"active": False},
         )
-

@@ -319,9 +319,7 @@ async def lock_products(
     return {row.id: row for row in rows}
 
 
-async def lock_products_by_sku(
-    session: AsyncSession, skus: Sequence[str]
-) -> dict[str, Product]:
+async def lock_products_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Product]:
     """The products with these SKUs (ignoring case), locked `FOR UPDATE` in id order as
     `lock_products` does; by lower-cased SKU."""
     if not skus:

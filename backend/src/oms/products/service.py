@@ -220,7 +220,9 @@ async def _offenders(
     async for _, refused in _refused_by(session, category, schema):
         total += len(refused)
         for product in refused[: MAX_LISTED_OFFENDERS - len(listed)]:
-            listed.append({"id": str(product.product_id), "sku": product.sku, "errors": product.errors})
+            listed.append(
+                {"id": str(product.product_id), "sku": product.sku, "errors": product.errors}
+            )
     return listed, total
 
 
@@ -311,7 +313,8 @@ async def check_category_schema(
         check_attribute_schema(schema)
     except (InvalidAttributeSchema, DocumentTooLarge) as error:
         return _unusable_schema(error.extra["errors"])
-    checked, broken_count, broken = 0, 0, []
+    checked, broken_count = 0, 0
+    broken: list[BrokenProduct] = []
     try:
         async for size, refused in _refused_by(session, category, schema):
             checked += size

@@ -6,8 +6,7 @@ own transaction; nothing here commits.
 
 import hashlib
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import anyio
@@ -52,6 +51,7 @@ from oms.products.product_import import MAX_IMPORT_ROWS, import_products
 from oms.products.product_writes import archive_product, create_product, update_product
 from oms.products.repository import ProductFilter
 from oms.products.schemas import (
+    AttributeProblem,
     BrokenProduct,
     CategoryCode,
     CategoryCreate,
@@ -59,6 +59,7 @@ from oms.products.schemas import (
     CategoryUpdate,
     ProductRead,
     SchemaCheckRead,
+    SchemaProblem,
 )
 from oms.products.stock import (
     ProductSnapshot,
@@ -185,45 +186,56 @@ class _Refused:
     errors: list[dict[str, str]]
 
 
-async def _refused_by(
-    session: AsyncSession, category: Category, schema: dict[str, Any]
-) -> AsyncIterator[tuple[int, list[_Refused]]]:
-    """The category's products `schema` refuses, batch by batch (with how many each batch
-    checked), in SKU order. The validator is built once; each batch is validated in a worker
-    thread, so a category of many products does not hold up the other requests meanwhile.
-    Raises `UnusableAttributeSchema` when the schema cannot be applied to some product."""
+@dataclass(slots=True)
+class _Verdict:
+    """What a schema makes of a category's products: how many were checked and refused,
+    and the first refused ones (in SKU order) with their errors."""
+
+    checked: int = 0
+    refused: int = 0
+    listed: list[_Refused] = field(default_factory=list)
+
+
+async def _judge_products(
+    session: AsyncSession, category: Category, schema: dict[str, Any], *, listed: int
+) -> _Verdict:
+    """Check every product of the category against `schema`, in batches in SKU order; only
+    the first `listed` refused ones are told why (the others are merely counted, which is
+    quicker). The validator is built once, and each batch is checked in a worker thread, so
+    a category of many products does not hold up the other requests meanwhile. Raises
+    `UnusableAttributeSchema` when the schema cannot be applied to some product."""
     checker = AttributeChecker(category.code, schema)
+    verdict = _Verdict()
+
+    def judge(rows: list[repository.CheckedProduct]) -> None:
+        for row in rows:
+            if len(verdict.listed) < listed:
+                errors = checker.errors(row.attributes)
+                if errors:
+                    verdict.listed.append(_Refused(row.id, row.sku, row.name, errors))
+                    verdict.refused += 1
+            elif not checker.accepts(row.attributes):
+                verdict.refused += 1
+        verdict.checked += len(rows)
+
     after: str | None = None
-    while True:
-        batch = await repository.products_to_check(
-            session, category.id, after_sku=after, limit=SCHEMA_CHECK_BATCH
-        )
-        if not batch:
-            return
-
-        def refused(rows: list[repository.CheckedProduct] = batch) -> list[_Refused]:
-            return [
-                _Refused(row.id, row.sku, row.name, errors)
-                for row in rows
-                if (errors := checker.errors(row.attributes))
-            ]
-
-        yield len(batch), await anyio.to_thread.run_sync(refused)
+    while batch := await repository.products_to_check(
+        session, category.id, after_sku=after, limit=SCHEMA_CHECK_BATCH
+    ):
+        await anyio.to_thread.run_sync(judge, batch)
         after = batch[-1].key
+    return verdict
 
 
 async def _offenders(
     session: AsyncSession, category: Category, schema: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], int]:
-    listed: list[dict[str, Any]] = []
-    total = 0
-    async for _, refused in _refused_by(session, category, schema):
-        total += len(refused)
-        for product in refused[: MAX_LISTED_OFFENDERS - len(listed)]:
-            listed.append(
-                {"id": str(product.product_id), "sku": product.sku, "errors": product.errors}
-            )
-    return listed, total
+    verdict = await _judge_products(session, category, schema, listed=MAX_LISTED_OFFENDERS)
+    listed = [
+        {"id": str(product.product_id), "sku": product.sku, "errors": product.errors}
+        for product in verdict.listed
+    ]
+    return listed, verdict.refused
 
 
 async def update_category(
@@ -290,7 +302,11 @@ async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None
 
 def _unusable_schema(errors: list[dict[str, str]]) -> SchemaCheckRead:
     return SchemaCheckRead(
-        valid_schema=False, schema_errors=errors, checked=0, broken_count=0, broken=[]
+        valid_schema=False,
+        schema_errors=[SchemaProblem.model_validate(error) for error in errors],
+        checked=0,
+        broken_count=0,
+        broken=[],
     )
 
 
@@ -313,32 +329,27 @@ async def check_category_schema(
         check_attribute_schema(schema)
     except (InvalidAttributeSchema, DocumentTooLarge) as error:
         return _unusable_schema(error.extra["errors"])
-    checked, broken_count = 0, 0
-    broken: list[BrokenProduct] = []
     try:
-        async for size, refused in _refused_by(session, category, schema):
-            checked += size
-            broken_count += len(refused)
-            broken += [
-                BrokenProduct(
-                    product_id=product.product_id,
-                    sku=product.sku,
-                    name=product.name,
-                    errors=[
-                        {"path": error["field"], "message": error["message"]}
-                        for error in product.errors
-                    ],
-                )
-                for product in refused[: MAX_LISTED_BROKEN - len(broken)]
-            ]
+        verdict = await _judge_products(session, category, schema, listed=MAX_LISTED_BROKEN)
     except UnusableAttributeSchema as error:
         return _unusable_schema([{"field": "attribute_schema", "message": error.detail}])
     return SchemaCheckRead(
         valid_schema=True,
         schema_errors=[],
-        checked=checked,
-        broken_count=broken_count,
-        broken=broken,
+        checked=verdict.checked,
+        broken_count=verdict.refused,
+        broken=[
+            BrokenProduct(
+                product_id=product.product_id,
+                sku=product.sku,
+                name=product.name,
+                errors=[
+                    AttributeProblem(path=error["field"], message=error["message"])
+                    for error in product.errors
+                ],
+            )
+            for product in verdict.listed
+        ],
     )
 
 

@@ -30,6 +30,7 @@ from oms.core.web_apps import install_web_apps
 from oms.dashboard.router import router as dashboard_router
 from oms.integrations.router import router as integrations_router
 from oms.orders.addresses_router import router as addresses_router
+from oms.orders.customers_router import router as customers_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox
@@ -121,6 +122,7 @@ def _api_router() -> APIRouter:
     router.include_router(workflow_router)
     router.include_router(orders_router)
     router.include_router(addresses_router)
+    router.include_router(customers_router)
     router.include_router(audit_router)
     router.include_router(configuration_router)
     router.include_router(dashboard_router)

@@ -24,6 +24,7 @@ class Permission(StrEnum):
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
     USERS_MANAGE = "users:manage"
+    CUSTOMERS_READ = "customers:read"
     AUDIT_READ = "audit:read"
     PROFILE = "profile"
 
@@ -40,6 +41,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_CREATE_FOR_CUSTOMER,
             Permission.ORDERS_TRANSITION,
             Permission.CONFIG_READ,
+            Permission.CUSTOMERS_READ,
             Permission.PROFILE,
         }
     ),

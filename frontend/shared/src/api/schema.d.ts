@@ -424,6 +424,29 @@ export interface paths {
         patch: operations["updateCategory"];
         trace?: never;
     };
+    "/api/v1/categories/{category_id}/schema-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Category Schema
+         * @description Which products of the category the proposed `attribute_schema` would refuse, changing
+         *     nothing: what `PATCH /categories/{category_id}` with it would meet. A schema the update
+         *     would refuse itself (not a JSON Schema 2020-12, a `$ref` that does not resolve, too
+         *     large) is answered here with `valid_schema: false` and `schema_errors`, not a 400.
+         */
+        post: operations["checkCategorySchema"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -439,6 +462,28 @@ export interface paths {
         put?: never;
         /** Create Product */
         post: operations["createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Products
+         * @description Create or change products from CSV rows, matched by SKU ignoring case. Each row is
+         *     checked as `POST /products` or `PATCH /products/{id}` would check it and written on its
+         *     own: the valid ones are written, the others reported with their errors.
+         */
+        post: operations["importProducts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -996,6 +1041,47 @@ export interface paths {
         patch: operations["updateSavedAddress"];
         trace?: never;
     };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Customers
+         * @description The users with the customer role, oldest first (by creation time, then id), each with
+         *     how many orders they have and when they placed the latest.
+         */
+        get: operations["listCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer
+         * @description The customer, their order figures and their saved shipping addresses.
+         */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit": {
         parameters: {
             query?: never;
@@ -1112,6 +1198,16 @@ export interface components {
             id: string;
             /** Email */
             email: string;
+        };
+        /** AttributeProblem */
+        AttributeProblem: {
+            /**
+             * Path
+             * @description The attribute at fault: `attributes.width_cm`.
+             */
+            path: string;
+            /** Message */
+            message: string;
         };
         /**
          * AuditEntryRead
@@ -1317,6 +1413,20 @@ export interface components {
              */
             legal_links: components["schemas"]["LegalLink"][];
         };
+        /** BrokenProduct */
+        BrokenProduct: {
+            /**
+             * Product Id
+             * Format: uuid
+             */
+            product_id: string;
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Errors */
+            errors: components["schemas"]["AttributeProblem"][];
+        };
         /** CategoryCreate */
         CategoryCreate: {
             /**
@@ -1502,6 +1612,75 @@ export interface components {
             password: string;
         };
         /**
+         * CustomerRead
+         * @description A customer with their saved shipping addresses; their orders are
+         *     `GET /orders?customer_id=`.
+         * @example {
+         *       "active": true,
+         *       "addresses": [
+         *         {
+         *           "city": "Berlin",
+         *           "country": "DE",
+         *           "created_at": "2025-03-14T09:20:00Z",
+         *           "id": "5d2e8f1a-3b4c-4d6e-9f0a-1b2c3d4e5f60",
+         *           "is_default": true,
+         *           "label": "Home",
+         *           "line1": "Hauptstraße 5",
+         *           "name": "Cora Customer",
+         *           "phone": "+49 30 1234567",
+         *           "postal_code": "10115",
+         *           "updated_at": "2025-03-14T09:20:00Z",
+         *           "version": 0
+         *         }
+         *       ],
+         *       "created_at": "2025-02-01T10:00:00Z",
+         *       "email": "cora@example.com",
+         *       "id": "6c1f2d9e-8a4b-4f0e-b3a7-2e5d9c8f1a04",
+         *       "last_order_at": "2025-03-14T09:26:53Z",
+         *       "name": "Cora Customer",
+         *       "order_count": 3
+         *     }
+         */
+        CustomerRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /**
+             * Name
+             * @description The user's full name; empty when they gave none.
+             */
+            name: string;
+            /**
+             * Active
+             * @description False once deactivated: they can no longer sign in.
+             */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Order Count
+             * @description Orders placed for them, in any status.
+             */
+            order_count: number;
+            /**
+             * Last Order At
+             * @description When their latest order was placed.
+             */
+            last_order_at: string | null;
+            /**
+             * Addresses
+             * @description All of them (at most 20), oldest first, as `GET /me/addresses` shows them.
+             */
+            addresses: components["schemas"]["SavedAddressRead"][];
+        };
+        /**
          * CustomerStatusRead
          * @description A status as customers see it: its customer name, or else its name.
          */
@@ -1518,6 +1697,52 @@ export interface components {
             is_terminal: boolean;
             /** Position */
             position: number;
+        };
+        /**
+         * CustomerSummary
+         * @example {
+         *       "active": true,
+         *       "created_at": "2025-02-01T10:00:00Z",
+         *       "email": "cora@example.com",
+         *       "id": "6c1f2d9e-8a4b-4f0e-b3a7-2e5d9c8f1a04",
+         *       "last_order_at": "2025-03-14T09:26:53Z",
+         *       "name": "Cora Customer",
+         *       "order_count": 3
+         *     }
+         */
+        CustomerSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /**
+             * Name
+             * @description The user's full name; empty when they gave none.
+             */
+            name: string;
+            /**
+             * Active
+             * @description False once deactivated: they can no longer sign in.
+             */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Order Count
+             * @description Orders placed for them, in any status.
+             */
+            order_count: number;
+            /**
+             * Last Order At
+             * @description When their latest order was placed.
+             */
+            last_order_at: string | null;
         };
         /**
          * Dashboard
@@ -1915,6 +2140,16 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** ImportProblem */
+        ImportProblem: {
+            /**
+             * Field
+             * @description The column at fault (`price`), an attribute (`attributes.width_cm`), or `row` for the row as a whole.
+             */
+            field: string;
+            /** Message */
+            message: string;
+        };
         /** ImportRead */
         ImportRead: {
             /** Dry Run */
@@ -1929,6 +2164,29 @@ export interface components {
              * @description Empty: the document is what OMS has.
              */
             changes: components["schemas"]["ChangeRead"][];
+        };
+        /** ImportRowRead */
+        ImportRowRead: {
+            /**
+             * Row
+             * @description The line of the file the row starts on.
+             */
+            row: number;
+            /**
+             * Sku
+             * @description The row's SKU; null when the cell is empty.
+             */
+            sku: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "created" | "updated" | "failed";
+            /**
+             * Errors
+             * @description Why the row failed; empty otherwise.
+             */
+            errors: components["schemas"]["ImportProblem"][];
         };
         /** InventoryConfigurationCreate */
         InventoryConfigurationCreate: {
@@ -2412,6 +2670,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[CustomerSummary] */
+        Page_CustomerSummary_: {
+            /** Items */
+            items: components["schemas"]["CustomerSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
             /** Items */
@@ -2653,6 +2918,50 @@ export interface components {
             width: number;
             /** Height */
             height: number;
+        };
+        /**
+         * ProductImportRead
+         * @description What the import did (or, with `dry_run`, would do), row by row, in file order.
+         * @example {
+         *       "created": 1,
+         *       "failed": 1,
+         *       "rows": [
+         *         {
+         *           "errors": [],
+         *           "outcome": "updated",
+         *           "row": 2,
+         *           "sku": "FUR-CHAIR-OAK"
+         *         },
+         *         {
+         *           "errors": [],
+         *           "outcome": "created",
+         *           "row": 3,
+         *           "sku": "FUR-TABLE-ASH"
+         *         },
+         *         {
+         *           "errors": [
+         *             {
+         *               "field": "price",
+         *               "message": "is required for a new product"
+         *             }
+         *           ],
+         *           "outcome": "failed",
+         *           "row": 4,
+         *           "sku": "FUR-BENCH"
+         *         }
+         *       ],
+         *       "updated": 1
+         *     }
+         */
+        ProductImportRead: {
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Failed */
+            failed: number;
+            /** Rows */
+            rows: components["schemas"]["ImportRowRead"][];
         };
         /**
          * ProductRead
@@ -3065,6 +3374,76 @@ export interface components {
             phone?: string | null;
             /** Is Default */
             is_default?: boolean;
+        };
+        /**
+         * SchemaCheckRead
+         * @description What changing the category's schema to the one sent would meet; nothing is changed.
+         * @example {
+         *       "broken": [
+         *         {
+         *           "errors": [
+         *             {
+         *               "message": "is required",
+         *               "path": "attributes.seat_cm"
+         *             }
+         *           ],
+         *           "name": "Oak dining chair",
+         *           "product_id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+         *           "sku": "FUR-CHAIR-OAK"
+         *         }
+         *       ],
+         *       "broken_count": 1,
+         *       "checked": 240,
+         *       "schema_errors": [],
+         *       "valid_schema": true
+         *     }
+         */
+        SchemaCheckRead: {
+            /**
+             * Valid Schema
+             * @description False when the category update would refuse the schema itself (400); `schema_errors` says why, and no product is checked.
+             */
+            valid_schema: boolean;
+            /** Schema Errors */
+            schema_errors: components["schemas"]["SchemaProblem"][];
+            /**
+             * Checked
+             * @description How many products of the category were checked.
+             */
+            checked: number;
+            /**
+             * Broken Count
+             * @description How many of them the schema would refuse.
+             */
+            broken_count: number;
+            /**
+             * Broken
+             * @description The first 100 of those, in SKU order, with what is wrong with each.
+             */
+            broken: components["schemas"]["BrokenProduct"][];
+        };
+        /**
+         * SchemaCheckRequest
+         * @description A proposed attribute schema for a category, as `PATCH /categories/{id}` takes it.
+         */
+        SchemaCheckRequest: {
+            /**
+             * Attribute Schema
+             * @description JSON Schema (2020-12) the attributes of the category's products satisfy.
+             */
+            attribute_schema: {
+                [key: string]: unknown;
+            };
+        };
+        /** SchemaProblem */
+        SchemaProblem: {
+            /**
+             * Field
+             * @description Where in the schema: `attribute_schema.properties.x.type`.
+             */
+            field: string;
+            /** Message */
+            message: string;
         };
         /** SentEmailRead */
         SentEmailRead: {
@@ -6212,6 +6591,99 @@ export interface operations {
             };
         };
     };
+    checkCategorySchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaCheckRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The body is not `{attribute_schema: <object>}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `catalogue:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `category_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProducts: {
         parameters: {
             query?: {
@@ -6374,6 +6846,107 @@ export interface operations {
             };
             /** @description `category_id` names no category, or the category's attribute schema cannot be applied. This Idempotency-Key was used with another request; use a new key. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importProducts: {
+        parameters: {
+            query?: {
+                /** @description The file line of the body's first data row, for a file sent in chunks (each with the header row): rows are numbered from it. */
+                first_row?: number;
+                /** @description Report what the import would do, and keep nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV file in UTF-8 with a header row (docs/catalogue.md). */
+        requestBody: {
+            content: {
+                /**
+                 * @example sku,name,price,stock,category,active,attributes
+                 *     FUR-CHAIR-OAK,Oak dining chair,149.00,40,furniture,true,"{""material"": ""oak""}"
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImportRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The file cannot be read as a whole (`line` and `reason` say where and why): not UTF-8, a NUL character, broken quoting, no header row, an unknown or repeated column, or no `sku` column. Nothing is imported. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `catalogue:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). More than 1000 rows (`max_rows`): send them in chunks. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `text/csv` in UTF-8. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10320,6 +10893,162 @@ export interface operations {
             };
             /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /** @description Part of the email or name, any case. */
+                q?: string;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerSummary_"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `customers:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `customers:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `customer_id` given, or not yours to see. No user with the customer role has this id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -27,9 +27,7 @@ def needing_seat_height() -> dict[str, Any]:
     return schema
 
 
-async def seed_products(
-    engine: AsyncEngine, category_id: str, count: int, attributes: str
-) -> None:
+async def seed_products(engine: AsyncEngine, category_id: str, count: int, attributes: str) -> None:
     """`count` products straight into the table: the schema check reads them as they are."""
     async with engine.begin() as connection:
         await connection.execute(
@@ -238,7 +236,8 @@ async def test_an_unknown_category_is_404(client: AsyncClient, manager: Actor) -
 async def test_a_body_that_is_not_a_schema_request_is_400(
     client: AsyncClient, manager: Actor, furniture: dict[str, Any]
 ) -> None:
-    for body in ({}, {"attribute_schema": []}, {"attribute_schema": {}, "extra": 1}, []):
+    bodies: list[object] = [{}, {"attribute_schema": []}, {"attribute_schema": {}, "x": 1}, []]
+    for body in bodies:
         response = await client.post(check_url(furniture), json=body, headers=manager.headers)
 
         assert response.status_code == 400, (body, response.text)

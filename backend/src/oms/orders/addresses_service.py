@@ -56,9 +56,7 @@ async def list_addresses(
 
 async def all_addresses(session: AsyncSession, user_id: uuid.UUID) -> list[SavedAddressRead]:
     """Every address the user keeps (at most `MAX_SAVED_ADDRESSES`), oldest first."""
-    rows = await repository.addresses_page(
-        session, user_id, after=None, limit=MAX_SAVED_ADDRESSES
-    )
+    rows = await repository.addresses_page(session, user_id, after=None, limit=MAX_SAVED_ADDRESSES)
     return [_read(row) for row in rows[:MAX_SAVED_ADDRESSES]]
 
 

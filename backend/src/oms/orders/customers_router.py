@@ -60,8 +60,6 @@ async def list_customers(
         ),
     ),
 )
-async def get_customer(
-    session: Session, _: CustomerReader, customer_id: uuid.UUID
-) -> CustomerRead:
+async def get_customer(session: Session, _: CustomerReader, customer_id: uuid.UUID) -> CustomerRead:
     """The customer, their order figures and their saved shipping addresses."""
     return await service.get_customer(session, customer_id)

@@ -4,9 +4,10 @@ Other modules call `reserve_stock` / `release_stock` (and read `ProductSnapshot`
 own transaction; nothing here commits.
 """
 
+import dataclasses
 import hashlib
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import anyio
@@ -193,7 +194,7 @@ class _Verdict:
 
     checked: int = 0
     refused: int = 0
-    listed: list[_Refused] = field(default_factory=list)
+    listed: list[_Refused] = dataclasses.field(default_factory=list)
 
 
 async def _judge_products(

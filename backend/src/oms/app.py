@@ -31,6 +31,7 @@ from oms.dashboard.router import router as dashboard_router
 from oms.integrations.router import router as integrations_router
 from oms.orders.addresses_router import router as addresses_router
 from oms.orders.notes_router import router as order_notes_router
+from oms.orders.customers_router import router as customers_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox
@@ -123,6 +124,7 @@ def _api_router() -> APIRouter:
     router.include_router(orders_router)
     router.include_router(order_notes_router)
     router.include_router(addresses_router)
+    router.include_router(customers_router)
     router.include_router(audit_router)
     router.include_router(configuration_router)
     router.include_router(dashboard_router)

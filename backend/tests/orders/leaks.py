@@ -116,3 +116,8 @@ async def other_customers_address(world: LeakWorld) -> str:
 
 
 sample_body("PATCH", "/api/v1/me/addresses/{address_id}", {"city": "Elsewhere"})
+
+
+@owned("customer_id", prefix="/api/v1/customers")
+async def other_customer_as_staff_see_them(world: LeakWorld) -> str:
+    return str(world.victim.user.id)

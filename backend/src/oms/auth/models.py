@@ -23,6 +23,19 @@ class User(Timestamped, Base):
         ),
         # The admin listing's keyset order.
         Index("ix_users_created_at_id", "created_at", "id"),
+        # `ILIKE '%text%'` on email and name (pg_trgm): the users and customers searches.
+        Index(
+            "ix_users_email_trgm",
+            "email",
+            postgresql_using="gin",
+            postgresql_ops={"email": "gin_trgm_ops"},
+        ),
+        Index(
+            "ix_users_full_name_trgm",
+            "full_name",
+            postgresql_using="gin",
+            postgresql_ops={"full_name": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(

@@ -30,6 +30,7 @@ class Permission(StrEnum):
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
     USERS_MANAGE = "users:manage"
+    CUSTOMERS_READ = "customers:read"
     AUDIT_READ = "audit:read"
     PROFILE = "profile"
 
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.ORDERS_BULK_TRANSITION,
             Permission.ORDER_NOTES,
             Permission.CONFIG_READ,
+            Permission.CUSTOMERS_READ,
             Permission.PROFILE,
         }
     ),

@@ -28,6 +28,9 @@ class Lock(IntEnum):
     """Planning and applying a configuration document, one import at a time."""
     SAVED_ADDRESSES = 7_301_030
     """Adding a user's saved addresses (subject: the user), so two cannot pass the cap."""
+    PRODUCT_IMPORT = 7_301_032
+    """Importing products from CSV, one import at a time: two that create the same new SKUs
+    in different orders would otherwise wait on each other's rows."""
 
 
 _LOCK = text("SELECT pg_advisory_xact_lock(:namespace, hashtext(:subject))")

@@ -54,6 +54,12 @@ async def list_addresses(
     return page_of(rows, limit, lambda row: [row.created_at, row.id], _read)
 
 
+async def all_addresses(session: AsyncSession, user_id: uuid.UUID) -> list[SavedAddressRead]:
+    """Every address the user keeps (at most `MAX_SAVED_ADDRESSES`), oldest first."""
+    rows = await repository.addresses_page(session, user_id, after=None, limit=MAX_SAVED_ADDRESSES)
+    return [_read(row) for row in rows[:MAX_SAVED_ADDRESSES]]
+
+
 async def get_address(
     session: AsyncSession, user_id: uuid.UUID, address_id: uuid.UUID
 ) -> SavedAddressRead:

@@ -21,6 +21,15 @@ class OrderNotFound(NotFound):
         super().__init__(f"There is no order {order_id} that you can see.")
 
 
+class CustomerNotFound(NotFound):
+    """No user with the customer role has this id."""
+
+    slug = "customer-not-found"
+
+    def __init__(self, customer_id: uuid.UUID) -> None:
+        super().__init__(f"There is no customer {customer_id}.")
+
+
 class CustomerChoiceNotAllowed(Forbidden):
     slug = "customer-choice-not-allowed"
 

@@ -550,3 +550,43 @@ class SavedAddressRead(ShippingAddress):
     version: int
     created_at: datetime
     updated_at: datetime
+
+
+# Customers as staff see them (`/customers`): a user with the customer role and their orders.
+
+_CUSTOMER_SUMMARY_EXAMPLE: dict[str, Any] = {
+    "id": _CUSTOMER["id"],
+    "email": _CUSTOMER["email"],
+    "name": "Cora Customer",
+    "active": True,
+    "created_at": "2025-02-01T10:00:00Z",
+    "order_count": 3,
+    "last_order_at": "2025-03-14T09:26:53Z",
+}
+
+
+class CustomerSummary(BaseModel):
+    model_config = ConfigDict(json_schema_extra={"examples": [_CUSTOMER_SUMMARY_EXAMPLE]})
+
+    id: uuid.UUID
+    email: str
+    name: str = Field(description="The user's full name; empty when they gave none.")
+    active: bool = Field(description="False once deactivated: they can no longer sign in.")
+    created_at: datetime
+    order_count: int = Field(description="Orders placed for them, in any status.")
+    last_order_at: datetime | None = Field(description="When their latest order was placed.")
+
+
+class CustomerRead(CustomerSummary):
+    """A customer with their saved shipping addresses; their orders are
+    `GET /orders?customer_id=`."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{**_CUSTOMER_SUMMARY_EXAMPLE, "addresses": [_SAVED_ADDRESS_EXAMPLE]}]
+        }
+    )
+
+    addresses: list[SavedAddressRead] = Field(
+        description="All of them (at most 20), oldest first, as `GET /me/addresses` shows them."
+    )

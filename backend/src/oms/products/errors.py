@@ -234,3 +234,43 @@ class TooManyProductImages(Conflict):
 
     def __init__(self, limit: int) -> None:
         super().__init__(f"A product may have at most {limit} images.", limit=limit)
+
+
+# The CSV import of products (`POST /products/import`)
+
+
+class InvalidCsv(ProblemError):
+    """The file as a whole cannot be read: nothing of it is imported."""
+
+    status, slug, title = 400, "invalid-csv", "Invalid CSV file"
+
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(
+            f"Line {line}: {reason}.",
+            line=line,
+            reason=reason,
+            errors=[{"field": "body", "in": "body", "message": f"line {line}: {reason}"}],
+        )
+
+
+class TooManyImportRows(ProblemError):
+    status, slug, title = 413, "too-many-rows", "Too many rows"
+
+    def __init__(self, max_rows: int) -> None:
+        super().__init__(
+            f"A product import takes at most {max_rows} rows per request; send the file in"
+            " chunks (each with the header row, and `first_row` set to the file line of the"
+            " chunk's first row).",
+            max_rows=max_rows,
+        )
+
+
+class UnsupportedCsvType(ProblemError):
+    status, slug, title = 415, "unsupported-csv-type", "Unsupported Media Type"
+
+    def __init__(self, content_type: str) -> None:
+        super().__init__(
+            "A product import is sent as `text/csv` in UTF-8, not"
+            f" {content_type or 'without a Content-Type'}.",
+            supported=["text/csv"],
+        )

@@ -15,6 +15,7 @@ from sqlalchemy import (
     case,
     cast,
     func,
+    inspect,
     literal,
     null,
     or_,
@@ -24,6 +25,7 @@ from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from oms.core.locks import Lock, xact_lock
 from oms.core.pagination import keyset_after
 from oms.products.attributes import AttributeRange
 from oms.products.models import Category, Product, ProductImage, ProductImageFile
@@ -90,6 +92,24 @@ async def add(session: AsyncSession, row: Category | Product) -> None:
     await session.refresh(row)
 
 
+async def add_product(session: AsyncSession, product: Product) -> None:
+    """Insert without reading the row back (its id comes back with the INSERT)."""
+    session.add(product)
+    await session.flush()
+
+
+async def reload_shown(session: AsyncSession, product: Product) -> None:
+    """Read the product back as the API shows it: the columns the database set, its images."""
+    await session.refresh(product)
+    await session.refresh(product, attribute_names=["images"])
+
+
+async def reload_if_expired(session: AsyncSession, product: Product) -> None:
+    """Read a row back whose columns a rolled-back savepoint expired."""
+    if inspect(product).expired_attributes:
+        await session.refresh(product)
+
+
 async def save(session: AsyncSession, row: Category | Product) -> None:
     await session.flush()
     await session.refresh(row)
@@ -107,15 +127,33 @@ async def product_count_in_category(session: AsyncSession, category_id: uuid.UUI
     return int(count or 0)
 
 
-async def product_attributes_in_category(
-    session: AsyncSession, category_id: uuid.UUID
-) -> Sequence[tuple[uuid.UUID, str, dict[str, Any]]]:
-    rows = await session.execute(
-        select(Product.id, Product.sku, Product.attributes)
+@dataclass(frozen=True, slots=True)
+class CheckedProduct:
+    """What checking a product against its category's schema needs."""
+
+    id: uuid.UUID
+    sku: str
+    key: str  # lower(sku): the keyset of the next batch
+    name: str
+    attributes: dict[str, Any]
+
+
+async def products_to_check(
+    session: AsyncSession, category_id: uuid.UUID, *, after_sku: str | None, limit: int
+) -> list[CheckedProduct]:
+    """A batch of the category's products in SKU order, after the lower-cased `after_sku`."""
+    query = (
+        select(Product.id, Product.sku, lower_sku.label("key"), Product.name, Product.attributes)
         .where(Product.category_id == category_id)
         .order_by(lower_sku)
+        .limit(limit)
     )
-    return [(row.id, row.sku, row.attributes) for row in rows]
+    if after_sku is not None:
+        query = query.where(lower_sku > after_sku)
+    return [
+        CheckedProduct(row.id, row.sku, row.key, row.name, row.attributes)
+        for row in await session.execute(query)
+    ]
 
 
 # Products
@@ -279,6 +317,42 @@ async def lock_products(
         .execution_options(populate_existing=True)
     )
     return {row.id: row for row in rows}
+
+
+async def lock_products_by_sku(session: AsyncSession, skus: Sequence[str]) -> dict[str, Product]:
+    """The products with these SKUs (ignoring case), locked `FOR UPDATE` in id order as
+    `lock_products` does; by lower-cased SKU."""
+    if not skus:
+        return {}
+    rows = await session.scalars(
+        select(Product)
+        .where(lower_sku.in_({sku.lower() for sku in skus}))
+        .order_by(Product.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    return {row.sku.lower(): row for row in rows}
+
+
+async def lock_categories(
+    session: AsyncSession, ids: Sequence[uuid.UUID], codes: Sequence[str]
+) -> Sequence[Category]:
+    """The categories with these ids or codes, locked `FOR SHARE` (their schemas cannot
+    change until the transaction ends)."""
+    if not ids and not codes:
+        return []
+    rows = await session.scalars(
+        select(Category)
+        .where(or_(Category.id.in_(set(ids)), Category.code.in_(set(codes))))
+        .order_by(Category.id)
+        .with_for_update(read=True)
+        .execution_options(populate_existing=True)
+    )
+    return rows.all()
+
+
+async def lock_product_import(session: AsyncSession) -> None:
+    await xact_lock(session, Lock.PRODUCT_IMPORT)
 
 
 async def products_by_id(

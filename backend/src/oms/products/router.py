@@ -4,6 +4,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response, status
+from starlette.convertors import Convertor, register_url_convertor
 
 from oms.auth.dependencies import CatalogueReader, CatalogueWriter, Idempotent
 from oms.auth.permissions import Permission
@@ -20,8 +21,11 @@ from oms.products.schemas import (
     CategoryRead,
     CategoryUpdate,
     ProductCreate,
+    ProductImportRead,
     ProductRead,
     ProductUpdate,
+    SchemaCheckRead,
+    SchemaCheckRequest,
 )
 
 
@@ -35,6 +39,23 @@ async def _document_limits(request: Request) -> service.DocumentLimits:
 
 DocumentLimits = Annotated[service.DocumentLimits, Depends(_document_limits)]
 
+
+class _ProductSegment(Convertor[str]):
+    """`/products/{product_id}` takes any segment but `import`, the CSV import's own path: a
+    GET there is a 405 naming POST, not a product id that does not parse (which stays a 400
+    naming `product_id` anywhere else). The document still shows `{product_id}`."""
+
+    regex = r"(?!import$)[^/]+"
+
+    def convert(self, value: str) -> str:
+        return value
+
+    def to_string(self, value: object) -> str:
+        return str(value)
+
+
+register_url_convertor("product_segment", _ProductSegment())
+PRODUCT_PATH = "/products/{product_id:product_segment}"
 
 router = APIRouter(tags=["catalogue"])
 images_router = APIRouter(prefix="/product-images", tags=["catalogue"])
@@ -140,6 +161,26 @@ async def update_category(
     return CategoryRead.model_validate(category)
 
 
+@router.post(
+    "/categories/{category_id}/schema-check",
+    responses=problems({400: "The body is not `{attribute_schema: <object>}`."}),
+)
+async def check_category_schema(
+    session: Session,
+    _: CatalogueWriter,
+    category_id: uuid.UUID,
+    body: SchemaCheckRequest,
+    limits: DocumentLimits,
+) -> SchemaCheckRead:
+    """Which products of the category the proposed `attribute_schema` would refuse, changing
+    nothing: what `PATCH /categories/{category_id}` with it would meet. A schema the update
+    would refuse itself (not a JSON Schema 2020-12, a `$ref` that does not resolve, too
+    large) is answered here with `valid_schema: false` and `schema_errors`, not a 400."""
+    return await service.check_category_schema(
+        session, category_id, body.attribute_schema, limits=limits
+    )
+
+
 @router.delete(
     "/categories/{category_id}",
     status_code=status.HTTP_204_NO_CONTENT,
@@ -227,8 +268,73 @@ async def list_products(
     )
 
 
+CSV = "text/csv"
+_CSV_EXAMPLE = (
+    "sku,name,price,stock,category,active,attributes\n"
+    'FUR-CHAIR-OAK,Oak dining chair,149.00,40,furniture,true,"{""material"": ""oak""}"\n'
+)
+
+
+def _is_utf8_csv(content_type: str) -> bool:
+    media_type, *parameters = (part.strip().lower() for part in content_type.split(";"))
+    charsets = [p.partition("=")[2].strip('"') for p in parameters if p.startswith("charset=")]
+    return media_type == CSV and all(charset in ("utf-8", "utf8") for charset in charsets)
+
+
+@router.post(
+    "/products/import",
+    responses=problems(
+        {
+            400: "The file cannot be read as a whole (`line` and `reason` say where and why):"
+            " not UTF-8, a NUL character, broken quoting, no header row, an unknown or repeated"
+            " column, or no `sku` column. Nothing is imported.",
+            413: f"More than {service.MAX_IMPORT_ROWS} rows (`max_rows`): send them in chunks.",
+            415: "The body is not `text/csv` in UTF-8.",
+        }
+    ),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "A CSV file in UTF-8 with a header row (docs/catalogue.md).",
+            "content": {CSV: {"schema": {"type": "string"}, "example": _CSV_EXAMPLE}},
+        }
+    },
+)
+async def import_products(
+    request: Request,
+    session: Session,
+    _: CatalogueWriter,
+    limits: DocumentLimits,
+    first_row: Annotated[
+        int,
+        Query(
+            ge=2,
+            le=2_147_483_647,
+            description="The file line of the body's first data row, for a file sent in"
+            " chunks (each with the header row): rows are numbered from it.",
+        ),
+    ] = 2,
+    dry_run: Annotated[
+        bool, Query(description="Report what the import would do, and keep nothing.")
+    ] = False,
+) -> ProductImportRead:
+    """Create or change products from CSV rows, matched by SKU ignoring case. Each row is
+    checked as `POST /products` or `PATCH /products/{id}` would check it and written on its
+    own: the valid ones are written, the others reported with their errors."""
+    if not _is_utf8_csv(request.headers.get("content-type", "")):
+        raise service.UnsupportedCsvType(request.headers.get("content-type", ""))
+    return await service.import_products(
+        session,
+        await request.body(),
+        first_row=first_row,
+        dry_run=dry_run,
+        limits=limits,
+        max_json_depth=request.app.state.settings.max_json_depth,
+    )
+
+
 @router.get(
-    "/products/{product_id}",
+    PRODUCT_PATH,
     responses=links(
         200,
         updateProduct=link(
@@ -281,7 +387,7 @@ async def create_product(
     )
 
 
-@router.patch("/products/{product_id}", responses=problems(_PRODUCT_PROBLEMS))
+@router.patch(PRODUCT_PATH, responses=problems(_PRODUCT_PROBLEMS))
 async def update_product(
     session: Session,
     _: CatalogueWriter,
@@ -295,7 +401,7 @@ async def update_product(
 
 
 @router.delete(
-    "/products/{product_id}",
+    PRODUCT_PATH,
     status_code=status.HTTP_204_NO_CONTENT,
     description="Archives the product (`active: false`); it is kept for the orders that "
     'refer to it. `PATCH {"active": true}` sells it again.',

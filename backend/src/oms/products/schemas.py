@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -100,6 +100,116 @@ class CategoryRead(BaseModel):
     attribute_schema: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+
+class SchemaCheckRequest(Strict):
+    """A proposed attribute schema for a category, as `PATCH /categories/{id}` takes it."""
+
+    attribute_schema: AttributeSchema
+
+
+class SchemaProblem(BaseModel):
+    field: str = Field(description="Where in the schema: `attribute_schema.properties.x.type`.")
+    message: str
+
+
+class AttributeProblem(BaseModel):
+    path: str = Field(description="The attribute at fault: `attributes.width_cm`.")
+    message: str
+
+
+class BrokenProduct(BaseModel):
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    errors: list[AttributeProblem]
+
+
+class SchemaCheckRead(BaseModel):
+    """What changing the category's schema to the one sent would meet; nothing is changed."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "valid_schema": True,
+                    "schema_errors": [],
+                    "checked": 240,
+                    "broken_count": 1,
+                    "broken": [
+                        {
+                            "product_id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+                            "sku": "FUR-CHAIR-OAK",
+                            "name": "Oak dining chair",
+                            "errors": [{"path": "attributes.seat_cm", "message": "is required"}],
+                        }
+                    ],
+                }
+            ]
+        }
+    )
+
+    valid_schema: bool = Field(
+        description="False when the category update would refuse the schema itself (400);"
+        " `schema_errors` says why, and no product is checked."
+    )
+    schema_errors: list[SchemaProblem]
+    checked: int = Field(description="How many products of the category were checked.")
+    broken_count: int = Field(description="How many of them the schema would refuse.")
+    broken: list[BrokenProduct] = Field(
+        description="The first 100 of those, in SKU order, with what is wrong with each."
+    )
+
+
+ImportOutcome = Literal["created", "updated", "failed"]
+
+
+class ImportProblem(BaseModel):
+    field: str = Field(
+        description="The column at fault (`price`), an attribute (`attributes.width_cm`), or"
+        " `row` for the row as a whole."
+    )
+    message: str
+
+
+class ImportRowRead(BaseModel):
+    row: int = Field(description="The line of the file the row starts on.")
+    sku: str | None = Field(description="The row's SKU; null when the cell is empty.")
+    outcome: ImportOutcome
+    errors: list[ImportProblem] = Field(description="Why the row failed; empty otherwise.")
+
+
+class ProductImportRead(BaseModel):
+    """What the import did (or, with `dry_run`, would do), row by row, in file order."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "created": 1,
+                    "updated": 1,
+                    "failed": 1,
+                    "rows": [
+                        {"row": 2, "sku": "FUR-CHAIR-OAK", "outcome": "updated", "errors": []},
+                        {"row": 3, "sku": "FUR-TABLE-ASH", "outcome": "created", "errors": []},
+                        {
+                            "row": 4,
+                            "sku": "FUR-BENCH",
+                            "outcome": "failed",
+                            "errors": [
+                                {"field": "price", "message": "is required for a new product"}
+                            ],
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
+    created: int
+    updated: int
+    failed: int
+    rows: list[ImportRowRead]
 
 
 class ProductCreate(Strict):

@@ -4,11 +4,13 @@ Other modules call `reserve_stock` / `release_stock` (and read `ProductSnapshot`
 own transaction; nothing here commits.
 """
 
+import dataclasses
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
 from typing import Any
 
+import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core import audit, images
@@ -18,18 +20,18 @@ from oms.products import repository
 from oms.products.attributes import (
     ATTRIBUTE_QUERY,
     MAX_ATTRIBUTE_QUERY_LENGTH,
+    AttributeChecker,
     DocumentLimits,
-    attribute_errors,
     attribute_filters,
     attribute_query,
     check_attribute_schema,
     check_size,
-    validate_attributes,
 )
 from oms.products.errors import (
     CategoryCodeTaken,
     CategoryInUse,
     CategoryNotFound,
+    DocumentTooLarge,
     InsufficientStock,
     InvalidAttributeFilter,
     InvalidAttributeSchema,
@@ -39,22 +41,26 @@ from oms.products.errors import (
     ProductInactive,
     ProductNotFound,
     SchemaBreaksProducts,
-    SkuTaken,
     StockError,
     TooManyProductImages,
-    UnknownCategory,
     UnknownProduct,
+    UnsupportedCsvType,
+    UnusableAttributeSchema,
 )
 from oms.products.models import Category, Product, ProductImage
+from oms.products.product_import import MAX_IMPORT_ROWS, import_products
+from oms.products.product_writes import archive_product, create_product, update_product
 from oms.products.repository import ProductFilter
 from oms.products.schemas import (
+    AttributeProblem,
+    BrokenProduct,
     CategoryCode,
     CategoryCreate,
     CategoryRead,
     CategoryUpdate,
-    ProductCreate,
     ProductRead,
-    ProductUpdate,
+    SchemaCheckRead,
+    SchemaProblem,
 )
 from oms.products.stock import (
     ProductSnapshot,
@@ -67,6 +73,7 @@ from oms.products.stock import (
 
 __all__ = [
     "MAX_ATTRIBUTE_QUERY_LENGTH",
+    "MAX_IMPORT_ROWS",
     "CategoryCode",
     "DocumentLimits",
     "InsufficientStock",
@@ -78,11 +85,13 @@ __all__ = [
     "StockError",
     "StockLine",
     "UnknownProduct",
+    "UnsupportedCsvType",
     "add_image",
     "all_categories",
     "archive_product",
     "attribute_filters",
     "attribute_schema_problem",
+    "check_category_schema",
     "create_category",
     "create_product",
     "delete_category",
@@ -90,6 +99,7 @@ __all__ = [
     "get_category",
     "get_product",
     "image_file",
+    "import_products",
     "list_categories",
     "list_products",
     "lock_stock",
@@ -110,12 +120,15 @@ IMAGE_TYPES = sorted(images.RASTER_FORMATS)
 
 # How many offending products a refused schema change lists (the total is always given).
 MAX_LISTED_OFFENDERS = 20
+# How many products a schema-change preview lists (the count is always given).
+MAX_LISTED_BROKEN = 100
+# Products checked against a schema per query (and per turn of a worker thread).
+SCHEMA_CHECK_BATCH = 1000
 
 
 # The database's names for the constraints a concurrent write can hit.
 CATEGORY_CODE_UNIQUE = "uq_categories_code"
 PRODUCT_CATEGORY_FK = "fk_products_category_id_categories"
-SKU_UNIQUE = "uq_products_sku_lower"
 
 
 def _category_fields(category: Category) -> dict[str, Any]:
@@ -123,19 +136,6 @@ def _category_fields(category: Category) -> dict[str, Any]:
         "code": category.code,
         "name": category.name,
         "attribute_schema": category.attribute_schema,
-    }
-
-
-def _product_fields(product: Product) -> dict[str, Any]:
-    return {
-        "sku": product.sku,
-        "name": product.name,
-        "description": product.description,
-        "category_id": product.category_id,
-        "price": product.price,
-        "stock": product.stock,
-        "active": product.active,
-        "attributes": product.attributes,
     }
 
 
@@ -179,20 +179,66 @@ async def create_category(
     return category
 
 
+@dataclass(frozen=True, slots=True)
+class _Refused:
+    """A product of the category that a schema refuses, and why (`[{field, message}]`)."""
+
+    product_id: uuid.UUID
+    sku: str
+    name: str
+    errors: list[dict[str, str]]
+
+
+@dataclass(slots=True)
+class _Verdict:
+    """What a schema makes of a category's products: how many were checked and refused,
+    and the first refused ones (in SKU order) with their errors."""
+
+    checked: int = 0
+    refused: int = 0
+    listed: list[_Refused] = dataclasses.field(default_factory=list)
+
+
+async def _judge_products(
+    session: AsyncSession, category: Category, schema: dict[str, Any], *, listed: int
+) -> _Verdict:
+    """Check every product of the category against `schema`, in batches in SKU order; only
+    the first `listed` refused ones are told why (the others are merely counted, which is
+    quicker). The validator is built once, and each batch is checked in a worker thread, so
+    a category of many products does not hold up the other requests meanwhile. Raises
+    `UnusableAttributeSchema` when the schema cannot be applied to some product."""
+    checker = AttributeChecker(category.code, schema)
+    verdict = _Verdict()
+
+    def judge(rows: list[repository.CheckedProduct]) -> None:
+        for row in rows:
+            if len(verdict.listed) < listed:
+                errors = checker.errors(row.attributes)
+                if errors:
+                    verdict.listed.append(_Refused(row.id, row.sku, row.name, errors))
+                    verdict.refused += 1
+            elif not checker.accepts(row.attributes):
+                verdict.refused += 1
+        verdict.checked += len(rows)
+
+    after: str | None = None
+    while batch := await repository.products_to_check(
+        session, category.id, after_sku=after, limit=SCHEMA_CHECK_BATCH
+    ):
+        await anyio.to_thread.run_sync(judge, batch)
+        after = batch[-1].key
+    return verdict
+
+
 async def _offenders(
     session: AsyncSession, category: Category, schema: dict[str, Any]
 ) -> tuple[list[dict[str, Any]], int]:
-    listed: list[dict[str, Any]] = []
-    total = 0
-    for product_id, sku, attributes in await repository.product_attributes_in_category(
-        session, category.id
-    ):
-        errors = attribute_errors(category.code, schema, attributes)
-        if errors:
-            total += 1
-            if len(listed) < MAX_LISTED_OFFENDERS:
-                listed.append({"id": str(product_id), "sku": sku, "errors": errors})
-    return listed, total
+    verdict = await _judge_products(session, category, schema, listed=MAX_LISTED_OFFENDERS)
+    listed = [
+        {"id": str(product.product_id), "sku": product.sku, "errors": product.errors}
+        for product in verdict.listed
+    ]
+    return listed, verdict.refused
 
 
 async def update_category(
@@ -254,6 +300,59 @@ async def delete_category(session: AsyncSession, category_id: uuid.UUID) -> None
         entity="category",
         entity_id=category_id,
         before=_category_fields(category),
+    )
+
+
+def _unusable_schema(errors: list[dict[str, str]]) -> SchemaCheckRead:
+    return SchemaCheckRead(
+        valid_schema=False,
+        schema_errors=[SchemaProblem.model_validate(error) for error in errors],
+        checked=0,
+        broken_count=0,
+        broken=[],
+    )
+
+
+async def check_category_schema(
+    session: AsyncSession,
+    category_id: uuid.UUID,
+    schema: dict[str, Any],
+    *,
+    limits: DocumentLimits,
+) -> SchemaCheckRead:
+    """What `PATCH /categories/{id}` with this `attribute_schema` would meet, changing
+    nothing: whether the schema is usable at all (else `schema_errors`, the errors the update
+    would answer 400 with) and which of the category's products it would refuse (the first
+    `MAX_LISTED_BROKEN` in SKU order, and how many)."""
+    category = await repository.category_by_id(session, category_id)
+    if category is None:
+        raise CategoryNotFound(category_id)
+    try:
+        check_size(schema, "attribute_schema", limits.schema_bytes)
+        check_attribute_schema(schema)
+    except (InvalidAttributeSchema, DocumentTooLarge) as error:
+        return _unusable_schema(error.extra["errors"])
+    try:
+        verdict = await _judge_products(session, category, schema, listed=MAX_LISTED_BROKEN)
+    except UnusableAttributeSchema as error:
+        return _unusable_schema([{"field": "attribute_schema", "message": error.detail}])
+    return SchemaCheckRead(
+        valid_schema=True,
+        schema_errors=[],
+        checked=verdict.checked,
+        broken_count=verdict.refused,
+        broken=[
+            BrokenProduct(
+                product_id=product.product_id,
+                sku=product.sku,
+                name=product.name,
+                errors=[
+                    AttributeProblem(path=error["field"], message=error["message"])
+                    for error in product.errors
+                ],
+            )
+            for product in verdict.listed
+        ],
     )
 
 
@@ -375,103 +474,6 @@ async def get_product(
     if product is None:
         raise ProductNotFound(product_id)
     return product
-
-
-async def _category_for_product(session: AsyncSession, category_id: uuid.UUID) -> Category:
-    # FOR SHARE: the category's schema cannot change until this transaction ends.
-    category = await repository.category_by_id(session, category_id, lock="share")
-    if category is None:
-        raise UnknownCategory(category_id)
-    return category
-
-
-async def _check_sku_free(
-    session: AsyncSession, sku: str, product_id: uuid.UUID | None = None
-) -> None:
-    existing = await repository.product_by_sku(session, sku)
-    if existing is not None and existing.id != product_id:
-        raise SkuTaken(sku)
-
-
-async def create_product(
-    session: AsyncSession, data: ProductCreate, *, limits: DocumentLimits
-) -> Product:
-    check_size(data.attributes, "attributes", limits.attributes_bytes)
-    category = await _category_for_product(session, data.category_id)
-    validate_attributes(category.code, category.attribute_schema, data.attributes)
-    await _check_sku_free(session, data.sku)
-    product = Product(**data.model_dump())
-    async with violations_as(session, {SKU_UNIQUE: SkuTaken(data.sku)}):
-        await repository.add(session, product)
-    await repository.load_images(session, product)
-    audit.record(
-        session,
-        action="product.created",
-        entity="product",
-        entity_id=product.id,
-        after=_product_fields(product),
-    )
-    return product
-
-
-async def update_product(
-    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate, *, limits: DocumentLimits
-) -> Product:
-    """Change the fields sent; changed attributes or category are checked against the
-    (new) category's schema as a whole."""
-    product = (await repository.lock_products(session, [product_id])).get(product_id)
-    if product is None:
-        raise ProductNotFound(product_id)
-    before = _product_fields(product)
-    changes = data.changes()
-    if "attributes" in changes:
-        check_size(changes["attributes"], "attributes", limits.attributes_bytes)
-    if "category_id" in changes or "attributes" in changes:
-        category = await _category_for_product(
-            session, changes.get("category_id", product.category_id)
-        )
-        validate_attributes(
-            category.code,
-            category.attribute_schema,
-            changes.get("attributes", product.attributes),
-        )
-    if "sku" in changes:
-        await _check_sku_free(session, changes["sku"], product.id)
-    for field, value in changes.items():
-        setattr(product, field, value)
-    async with violations_as(session, {SKU_UNIQUE: SkuTaken(product.sku)}):
-        await repository.save(session, product)
-    await repository.load_images(session, product)
-    after = _product_fields(product)
-    # A stock correction is told apart from other edits, so it can be filtered for.
-    stock_only = {key for key in after if after[key] != before[key]} == {"stock"}
-    audit.record(
-        session,
-        action="product.stock_changed" if stock_only else "product.updated",
-        entity="product",
-        entity_id=product.id,
-        before=before,
-        after=after,
-    )
-    return product
-
-
-async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
-    """Stop selling a product: it stays (orders refer to it) but only staff see it."""
-    product = (await repository.lock_products(session, [product_id])).get(product_id)
-    if product is None:
-        raise ProductNotFound(product_id)
-    if product.active:
-        product.active = False
-        await repository.save(session, product)
-        audit.record(
-            session,
-            action="product.archived",
-            entity="product",
-            entity_id=product.id,
-            before={"active": True},
-            after={"active": False},
-        )
 
 
 # Product images

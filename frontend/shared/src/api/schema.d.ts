@@ -424,6 +424,29 @@ export interface paths {
         patch: operations["updateCategory"];
         trace?: never;
     };
+    "/api/v1/categories/{category_id}/schema-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check Category Schema
+         * @description Which products of the category the proposed `attribute_schema` would refuse, changing
+         *     nothing: what `PATCH /categories/{category_id}` with it would meet. A schema the update
+         *     would refuse itself (not a JSON Schema 2020-12, a `$ref` that does not resolve, too
+         *     large) is answered here with `valid_schema: false` and `schema_errors`, not a 400.
+         */
+        post: operations["checkCategorySchema"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/products": {
         parameters: {
             query?: never;
@@ -439,6 +462,28 @@ export interface paths {
         put?: never;
         /** Create Product */
         post: operations["createProduct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Products
+         * @description Create or change products from CSV rows, matched by SKU ignoring case. Each row is
+         *     checked as `POST /products` or `PATCH /products/{id}` would check it and written on its
+         *     own: the valid ones are written, the others reported with their errors.
+         */
+        post: operations["importProducts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -847,7 +892,7 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Newest first unless `sort` says otherwise. Customers see their own orders only.
+         * @description Newest first. Customers see their own orders only.
          */
         get: operations["listOrders"];
         put?: never;
@@ -875,50 +920,6 @@ export interface paths {
          *     `problems` says why placing it now would fail.
          */
         post: operations["quoteOrder"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orders/export.csv": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Export Orders
-         * @description Every order the same filters select, in the same order as the listing, as CSV,
-         *     streamed in batches.
-         */
-        get: operations["exportOrders"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orders/bulk-status": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Bulk Change Order Status
-         * @description Moves each order to `to_status` as `PATCH /orders/{id}/status` would (the workflow's
-         *     rules for the caller's roles, stock, history, audit, one event each), each on its own: a
-         *     refused or unknown order is reported in its result with the problem the single change
-         *     would answer, and the others are moved all the same.
-         */
-        post: operations["bulkChangeOrderStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -997,51 +998,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/orders/{order_id}/notes": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List Order Notes
-         * @description Staff's internal notes on the order, newest first. Customers never see them.
-         */
-        get: operations["listOrderNotes"];
-        put?: never;
-        /**
-         * Add Order Note
-         * @description Adds an internal note to the order, by the caller; the text is audited.
-         */
-        post: operations["addOrderNote"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/v1/orders/{order_id}/notes/{note_id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get Order Note */
-        get: operations["getOrderNote"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete Order Note
-         * @description Deletes the note: its author may, and admins (`orders:notes-delete-any`).
-         */
-        delete: operations["deleteOrderNote"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/me/addresses": {
         parameters: {
             query?: never;
@@ -1083,6 +1039,47 @@ export interface paths {
         head?: never;
         /** Update Saved Address */
         patch: operations["updateSavedAddress"];
+        trace?: never;
+    };
+    "/api/v1/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Customers
+         * @description The users with the customer role, oldest first (by creation time, then id), each with
+         *     how many orders they have and when they placed the latest.
+         */
+        get: operations["listCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{customer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Customer
+         * @description The customer, their order figures and their saved shipping addresses.
+         */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/audit": {
@@ -1201,6 +1198,16 @@ export interface components {
             id: string;
             /** Email */
             email: string;
+        };
+        /** AttributeProblem */
+        AttributeProblem: {
+            /**
+             * Path
+             * @description The attribute at fault: `attributes.width_cm`.
+             */
+            path: string;
+            /** Message */
+            message: string;
         };
         /**
          * AuditEntryRead
@@ -1406,62 +1413,19 @@ export interface components {
              */
             legal_links: components["schemas"]["LegalLink"][];
         };
-        /**
-         * BulkStatusChange
-         * @description Move each of these orders to one status, each as `PATCH /orders/{id}/status` would.
-         * @example {
-         *       "note": "Paid by bank transfer.",
-         *       "order_ids": [
-         *         "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
-         *         "7c9e6679-7425-40de-944b-e07fc1f90ae7"
-         *       ],
-         *       "to_status": "confirmed"
-         *     }
-         */
-        BulkStatusChange: {
+        /** BrokenProduct */
+        BrokenProduct: {
             /**
-             * Order Ids
-             * @description 1 to 200 orders, each named once.
-             */
-            order_ids: string[];
-            /** To Status */
-            to_status: string;
-            /** Note */
-            note?: string | null;
-        };
-        /**
-         * BulkStatusResult
-         * @description What became of one order: moved (`ok`, its new `status`) or refused (`problem`, as
-         *     the single change would have answered it).
-         */
-        BulkStatusResult: {
-            /**
-             * Order Id
+             * Product Id
              * Format: uuid
              */
-            order_id: string;
-            /**
-             * Number
-             * @description Null when there is no such order.
-             */
-            number: string | null;
-            /** Ok */
-            ok: boolean;
-            /**
-             * Status
-             * @description The order's status now; null when refused.
-             */
-            status: string | null;
-            /** @description Why the order was not moved; null when it was. */
-            problem: components["schemas"]["Problem"] | null;
-        };
-        /**
-         * BulkStatusResults
-         * @description One result per order, in the order the request named them.
-         */
-        BulkStatusResults: {
-            /** Results */
-            results: components["schemas"]["BulkStatusResult"][];
+            product_id: string;
+            /** Sku */
+            sku: string;
+            /** Name */
+            name: string;
+            /** Errors */
+            errors: components["schemas"]["AttributeProblem"][];
         };
         /** CategoryCreate */
         CategoryCreate: {
@@ -1648,6 +1612,75 @@ export interface components {
             password: string;
         };
         /**
+         * CustomerRead
+         * @description A customer with their saved shipping addresses; their orders are
+         *     `GET /orders?customer_id=`.
+         * @example {
+         *       "active": true,
+         *       "addresses": [
+         *         {
+         *           "city": "Berlin",
+         *           "country": "DE",
+         *           "created_at": "2025-03-14T09:20:00Z",
+         *           "id": "5d2e8f1a-3b4c-4d6e-9f0a-1b2c3d4e5f60",
+         *           "is_default": true,
+         *           "label": "Home",
+         *           "line1": "Hauptstraße 5",
+         *           "name": "Cora Customer",
+         *           "phone": "+49 30 1234567",
+         *           "postal_code": "10115",
+         *           "updated_at": "2025-03-14T09:20:00Z",
+         *           "version": 0
+         *         }
+         *       ],
+         *       "created_at": "2025-02-01T10:00:00Z",
+         *       "email": "cora@example.com",
+         *       "id": "6c1f2d9e-8a4b-4f0e-b3a7-2e5d9c8f1a04",
+         *       "last_order_at": "2025-03-14T09:26:53Z",
+         *       "name": "Cora Customer",
+         *       "order_count": 3
+         *     }
+         */
+        CustomerRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /**
+             * Name
+             * @description The user's full name; empty when they gave none.
+             */
+            name: string;
+            /**
+             * Active
+             * @description False once deactivated: they can no longer sign in.
+             */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Order Count
+             * @description Orders placed for them, in any status.
+             */
+            order_count: number;
+            /**
+             * Last Order At
+             * @description When their latest order was placed.
+             */
+            last_order_at: string | null;
+            /**
+             * Addresses
+             * @description All of them (at most 20), oldest first, as `GET /me/addresses` shows them.
+             */
+            addresses: components["schemas"]["SavedAddressRead"][];
+        };
+        /**
          * CustomerStatusRead
          * @description A status as customers see it: its customer name, or else its name.
          */
@@ -1664,6 +1697,52 @@ export interface components {
             is_terminal: boolean;
             /** Position */
             position: number;
+        };
+        /**
+         * CustomerSummary
+         * @example {
+         *       "active": true,
+         *       "created_at": "2025-02-01T10:00:00Z",
+         *       "email": "cora@example.com",
+         *       "id": "6c1f2d9e-8a4b-4f0e-b3a7-2e5d9c8f1a04",
+         *       "last_order_at": "2025-03-14T09:26:53Z",
+         *       "name": "Cora Customer",
+         *       "order_count": 3
+         *     }
+         */
+        CustomerSummary: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /**
+             * Name
+             * @description The user's full name; empty when they gave none.
+             */
+            name: string;
+            /**
+             * Active
+             * @description False once deactivated: they can no longer sign in.
+             */
+            active: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Order Count
+             * @description Orders placed for them, in any status.
+             */
+            order_count: number;
+            /**
+             * Last Order At
+             * @description When their latest order was placed.
+             */
+            last_order_at: string | null;
         };
         /**
          * Dashboard
@@ -2061,6 +2140,16 @@ export interface components {
             /** Url */
             url?: string | null;
         };
+        /** ImportProblem */
+        ImportProblem: {
+            /**
+             * Field
+             * @description The column at fault (`price`), an attribute (`attributes.width_cm`), or `row` for the row as a whole.
+             */
+            field: string;
+            /** Message */
+            message: string;
+        };
         /** ImportRead */
         ImportRead: {
             /** Dry Run */
@@ -2075,6 +2164,29 @@ export interface components {
              * @description Empty: the document is what OMS has.
              */
             changes: components["schemas"]["ChangeRead"][];
+        };
+        /** ImportRowRead */
+        ImportRowRead: {
+            /**
+             * Row
+             * @description The line of the file the row starts on.
+             */
+            row: number;
+            /**
+             * Sku
+             * @description The row's SKU; null when the cell is empty.
+             */
+            sku: string | null;
+            /**
+             * Outcome
+             * @enum {string}
+             */
+            outcome: "created" | "updated" | "failed";
+            /**
+             * Errors
+             * @description Why the row failed; empty otherwise.
+             */
+            errors: components["schemas"]["ImportProblem"][];
         };
         /** InventoryConfigurationCreate */
         InventoryConfigurationCreate: {
@@ -2102,7 +2214,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings: components["schemas"]["InventorySettings"];
+            settings: components["schemas"]["InventorySettings-Input"];
         };
         /** InventoryConfigurationRead */
         InventoryConfigurationRead: {
@@ -2135,7 +2247,7 @@ export interface components {
              */
             worker_type: "inventory";
             /** @description The secret is masked. */
-            settings: components["schemas"]["InventorySettings"];
+            settings: components["schemas"]["oms__integrations__schemas__InventorySettings"];
         };
         /** InventoryConfigurationUpdate */
         InventoryConfigurationUpdate: {
@@ -2152,10 +2264,10 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings?: components["schemas"]["InventorySettings"] | null;
+            settings?: components["schemas"]["InventorySettings-Input"] | null;
         };
         /** InventorySettings */
-        InventorySettings: {
+        "InventorySettings-Input": {
             /**
              * Direction
              * @description `in`: stock comes back (release); `out`: stock leaves.
@@ -2214,33 +2326,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings: components["schemas"]["InventoryWorkerSettings"];
-        };
-        /**
-         * InventoryWorkerSettings
-         * @description An inventory worker's settings as the document writes them: the secret is a reference.
-         */
-        InventoryWorkerSettings: {
-            /**
-             * Direction
-             * @default in
-             * @enum {string}
-             */
-            direction: "in" | "out";
-            /**
-             * Apply Locally
-             * @default false
-             */
-            apply_locally: boolean;
-            /** Warehouse Url */
-            warehouse_url?: string | null;
-            /** Secret */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
+            settings: components["schemas"]["oms__configuration__document__InventorySettings"];
         };
         /** LegalLink */
         LegalLink: {
@@ -2382,57 +2468,6 @@ export interface components {
             line_total: string;
         };
         /**
-         * OrderNoteCreate
-         * @example {
-         *       "text": "Customer called: leave the parcel with the neighbour."
-         *     }
-         */
-        OrderNoteCreate: {
-            /**
-             * Text
-             * @description 1 to 4000 characters, not only spaces.
-             */
-            text: string;
-        };
-        /**
-         * OrderNoteRead
-         * @description A staff member's internal note on an order; customers never see notes.
-         * @example {
-         *       "author_email": "manager@example.com",
-         *       "author_id": "a3d5e7f9-1b2c-4d6e-8f0a-9b8c7d6e5f4a",
-         *       "created_at": "2025-03-14T11:15:00Z",
-         *       "id": "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
-         *       "order_id": "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
-         *       "text": "Customer called: leave the parcel with the neighbour."
-         *     }
-         */
-        OrderNoteRead: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /**
-             * Order Id
-             * Format: uuid
-             */
-            order_id: string;
-            /** Text */
-            text: string;
-            /**
-             * Author Id
-             * Format: uuid
-             */
-            author_id: string;
-            /** Author Email */
-            author_email: string;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-        };
-        /**
          * OrderRead
          * @example {
          *       "created_at": "2025-03-14T09:26:53Z",
@@ -2545,12 +2580,6 @@ export interface components {
             updated_at: string;
         };
         /**
-         * OrderSort
-         * @description How a listing of orders is ordered: a field, descending with a leading `-`.
-         * @enum {string}
-         */
-        OrderSort: "-created_at" | "created_at" | "-total" | "total" | "number" | "-number";
-        /**
          * OrderSummary
          * @description An order in a list: no items or history.
          * @example {
@@ -2641,17 +2670,17 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[CustomerSummary] */
+        Page_CustomerSummary_: {
+            /** Items */
+            items: components["schemas"]["CustomerSummary"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[DeliveryRead] */
         Page_DeliveryRead_: {
             /** Items */
             items: components["schemas"]["DeliveryRead"][];
-            /** Next Cursor */
-            next_cursor: string | null;
-        };
-        /** Page[OrderNoteRead] */
-        Page_OrderNoteRead_: {
-            /** Items */
-            items: components["schemas"]["OrderNoteRead"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -2734,11 +2763,6 @@ export interface components {
              */
             revenue: string;
         };
-        /**
-         * Permission
-         * @enum {string}
-         */
-        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "orders:bulk-transition" | "orders:notes" | "orders:notes-delete-any" | "config:read" | "config:write" | "users:manage" | "audit:read" | "profile";
         /**
          * Problem
          * @description An RFC 9457 problem, as `problem_response` renders it. Problem types may add members
@@ -2896,6 +2920,50 @@ export interface components {
             height: number;
         };
         /**
+         * ProductImportRead
+         * @description What the import did (or, with `dry_run`, would do), row by row, in file order.
+         * @example {
+         *       "created": 1,
+         *       "failed": 1,
+         *       "rows": [
+         *         {
+         *           "errors": [],
+         *           "outcome": "updated",
+         *           "row": 2,
+         *           "sku": "FUR-CHAIR-OAK"
+         *         },
+         *         {
+         *           "errors": [],
+         *           "outcome": "created",
+         *           "row": 3,
+         *           "sku": "FUR-TABLE-ASH"
+         *         },
+         *         {
+         *           "errors": [
+         *             {
+         *               "field": "price",
+         *               "message": "is required for a new product"
+         *             }
+         *           ],
+         *           "outcome": "failed",
+         *           "row": 4,
+         *           "sku": "FUR-BENCH"
+         *         }
+         *       ],
+         *       "updated": 1
+         *     }
+         */
+        ProductImportRead: {
+            /** Created */
+            created: number;
+            /** Updated */
+            updated: number;
+            /** Failed */
+            failed: number;
+            /** Rows */
+            rows: components["schemas"]["ImportRowRead"][];
+        };
+        /**
          * ProductRead
          * @example {
          *       "active": true,
@@ -3010,42 +3078,6 @@ export interface components {
             attributes?: {
                 [key: string]: unknown;
             };
-        };
-        /**
-         * ProfileRead
-         * @description One's own account, with what its roles allow (so an app can hide what it may not do).
-         */
-        ProfileRead: {
-            /**
-             * Id
-             * Format: uuid
-             */
-            id: string;
-            /** Email */
-            email: string;
-            /** Full Name */
-            full_name: string;
-            /** Roles */
-            roles: components["schemas"]["Role"][];
-            /** Is Active */
-            is_active: boolean;
-            /** External Subject */
-            external_subject: string | null;
-            /**
-             * Created At
-             * Format: date-time
-             */
-            created_at: string;
-            /**
-             * Updated At
-             * Format: date-time
-             */
-            updated_at: string;
-            /**
-             * Permissions
-             * @description Every permission the roles grant, sorted.
-             */
-            permissions: components["schemas"]["Permission"][];
         };
         /**
          * ProfileUpdate
@@ -3342,6 +3374,76 @@ export interface components {
             phone?: string | null;
             /** Is Default */
             is_default?: boolean;
+        };
+        /**
+         * SchemaCheckRead
+         * @description What changing the category's schema to the one sent would meet; nothing is changed.
+         * @example {
+         *       "broken": [
+         *         {
+         *           "errors": [
+         *             {
+         *               "message": "is required",
+         *               "path": "attributes.seat_cm"
+         *             }
+         *           ],
+         *           "name": "Oak dining chair",
+         *           "product_id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
+         *           "sku": "FUR-CHAIR-OAK"
+         *         }
+         *       ],
+         *       "broken_count": 1,
+         *       "checked": 240,
+         *       "schema_errors": [],
+         *       "valid_schema": true
+         *     }
+         */
+        SchemaCheckRead: {
+            /**
+             * Valid Schema
+             * @description False when the category update would refuse the schema itself (400); `schema_errors` says why, and no product is checked.
+             */
+            valid_schema: boolean;
+            /** Schema Errors */
+            schema_errors: components["schemas"]["SchemaProblem"][];
+            /**
+             * Checked
+             * @description How many products of the category were checked.
+             */
+            checked: number;
+            /**
+             * Broken Count
+             * @description How many of them the schema would refuse.
+             */
+            broken_count: number;
+            /**
+             * Broken
+             * @description The first 100 of those, in SKU order, with what is wrong with each.
+             */
+            broken: components["schemas"]["BrokenProduct"][];
+        };
+        /**
+         * SchemaCheckRequest
+         * @description A proposed attribute schema for a category, as `PATCH /categories/{id}` takes it.
+         */
+        SchemaCheckRequest: {
+            /**
+             * Attribute Schema
+             * @description JSON Schema (2020-12) the attributes of the category's products satisfy.
+             */
+            attribute_schema: {
+                [key: string]: unknown;
+            };
+        };
+        /** SchemaProblem */
+        SchemaProblem: {
+            /**
+             * Field
+             * @description Where in the schema: `attribute_schema.properties.x.type`.
+             */
+            field: string;
+            /** Message */
+            message: string;
         };
         /** SentEmailRead */
         SentEmailRead: {
@@ -3772,7 +3874,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings: components["schemas"]["WebhookSettings"];
+            settings: components["schemas"]["WebhookSettings-Input"];
         };
         /** WebhookConfigurationRead */
         WebhookConfigurationRead: {
@@ -3805,7 +3907,7 @@ export interface components {
              */
             worker_type: "webhook";
             /** @description The secret is masked. */
-            settings: components["schemas"]["WebhookSettings"];
+            settings: components["schemas"]["oms__integrations__schemas__WebhookSettings"];
         };
         /** WebhookConfigurationUpdate */
         WebhookConfigurationUpdate: {
@@ -3822,10 +3924,10 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings?: components["schemas"]["WebhookSettings"] | null;
+            settings?: components["schemas"]["WebhookSettings-Input"] | null;
         };
         /** WebhookSettings */
-        WebhookSettings: {
+        "WebhookSettings-Input": {
             /**
              * Url
              * Format: uri
@@ -3868,28 +3970,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings: components["schemas"]["WebhookWorkerSettings"];
-        };
-        /**
-         * WebhookWorkerSettings
-         * @description A webhook worker's settings as the document writes them: the secret is a reference.
-         */
-        WebhookWorkerSettings: {
-            /**
-             * Url
-             * Format: uri
-             */
-            url: string;
-            /**
-             * Secret
-             * @description Absent: the stored secret is kept, or one is generated.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
+            settings: components["schemas"]["oms__configuration__document__WebhookSettings"];
         };
         /**
          * WorkerConfigurationPage
@@ -3919,6 +4000,99 @@ export interface components {
             transitions: components["schemas"]["TransitionRead"][];
             /** Problems */
             problems: components["schemas"]["GraphProblemRead"][];
+        };
+        /** InventorySettings */
+        oms__configuration__document__InventorySettings: {
+            /**
+             * Direction
+             * @default in
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /**
+             * Apply Locally
+             * @default false
+             */
+            apply_locally: boolean;
+            /** Warehouse Url */
+            warehouse_url?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
+        };
+        /** WebhookSettings */
+        oms__configuration__document__WebhookSettings: {
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+            /**
+             * Secret
+             * @description Absent: the stored secret is kept, or one is generated.
+             */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
+        };
+        /** InventorySettings */
+        oms__integrations__schemas__InventorySettings: {
+            /**
+             * Direction
+             * @description `in`: stock comes back (release); `out`: stock leaves.
+             * @default in
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /**
+             * Apply Locally
+             * @description Release the stock in OMS's own catalogue too. Off by default: the orders module already gives stock back when an order is cancelled or returned.
+             * @default false
+             */
+            apply_locally: boolean;
+            /**
+             * Warehouse Url
+             * Format: uri
+             */
+            warehouse_url?: string;
+            /**
+             * Secret
+             * @description whsec_… signing warehouse calls; masked like a webhook's.
+             */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
+        } | unknown | {
+            /** @constant */
+            apply_locally: true;
+        };
+        /** WebhookSettings */
+        oms__integrations__schemas__WebhookSettings: {
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+            /**
+             * Secret
+             * @description whsec_…; generated when absent. Reads show it masked; sending the masked value back (or leaving it out) on an update keeps it.
+             */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
         };
     };
     responses: {
@@ -5331,7 +5505,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProfileRead"];
+                    "application/json": components["schemas"]["UserRead"];
                 };
             };
             /** @description Text in the path, the query or the body holds a NUL character (U+0000). */
@@ -5404,7 +5578,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ProfileRead"];
+                    "application/json": components["schemas"]["UserRead"];
                 };
             };
             /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The current password is wrong. */
@@ -6417,6 +6591,99 @@ export interface operations {
             };
         };
     };
+    checkCategorySchema: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                category_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SchemaCheckRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SchemaCheckRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The body is not `{attribute_schema: <object>}`. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `catalogue:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `category_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     listProducts: {
         parameters: {
             query?: {
@@ -6579,6 +6846,107 @@ export interface operations {
             };
             /** @description `category_id` names no category, or the category's attribute schema cannot be applied. This Idempotency-Key was used with another request; use a new key. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    importProducts: {
+        parameters: {
+            query?: {
+                /** @description The file line of the body's first data row, for a file sent in chunks (each with the header row): rows are numbered from it. */
+                first_row?: number;
+                /** @description Report what the import would do, and keep nothing. */
+                dry_run?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A CSV file in UTF-8 with a header row (docs/catalogue.md). */
+        requestBody: {
+            content: {
+                /**
+                 * @example sku,name,price,stock,category,active,attributes
+                 *     FUR-CHAIR-OAK,Oak dining chair,149.00,40,furniture,true,"{""material"": ""oak""}"
+                 */
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductImportRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The file cannot be read as a whole (`line` and `reason` say where and why): not UTF-8, a NUL character, broken quoting, no header row, an unknown or repeated column, or no `sku` column. Nothing is imported. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `catalogue:write`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). More than 1000 rows (`max_rows`): send them in chunks. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is not `text/csv` in UTF-8. */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9422,12 +9790,6 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
-                /** @description The order of the list: by `created_at`, `total` or `number`, descending with a leading `-`. A cursor belongs to the sort it was issued for. */
-                sort?: components["schemas"]["OrderSort"];
-                /** @description Items per page, 1 to 100. */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; omit it for the first page. */
-                cursor?: string;
                 /** @description Any of these statuses. */
                 status?: string[];
                 /** @description Staff: one customer's. */
@@ -9436,8 +9798,12 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before. */
                 created_to?: string;
-                /** @description An order number (`OMS-000123` or `123`), or part of the customer's email or name: at least 3 letters or digits in a row. */
+                /** @description Order number, or part of an email. */
                 q?: string;
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -9454,7 +9820,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_OrderSummary_"];
                 };
             };
-            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). `q` is neither an order number nor 3 letters or digits in a row (`search-too-short`). */
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9687,170 +10053,6 @@ export interface operations {
             };
             /** @description An item names an unknown or archived product, or `customer_id` no active user. */
             422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    exportOrders: {
-        parameters: {
-            query?: {
-                /** @description The order of the list: by `created_at`, `total` or `number`, descending with a leading `-`. A cursor belongs to the sort it was issued for. */
-                sort?: components["schemas"]["OrderSort"];
-                /** @description Any of these statuses. */
-                status?: string[];
-                /** @description Staff: one customer's. */
-                customer_id?: string;
-                /** @description Created at or after. */
-                created_from?: string;
-                /** @description Created before. */
-                created_to?: string;
-                /** @description An order number (`OMS-000123` or `123`), or part of the customer's email or name: at least 3 letters or digits in a row. */
-                q?: string;
-            };
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description A header line, then one line per order: `number, created_at, status, status_name, customer_email, customer_name, item_count, total, currency` (`item_count`: the units ordered). A cell that a spreadsheet would run as a formula starts with `'`. */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/csv": string;
-                };
-            };
-            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). `q` is neither an order number nor 3 letters or digits in a row (`search-too-short`). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token lacks the permission `orders:read-all`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    bulkChangeOrderStatus: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["BulkStatusChange"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["BulkStatusResults"];
-                };
-            };
-            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). `order_ids` is empty, longer than 200 or names an order twice. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token lacks the permission `orders:bulk-transition`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
-            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10226,369 +10428,6 @@ export interface operations {
                 };
             };
             /** @description Nothing found for the `order_id` given, or not yours to see. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    listOrderNotes: {
-        parameters: {
-            query?: {
-                /** @description Items per page, 1 to 100. */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; omit it for the first page. */
-                cursor?: string;
-            };
-            header?: never;
-            path: {
-                order_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Page_OrderNoteRead_"];
-                };
-            };
-            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token lacks the permission `orders:notes`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Nothing found for the `order_id` given, or not yours to see. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    addOrderNote: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description Makes retries safe: the same key and body answer the first response again (kept 24 h). */
-                "Idempotency-Key"?: string;
-            };
-            path: {
-                order_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": components["schemas"]["OrderNoteCreate"];
-            };
-        };
-        responses: {
-            /** @description Successful Response */
-            201: {
-                headers: {
-                    /** @description The URL of what was created. */
-                    Location: string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrderNoteRead"];
-                };
-            };
-            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The Idempotency-Key is not 1 to 255 visible ASCII characters. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token lacks the permission `orders:notes`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Nothing found for the `order_id` given, or not yours to see. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description A request with this Idempotency-Key is still in flight; retry after `Retry-After` seconds. */
-            409: {
-                headers: {
-                    /** @description When the Idempotency-Key is in flight: seconds to wait before sending the request again. */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description This Idempotency-Key was used with another request; use a new key. */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getOrderNote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: string;
-                note_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["OrderNoteRead"];
-                };
-            };
-            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token lacks the permission `orders:notes`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Nothing found for the `order_id` and `note_id` given, or not yours to see. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    deleteOrderNote: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                order_id: string;
-                note_id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            204: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content?: never;
-            };
-            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Only the note's author, or an admin, may delete it. The token lacks the permission `orders:notes`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Nothing found for the `order_id` and `note_id` given, or not yours to see. */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -11054,6 +10893,162 @@ export interface operations {
             };
             /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /** @description Part of the email or name, any case. */
+                q?: string;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CustomerSummary_"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `customers:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                customer_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `customers:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `customer_id` given, or not yours to see. No user with the customer role has this id. */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

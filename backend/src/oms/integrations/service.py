@@ -38,7 +38,6 @@ from oms.integrations.schemas import (
     EmailSettings,
     EmailTemplateRead,
     EmailTemplateWrite,
-    EventCounters,
     InventoryConfigurationUpdate,
     RenderedEmailRead,
     SentEmailRead,
@@ -71,7 +70,6 @@ __all__ = [
     "create_configuration",
     "delete_configuration",
     "email_template_problems",
-    "event_counters",
     "fetch_file",
     "fire_test_event",
     "get_configuration",
@@ -404,23 +402,6 @@ async def latest_failed_deliveries(session: AsyncSession, limit: int) -> list[De
     """The latest failed or dead deliveries, newest first."""
     rows = await repository.latest_failures(session, limit)
     return [DeliveryRead.model_validate(row) for row in rows]
-
-
-async def event_counters(session: AsyncSession) -> EventCounters:
-    published, pending = await outbox.counts(session)
-    by_worker = await repository.deliveries_by_worker(session)
-
-    def total(status: str) -> int:
-        return sum(counts.get(status, 0) for counts in by_worker.values())
-
-    return EventCounters(
-        published=published,
-        pending=pending,
-        delivered=total("succeeded"),
-        retried=total("failed"),
-        dead_lettered=total("dead"),
-        by_worker=by_worker,
-    )
 
 
 async def list_sent_emails(

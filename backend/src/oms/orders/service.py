@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.auth import service as auth
 from oms.core import audit
 from oms.core.etags import etag, if_match_passes
+from oms.core.metrics import on_commit
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.orders import pricing, repository
 from oms.orders.errors import (
@@ -23,6 +24,7 @@ from oms.orders.errors import (
     StaleOrder,
     UnknownCustomer,
 )
+from oms.orders.metrics import ORDERS_CREATED, STATUS_CHANGES
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter, PeriodFigures
 from oms.orders.schemas import (
@@ -106,6 +108,7 @@ async def create_order(
         ],
     )
     await repository.insert_order(session, order)
+    on_commit(session, ORDERS_CREATED.inc)
     entry = order.status_history[0]
     await outbox.record_event(
         session,
@@ -221,6 +224,7 @@ async def change_status(
     order.version += 1
     order.updated_at = now
     await session.flush()
+    on_commit(session, STATUS_CHANGES.labels(status=move.target.code).inc)
     await outbox.record_event(
         session,
         outbox.OrderStatusChangedData(

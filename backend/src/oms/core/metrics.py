@@ -36,7 +36,7 @@ from oms import __version__
 from oms.core.startup_errors import StartupError
 
 # A `_created` series per counter doubles the series for nothing the dashboards use.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"

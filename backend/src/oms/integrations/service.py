@@ -1,5 +1,6 @@
 """The integrations module's public interface: the use cases behind the admin API (worker
-configurations, deliveries, replay, sent mail, counters)."""
+configurations, deliveries, replay, sent mail, email templates) and the operations commands
+(`oms check`, `oms dlq`)."""
 
 import uuid
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from oms.integrations.errors import (
     WorkerTypeMismatch,
 )
 from oms.integrations.http import FetchedFile
+from oms.integrations.mailer import check_smtp
 from oms.integrations.models import Delivery, EmailTemplate, WorkerConfiguration
 from oms.integrations.samples import sample_event_data, sample_password_reset
 from oms.integrations.schemas import (
@@ -59,6 +61,7 @@ __all__ = [
     "MAX_EDITED_TEMPLATES",
     "SECRET_FIELDS",
     "WORKER_CONFIGURATION_UPDATE",
+    "DeliveryRead",
     "EmailSettings",
     "EmailTemplateWrite",
     "FetchedFile",
@@ -67,6 +70,7 @@ __all__ = [
     "WorkerConfigurationUpdate",
     "WorkerType",
     "all_configurations",
+    "check_smtp_server",
     "create_configuration",
     "delete_configuration",
     "email_template_problems",
@@ -396,6 +400,12 @@ async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Deli
     if not queued:
         raise NotReplayable("The event of this delivery is no longer in the outbox.")
     return delivery
+
+
+async def check_smtp_server(smtp_url: str) -> str:
+    """The server's greeting once it took EHLO (and STARTTLS and the login, when asked for);
+    raises what the connection raised otherwise."""
+    return await check_smtp(smtp_url)
 
 
 async def latest_failed_deliveries(session: AsyncSession, limit: int) -> list[DeliveryRead]:

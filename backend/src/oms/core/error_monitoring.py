@@ -158,7 +158,7 @@ def before_send(event: Event, hint: Hint) -> Event | None:
         request.pop("data", None)
     for key, value in list(event.items()):
         if key not in SENDER_MEMBERS:
-            event[key] = scrub(value)  # type: ignore[literal-required]
+            event[key] = scrub(value, structural=key in STRUCTURAL_CONTEXTS)  # type: ignore[literal-required]
     return event
 
 

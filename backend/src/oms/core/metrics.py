@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from prometheus_client import (
-    CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
     Counter,
@@ -23,6 +22,7 @@ from prometheus_client import (
     disable_created_metrics,
     generate_latest,
 )
+from prometheus_client.exposition import CONTENT_TYPE_PLAIN_0_0_4
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
 from prometheus_client.registry import Collector
@@ -38,7 +38,8 @@ from oms.core.startup_errors import StartupError
 # A `_created` series per counter doubles the series for nothing the dashboards use.
 disable_created_metrics()  # type: ignore[no-untyped-call]
 
-CONTENT_TYPE = CONTENT_TYPE_LATEST
+# The text format every Prometheus release reads (2.x and 3.x alike).
+CONTENT_TYPE = CONTENT_TYPE_PLAIN_0_0_4
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 # Requests that no route served (a path nobody routes, a refusal before routing) share one
 # label, so that random paths cannot grow the series without bound.
@@ -126,6 +127,20 @@ def watch_pool(engine: AsyncEngine, name: str, *, limit: int) -> None:
 # --- HTTP ------------------------------------------------------------------------------
 
 
+def route_template(scope: Scope) -> str | None:
+    """The full path template of the route that served the request, as the OpenAPI document
+    names it: FastAPI keeps the route of an included router, with its prefixes, in its own
+    part of the scope (a route's `path` is relative to its router); other routes are
+    Starlette's."""
+    context = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(context, "path_format", None)
+    if isinstance(template, str):
+        return template
+    route = scope.get("route")
+    found = getattr(route, "path_format", None) if isinstance(route, BaseRoute) else None
+    return found if isinstance(found, str) else None
+
+
 class MetricsMiddleware:
     """Counts and times every HTTP request by the template of the route that served it
     (`/api/v1/orders/{order_id}`), so that ids never become labels."""
@@ -149,8 +164,7 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_and_note)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", None) if isinstance(route, BaseRoute) else None
+            template = route_template(scope)
             labels = {
                 "method": scope["method"],
                 "route": template or UNMATCHED_ROUTE,

@@ -245,6 +245,8 @@ async def test_an_api_error_reaches_sentry_tagged_and_without_personal_data(
                 tokens["refresh_token"],
             ],
         )
+    # The request id ties the event to the log line and the answer.
+    assert all(event["extra"]["request_id"] for event, _ in events)
     urls = {event["request"]["url"] for event, _ in events}
     assert any(url.endswith("/api/v1/me/addresses") for url in urls), urls
     assert any(url.endswith("/api/v1/auth/token") for url in urls), urls

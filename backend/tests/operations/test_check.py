@@ -2,6 +2,7 @@
 anything is a problem (a bad setting, an unreachable PostgreSQL, RabbitMQ or SMTP server,
 pending migrations, an outbox backlog too old)."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -96,7 +97,7 @@ def test_pending_migrations_are_a_problem(databases: Databases) -> None:
 
 
 async def test_an_outbox_backlog_older_than_allowed_is_a_problem(databases: Databases) -> None:
-    url = databases.create()
+    url = await asyncio.to_thread(databases.create)
     engine = create_engine(url, pool_size=1)
     try:
         async with create_sessionmaker(engine)() as session, session.begin():

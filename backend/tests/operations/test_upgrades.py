@@ -8,6 +8,7 @@ before the newest migration, `20261202_dashboard_indexes`); its migration head i
 `PREVIOUS_HEAD`. When a release is cut, both move to it (docs/upgrades.md says how).
 """
 
+import asyncio
 import re
 import subprocess
 import sys
@@ -253,7 +254,7 @@ def previous_oms(source: Path, *args: str, **env: str) -> subprocess.CompletedPr
 async def test_an_upgrade_from_the_previous_release_keeps_data_and_its_api_working(
     databases: Databases, tmp_path: Path
 ) -> None:
-    url = databases.create(migrated=False)
+    url = await asyncio.to_thread(databases.create, migrated=False)
     migrated = oms("migrate", "--revision", PREVIOUS_HEAD, OMS_DATABASE_URL=url)
     assert migrated.returncode == 0, migrated.stderr
     source = previous_source(tmp_path / "previous")
@@ -274,9 +275,9 @@ async def test_an_upgrade_from_the_previous_release_keeps_data_and_its_api_worki
     run: dict[str, list[str]] = {}
     for revision in since_previous_release():
         with statements_run() as statements:
-            migrations.upgrade(url, revision)
+            await asyncio.to_thread(migrations.upgrade, url, revision)
         run[revision] = statements
-    assert migrations.state(url).pending == ()
+    assert (await asyncio.to_thread(migrations.state, url)).pending == ()
 
     assert await snapshot(url, columns) == before
     for revision, statements in run.items():

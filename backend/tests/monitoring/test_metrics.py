@@ -5,6 +5,7 @@ pool; and who may read it."""
 import uuid
 from collections.abc import AsyncIterator
 
+import aio_pika
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
@@ -15,11 +16,14 @@ from sqlalchemy import text
 from oms.app import create_app
 from oms.core.settings import Settings
 from oms.outbox.relay import relay_pending_events
+from oms.outbox.transport.amqp import dead_queue, retry_queue, worker_queue
 from oms.outbox.transport.embedded import EmbeddedTransport
 from tests.actors import Actor
+from tests.events.conftest import purge_broker
 from tests.events.services import eventually
 from tests.monitoring.scrape import value
 from tests.orders.conftest import Product, place
+from tests.processes import free_port
 
 
 async def scrape(client: AsyncClient) -> str:
@@ -180,3 +184,68 @@ async def test_metrics_answer_only_get(client: AsyncClient) -> None:
     assert response.status_code == 405
     assert response.headers["content-type"] == "application/problem+json"
     assert "GET" in response.headers["allow"]
+
+
+@pytest.fixture
+async def with_rabbitmq(
+    settings: Settings, amqp_url: str, clean_database: None
+) -> AsyncIterator[AsyncClient]:
+    broker_settings = settings.model_copy(update={"amqp_url": amqp_url, "retry_delays": [0.5]})
+    await purge_broker(amqp_url, broker_settings)
+    application = create_app(
+        # A retry delay whose queue nobody declared: it counts 0, it is not created.
+        broker_settings.model_copy(update={"retry_delays": [0.5, 7.25]})
+    )
+    async with LifespanManager(application):
+        transport = ASGITransport(app=application, raise_app_exceptions=False)
+        async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+            yield http
+
+
+async def test_with_rabbitmq_the_queues_are_read_from_the_broker(
+    with_rabbitmq: AsyncClient, amqp_url: str
+) -> None:
+    connection = await aio_pika.connect(amqp_url, timeout=5)
+    try:
+        channel = await connection.channel()
+        for queue in (dead_queue("webhook"), dead_queue("webhook"), worker_queue("email")):
+            await channel.default_exchange.publish(aio_pika.Message(b"{}"), routing_key=queue)
+        await channel.default_exchange.publish(
+            aio_pika.Message(b"{}"), routing_key=retry_queue("inventory", 0.5)
+        )
+    finally:
+        await connection.close()
+
+    async def read() -> bool:
+        scraped = await scrape(with_rabbitmq)
+        return value(scraped, "oms_queue_messages", worker="webhook", state="dead") == 2
+
+    await eventually(read, within=15)
+    scraped = await scrape(with_rabbitmq)
+    assert value(scraped, "oms_queue_messages", worker="email", state="ready") == 1
+    assert value(scraped, "oms_queue_messages", worker="inventory", state="waiting") == 1
+    assert value(scraped, "oms_queue_messages", worker="email", state="dead") == 0
+    assert value(scraped, "oms_dependency_up", dependency="broker") == 1
+    assert value(scraped, "oms_dependency_up", dependency="database") == 1
+    connection = await aio_pika.connect(amqp_url, timeout=5)
+    try:
+        channel = await connection.channel()
+        with pytest.raises(aio_pika.exceptions.ChannelClosed):
+            await channel.declare_queue(retry_queue("email", 7.25), passive=True)
+    finally:
+        await connection.close()
+
+
+async def test_with_the_broker_away_a_scrape_says_so_and_still_answers(
+    settings: Settings, clean_database: None
+) -> None:
+    away = settings.model_copy(update={"amqp_url": f"amqp://guest:guest@127.0.0.1:{free_port()}/"})
+    application = create_app(away)
+    async with LifespanManager(application):
+        transport = ASGITransport(app=application, raise_app_exceptions=False)
+        async with AsyncClient(transport=transport, base_url="http://testserver") as http:
+            scraped = await scrape(http)
+    assert value(scraped, "oms_dependency_up", dependency="broker") == 0
+    assert value(scraped, "oms_dependency_up", dependency="database") == 1
+    assert "oms_queue_messages{" not in scraped
+    assert value(scraped, "oms_outbox_pending_events", type="order.created") == 0

@@ -182,9 +182,10 @@ PREVIOUS_RELEASE_ROWS = [
        '00000000-0000-4000-8000-000000000003', 'Home', '{"name": "Old Customer", "line1":
        "1 Upgrade Road", "city": "Leeds", "postal_code": "LS1 1AA", "country": "GB"}', true,
        now(), now())""",
-    """INSERT INTO orders (id, customer_id, customer_email, customer_name, status, currency,
-       total, shipping_address, note, status_history, version) VALUES
-       ('00000000-0000-4000-8000-000000000005', '00000000-0000-4000-8000-000000000003',
+    """INSERT INTO orders (id, number, customer_id, customer_email, customer_name, status,
+       currency, total, shipping_address, note, status_history, version) VALUES
+       ('00000000-0000-4000-8000-000000000005', nextval('order_number_seq'),
+        '00000000-0000-4000-8000-000000000003',
         'old.customer@example.test', 'Old Customer', 'confirmed', 'EUR', 79.80,
         '{"name": "Old Customer", "line1": "1 Upgrade Road", "city": "Leeds",
           "postal_code": "LS1 1AA", "country": "GB"}', 'before the upgrade',

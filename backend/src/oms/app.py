@@ -5,13 +5,14 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from oms import __version__
+from oms import __version__, monitoring
 from oms.audit.router import router as audit_router
 from oms.auth import router as auth_router
 from oms.auth import service as auth
 from oms.auth import users_router
 from oms.branding.router import router as branding_router
 from oms.configuration.router import router as configuration_router
+from oms.core import metrics
 from oms.core.audit import AuditContextMiddleware
 from oms.core.client_timeouts import BodyTimeoutMiddleware
 from oms.core.db import create_engine, create_sessionmaker
@@ -19,6 +20,7 @@ from oms.core.errors import install_error_handlers
 from oms.core.health import database_check
 from oms.core.health import router as health_router
 from oms.core.idempotency import install_idempotency
+from oms.core.metrics import MetricsMiddleware
 from oms.core.openapi import install_openapi, operation_id
 from oms.core.outage import install_outage_handling, watch_database_recovery
 from oms.core.rate_limits import RateLimiter
@@ -29,6 +31,7 @@ from oms.core.settings import Settings, get_settings
 from oms.core.web_apps import install_web_apps
 from oms.dashboard.router import router as dashboard_router
 from oms.integrations.router import router as integrations_router
+from oms.monitoring import Backlogs
 from oms.orders.addresses_router import router as addresses_router
 from oms.orders.notes_router import router as order_notes_router
 from oms.orders.customers_router import router as customers_router
@@ -60,10 +63,13 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             pool_timeout=settings.db_pool_timeout,
         )
         watch_database_recovery(app, engine)
+        metrics.process_started()
+        metrics.watch_pool(engine, "api", limit=settings.db_pool_size + settings.db_max_overflow)
         app.state.engine = engine
         app.state.sessions = create_sessionmaker(engine)
         app.state.health_checks = {"database": database_check(engine)}
         app.state.health_checks.update(outbox.health_checks(settings))
+        app.state.backlogs = Backlogs(app.state.sessions, settings)
         app.state.keys = auth.KeyStore(app.state.sessions)
         app.state.token_verifier = auth.token_verifier(
             settings, app.state.keys, app.state.sessions, engine.url
@@ -77,6 +83,7 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
             await app.state.order_events.close()
             await app.state.token_verifier.aclose()
             await engine.dispose()
+            metrics.process_exited()
 
     app = FastAPI(
         title="OMS",
@@ -103,9 +110,12 @@ def create_app(settings: Settings | None = None, *, database_url: str | None = N
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(AuditContextMiddleware)
     app.add_middleware(SecurityHeadersMiddleware)
+    # Outermost: every answer is counted, refusals of the middleware above included.
+    app.add_middleware(MetricsMiddleware)
     app.include_router(health_router)
     app.include_router(auth_router.well_known_router)
     app.include_router(outbox_router.public_router)
+    app.include_router(monitoring.router)
     app.include_router(_api_router())
     install_openapi(app)
     install_web_apps(app, settings)

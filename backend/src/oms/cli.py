@@ -52,6 +52,18 @@ def main(
     ] = False,
 ) -> None:
     """OMS, a white-label order management system."""
+    _check_multiprocess_dir()
+
+
+def _check_multiprocess_dir() -> None:
+    """prometheus-client writes there from the first metric on: a missing one is said here,
+    not as a traceback from an import."""
+    import os
+
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory and not os.path.isdir(directory):
+        typer.echo(f"oms: error: PROMETHEUS_MULTIPROC_DIR {directory} is not a directory", err=True)
+        raise typer.Exit(code=1)
 
 
 @app.command()
@@ -154,6 +166,121 @@ def openapi(
     from oms.commands import write_openapi
 
     write_openapi(output)
+
+
+@app.command()
+@_reports_startup_errors
+def backup(
+    file: Annotated[Path, typer.Argument(help="The archive to write (pg_dump custom format).")],
+) -> None:
+    """Write the whole database (the embedded one too) to FILE with pg_dump."""
+    from oms.commands import backup_command
+
+    backup_command(file)
+
+
+@app.command()
+@_reports_startup_errors
+def restore(
+    file: Annotated[Path, typer.Argument(help="An archive `oms backup` wrote.")],
+    clean: Annotated[
+        bool,
+        typer.Option(
+            "--clean", "--force", help="Replace what the database holds instead of refusing."
+        ),
+    ] = False,
+) -> None:
+    """Load FILE into the database, in one transaction; a database that is not empty is
+    refused unless --clean. Stop the API, relay and workers first."""
+    from oms.commands import restore_command
+
+    restore_command(file, clean=clean)
+
+
+@app.command()
+@_reports_startup_errors
+def check(
+    max_outbox_age: Annotated[
+        float,
+        typer.Option(
+            min=0, help="Seconds the oldest unpublished event may wait before it is a problem."
+        ),
+    ] = 300.0,
+) -> None:
+    """Check settings, PostgreSQL, RabbitMQ and SMTP (when configured), migrations and the
+    backlogs; exit 1 on any problem."""
+    from oms.commands import check_command
+
+    if not check_command(max_outbox_age=max_outbox_age):
+        raise typer.Exit(code=1)
+
+
+@app.command()
+@_reports_startup_errors
+def outbox(
+    relay_once: Annotated[
+        bool,
+        typer.Option(
+            "--relay-once", help="Publish the backlog now, as a relay would, then show it."
+        ),
+    ] = False,
+) -> None:
+    """Show the events waiting in the outbox: how many, the oldest, per type."""
+    from oms.commands import outbox_command
+
+    outbox_command(relay_once=relay_once)
+
+
+dlq_app = typer.Typer(
+    help="Dead deliveries (retries used up): list them, replay them.",
+    invoke_without_command=True,
+)
+app.add_typer(dlq_app, name="dlq")
+
+
+@dlq_app.callback()
+@_reports_startup_errors
+def dlq(
+    context: typer.Context,
+    worker: Annotated[WorkerType | None, typer.Option(help="Only this worker's.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000, help="At most this many.")] = 50,
+) -> None:
+    """List dead deliveries, newest first (`oms dlq replay` sends them again)."""
+    if context.invoked_subcommand is not None:
+        return
+    from oms.commands import dlq_list_command
+
+    dlq_list_command(worker, limit)
+
+
+@dlq_app.command("replay")
+@_reports_startup_errors
+def dlq_replay(
+    delivery_ids: Annotated[
+        list[str] | None, typer.Argument(help="Delivery ids (from `oms dlq`).", show_default=False)
+    ] = None,
+    all_dead: Annotated[bool, typer.Option("--all", help="Every dead delivery.")] = False,
+    worker: Annotated[
+        WorkerType | None, typer.Option(help="With --all: only this worker's.")
+    ] = None,
+) -> None:
+    """Queue dead deliveries again through the outbox, as the API's replay does."""
+    import uuid
+
+    from oms.commands import dlq_replay_command
+
+    if all_dead == bool(delivery_ids):
+        typer.echo("oms: error: name delivery ids or pass --all (not both)", err=True)
+        raise typer.Exit(code=2)
+    ids: list[uuid.UUID] | None = None
+    if delivery_ids:
+        try:
+            ids = [uuid.UUID(item) for item in delivery_ids]
+        except ValueError:
+            typer.echo("oms: error: a delivery id is a UUID, as `oms dlq` lists them", err=True)
+            raise typer.Exit(code=2) from None
+    if not dlq_replay_command(ids, worker):
+        raise typer.Exit(code=1)
 
 
 config_app = typer.Typer(

@@ -1,12 +1,14 @@
 """What the CLI commands do, kept apart from argument parsing so tests can call them."""
 
 import asyncio
+import uuid
 from pathlib import Path
 
 import structlog
 
 from oms.app import create_app
 from oms.core import migrations
+from oms.core.error_monitoring import start_error_monitoring
 from oms.core.logging import configure_logging
 from oms.core.runtime import check_database, database, load_settings
 from oms.core.server import serve
@@ -19,14 +21,17 @@ from oms.seed import seed_demo
 log = structlog.get_logger("oms")
 
 
-def _prepare() -> Settings:
+def _prepare(component: str | None = None) -> Settings:
+    """Settings and logging; for a long-running `component`, error monitoring too."""
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
+    if component is not None and start_error_monitoring(settings, component):
+        log.info("errors reported to Sentry", environment=settings.sentry_environment)
     return settings
 
 
 def run_all_in_one(*, seed_demo: bool) -> None:
-    settings = _prepare()
+    settings = _prepare("api")
     with database(settings) as url:
         check_database(url, settings.db_connect_timeout)
         migrations.upgrade(url)
@@ -48,7 +53,7 @@ def run_all_in_one(*, seed_demo: bool) -> None:
 
 
 def run_api() -> None:
-    settings = _prepare()
+    settings = _prepare("api")
     with database(settings) as url:
         check_database(url, settings.db_connect_timeout)
         _apply_config_file(settings, url)
@@ -157,14 +162,14 @@ def write_config_schema(path: str | None) -> None:
 def run_relay() -> None:
     from oms.pipeline import run_standalone
 
-    settings = _prepare()
+    settings = _prepare("relay")
     run_standalone(settings, relay=True, workers=())
 
 
 def run_worker(worker: WorkerType, concurrency: int) -> None:
     from oms.pipeline import run_standalone
 
-    settings = _prepare()
+    settings = _prepare(f"worker-{worker}")
     run_standalone(settings, relay=False, workers=(worker,), concurrency=concurrency)
 
 
@@ -206,3 +211,83 @@ def create_user_command(*, email: str, roles: list[str], full_name: str, passwor
         user_id = asyncio.run(create_user_from_cli(url, new_user))
     roles_text = ", ".join(sorted(new_user.roles))
     print(f"created user {new_user.email} ({user_id}) with roles {roles_text}")
+
+
+def backup_command(file: Path) -> None:
+    from oms.core.backup import backup
+
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        tool = backup(url, file)
+    print(f"backed up to {file} ({file.stat().st_size} bytes, {tool.path})")
+
+
+def restore_command(file: Path, *, clean: bool) -> None:
+    from oms.core.backup import restore
+
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        tool = restore(url, file, clean=clean)
+    print(f"restored {file} ({tool.path}); run `oms migrate` if it is from an older release")
+
+
+def check_command(*, max_outbox_age: float) -> bool:
+    """Print the report; True when nothing is a problem."""
+    from oms.operations.check import Finding, run_checks
+
+    try:
+        settings = _prepare()
+    except StartupError as error:
+        print(Finding("settings", "problem", str(error)).line())
+        return False
+    with database(settings) as url:
+        findings = run_checks(settings, url, max_outbox_age=max_outbox_age)
+    for finding in findings:
+        print(finding.line())
+    problems = sum(finding.level == "problem" for finding in findings)
+    warnings = sum(finding.level == "warning" for finding in findings)
+    print(f"{problems} problem(s), {warnings} warning(s)")
+    return problems == 0
+
+
+def outbox_command(*, relay_once: bool) -> None:
+    from oms.operations.backlogs import outbox_report
+
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        lines = asyncio.run(outbox_report(settings, url, relay_once=relay_once))
+    print("\n".join(lines))
+
+
+def dlq_list_command(worker: WorkerType | None, limit: int) -> None:
+    from oms.operations.backlogs import delivery_line, list_dead
+
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        dead = asyncio.run(list_dead(url, worker, limit))
+    if not dead:
+        print("no dead deliveries")
+    for delivery in dead:
+        print(delivery_line(delivery))
+
+
+def dlq_replay_command(ids: list[uuid.UUID] | None, worker: WorkerType | None) -> bool:
+    """True when every delivery was queued again."""
+    from oms.operations.backlogs import replay
+
+    settings = _prepare()
+    with database(settings) as url:
+        check_database(url, settings.db_connect_timeout)
+        results = asyncio.run(replay(url, ids, worker))
+    for result in results:
+        if result.refused is None:
+            print(f"{result.delivery_id}  queued again")
+        else:
+            print(f"{result.delivery_id}  not replayed: {result.refused}")
+    refused = sum(result.refused is not None for result in results)
+    print(f"{len(results) - refused} queued again, {refused} refused")
+    return refused == 0

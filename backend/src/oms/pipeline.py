@@ -12,13 +12,18 @@ import structlog
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
+from oms.core import metrics
 from oms.core.database_url import async_url
+from oms.core.health import database_check
+from oms.core.health_server import HealthServer
 from oms.core.runtime import check_database
 from oms.core.settings import Settings
 from oms.core.startup_errors import StartupError
 from oms.integrations.actions.base import WorkerServices
 from oms.integrations.dispatcher import CONFIGURATION_TTL, Dispatcher
 from oms.integrations.mailer import mailer_for
+from oms.monitoring import Backlogs, metrics_text
+from oms.outbox import service as outbox
 from oms.outbox.events import WorkerType
 from oms.outbox.notifications import Listener
 from oms.outbox.relay import relay_forever
@@ -181,12 +186,17 @@ async def _run(
         pool_pre_ping=False,
         connect_args={"timeout": settings.db_connect_timeout},
     )
+    metrics.process_started()
+    metrics.watch_pool(engine, "pipeline", limit=max(2, concurrency + 2) + settings.db_max_overflow)
+    health = _health_server(settings, engine)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     pipeline = Pipeline(settings, engine, relay=relay, workers=workers, concurrency=concurrency)
     try:
+        if health is not None:
+            health.start()
         await pipeline.start()
         stopping = asyncio.create_task(stop.wait())
         running = asyncio.create_task(pipeline.wait())
@@ -199,4 +209,20 @@ async def _run(
         log.info("stopping")
     finally:
         await pipeline.stop()
+        if health is not None:
+            await health.stop()
         await engine.dispose()
+        metrics.process_exited()
+
+
+def _health_server(settings: Settings, engine: AsyncEngine) -> HealthServer | None:
+    """`/health/live`, `/health` and `/metrics` on OMS_HEALTH_PORT (none when it is 0)."""
+    if not settings.health_port:
+        return None
+    checks = {"database": database_check(engine), **outbox.health_checks(settings)}
+    backlogs = Backlogs(async_sessionmaker(engine, expire_on_commit=False), settings)
+    server = HealthServer(
+        settings.host, settings.health_port, checks, lambda: metrics_text(backlogs)
+    )
+    log.info("health and metrics", url=f"http://{settings.host}:{server.port}")
+    return server

@@ -39,19 +39,24 @@ async def _run(check: HealthCheck) -> str:
     return "ok"
 
 
+async def readiness(checks: dict[str, HealthCheck]) -> tuple[int, HealthRead]:
+    """Every check at once, each bounded: 200 when all pass, else 503 naming what failed."""
+    names = list(checks)
+    results = await asyncio.gather(*(_run(checks[name]) for name in names))
+    outcome = dict(zip(names, results, strict=True))
+    healthy = all(result == "ok" for result in results)
+    body = HealthRead(status="ok" if healthy else "unavailable", checks=outcome)
+    return (200 if healthy else 503), body
+
+
 @router.get(
     "/health",
     response_model=HealthRead,
     responses={503: {"model": HealthRead, "description": "A dependency is unavailable"}},
 )
 async def get_health(request: Request) -> JSONResponse:
-    checks: dict[str, HealthCheck] = request.app.state.health_checks
-    names = list(checks)
-    results = await asyncio.gather(*(_run(checks[name]) for name in names))
-    outcome = dict(zip(names, results, strict=True))
-    healthy = all(result == "ok" for result in results)
-    body = HealthRead(status="ok" if healthy else "unavailable", checks=outcome)
-    return JSONResponse(body.model_dump(), status_code=200 if healthy else 503)
+    status, body = await readiness(request.app.state.health_checks)
+    return JSONResponse(body.model_dump(), status_code=status)
 
 
 @router.get("/health/live", response_model=HealthRead)

@@ -13,7 +13,7 @@ from oms.core.client_timeouts import HeaderTimeoutProtocol
 from oms.core.startup_errors import StartupError
 
 
-def bind_socket(host: str, port: int) -> socket.socket:
+def bind_socket(host: str, port: int, *, setting: str = "OMS_PORT") -> socket.socket:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -22,7 +22,9 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError as error:
         sock.close()
         if error.errno == errno.EADDRINUSE:
-            raise StartupError(f"port {port} on {host} is already in use (set OMS_PORT)") from error
+            raise StartupError(
+                f"port {port} on {host} is already in use (set {setting})"
+            ) from error
         raise StartupError(f"cannot listen on {host}:{port}: {error.strerror}") from error
     sock.listen(2048)
     sock.set_inheritable(True)

@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from oms.core.rate_limits import check_limits
@@ -210,6 +210,46 @@ class Settings(BaseSettings):
     webhook_allowed_networks: Annotated[list[str], NoDecode] = Field(
         default=[], description="CIDRs webhooks may reach despite being private or loopback."
     )
+
+    # Operations: the relay's and workers' own port, metrics, error monitoring.
+    health_port: int = Field(
+        default=9000,
+        ge=0,
+        le=65535,
+        description="Port of a relay's or worker's `/health/live`, `/health` and `/metrics` "
+        "(on OMS_HOST); 0 switches it off.",
+    )
+    metrics_token: SecretStr | None = Field(
+        default=None,
+        description="When set, the API's `GET /metrics` needs `Authorization: Bearer <token>`.",
+    )
+    sentry_dsn: SecretStr | None = Field(
+        default=None, description="Sentry DSN; errors are reported there when set."
+    )
+    sentry_environment: str = Field(
+        default="production",
+        min_length=1,
+        max_length=64,
+        description="The `environment` of what is reported to Sentry.",
+    )
+    sentry_traces_sample_rate: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of requests and messages traced to Sentry; unset traces none.",
+    )
+
+    @field_validator("metrics_token", "sentry_dsn", mode="before")
+    @classmethod
+    def _blank_secret_is_unset(cls, value: object) -> object:
+        return value or None
+
+    @field_validator("sentry_dsn")
+    @classmethod
+    def _sentry_dsn_is_a_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not value.get_secret_value().startswith(("https://", "http://")):
+            raise ValueError("must be an http(s):// Sentry DSN")
+        return value
 
     @field_validator(
         "rate_limit_password_checks_per_address",

@@ -23,6 +23,7 @@ from oms.integrations.actions.base import Action, ActionContext, ActionResult, E
 from oms.integrations.actions.email import send_email
 from oms.integrations.actions.inventory import move_stock
 from oms.integrations.actions.webhook import send_webhook
+from oms.integrations.metrics import DELIVERIES
 from oms.integrations.models import WorkerConfiguration
 from oms.outbox import service as outbox
 
@@ -216,6 +217,7 @@ class Dispatcher:
                     "finished_at": datetime.now(UTC),
                 },
             )
+        DELIVERIES.labels(worker=self.worker, outcome=status, attempt=str(attempts + 1)).inc()
         if logging.getLogger("oms.integrations").isEnabledFor(logging.INFO):  # else unseen
             log.info(
                 "delivery",

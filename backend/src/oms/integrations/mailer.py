@@ -90,6 +90,26 @@ class SmtpMailer:
         return reply
 
 
+async def check_smtp(url: str) -> str:
+    """For `oms check`: the server greets, takes EHLO (and STARTTLS, and the login when the
+    URL has one); its greeting is returned. Nothing is sent."""
+    server = parse_smtp_url(url)
+    client = aiosmtplib.SMTP(
+        hostname=server.host,
+        port=server.port,
+        use_tls=server.use_tls,
+        start_tls=server.start_tls,
+        timeout=server.timeout,
+    )
+    greeting = await client.connect()
+    try:
+        if server.username and server.password:
+            await client.login(server.username, server.password)
+    finally:
+        await client.quit()
+    return greeting.message
+
+
 class SinkMailer:
     """Keeps mail in the database, in the delivery's own transaction."""
 

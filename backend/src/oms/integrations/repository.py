@@ -175,20 +175,6 @@ async def latest_failures(session: AsyncSession, limit: int) -> list[Delivery]:
     return list((await session.scalars(query)).all())
 
 
-async def deliveries_by_worker(session: AsyncSession) -> dict[str, dict[str, int]]:
-    rows = (
-        await session.execute(
-            select(Delivery.worker, Delivery.status, func.count()).group_by(
-                Delivery.worker, Delivery.status
-            )
-        )
-    ).all()
-    by_worker: dict[str, dict[str, int]] = {}
-    for worker, status, count in rows:
-        by_worker.setdefault(worker, {})[status] = int(count)
-    return by_worker
-
-
 async def list_sent_emails(
     session: AsyncSession, *, after: tuple[datetime, uuid.UUID] | None, limit: int
 ) -> list[SentEmail]:

@@ -1,5 +1,5 @@
 """HTTP API of the integrations module: worker configurations, deliveries, sent mail and
-counters."""
+email templates."""
 
 import uuid
 from typing import Annotated
@@ -28,7 +28,6 @@ from oms.integrations.schemas import (
     DeliveryStatus,
     EmailTemplateRead,
     EmailTemplateWrite,
-    EventCounters,
     RenderedEmailRead,
     ReplayRead,
     SentEmailRead,
@@ -228,12 +227,6 @@ async def list_sent_emails(
 ) -> Page[SentEmailRead]:
     """Mail kept by the development sink (no OMS_SMTP_URL), newest first."""
     return await service.list_sent_emails(session, cursor=cursor, limit=limit)
-
-
-@router.get("/metrics/events", response_model=EventCounters)
-async def get_event_counters(session: Session, _: ConfigReader) -> EventCounters:
-    """Published, delivered, retried and dead-lettered counts (all processes, from the log)."""
-    return await service.event_counters(session)
 
 
 _TEMPLATE_REFUSED = (

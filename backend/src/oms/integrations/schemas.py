@@ -362,15 +362,6 @@ class SentEmailRead(BaseModel):
     created_at: datetime
 
 
-class EventCounters(BaseModel):
-    published: int
-    pending: int
-    delivered: int
-    retried: int
-    dead_lettered: int
-    by_worker: dict[str, dict[str, int]]
-
-
 # --- email templates ---
 
 

@@ -1,5 +1,6 @@
 """The integrations module's public interface: the use cases behind the admin API (worker
-configurations, deliveries, replay, sent mail, counters)."""
+configurations, deliveries, replay, sent mail, email templates) and the operations commands
+(`oms check`, `oms dlq`)."""
 
 import uuid
 from datetime import UTC, datetime
@@ -28,6 +29,7 @@ from oms.integrations.errors import (
     WorkerTypeMismatch,
 )
 from oms.integrations.http import FetchedFile
+from oms.integrations.mailer import check_smtp
 from oms.integrations.models import Delivery, EmailTemplate, WorkerConfiguration
 from oms.integrations.samples import sample_event_data, sample_password_reset
 from oms.integrations.schemas import (
@@ -38,7 +40,6 @@ from oms.integrations.schemas import (
     EmailSettings,
     EmailTemplateRead,
     EmailTemplateWrite,
-    EventCounters,
     InventoryConfigurationUpdate,
     RenderedEmailRead,
     SentEmailRead,
@@ -60,6 +61,7 @@ __all__ = [
     "MAX_EDITED_TEMPLATES",
     "SECRET_FIELDS",
     "WORKER_CONFIGURATION_UPDATE",
+    "DeliveryRead",
     "EmailSettings",
     "EmailTemplateWrite",
     "FetchedFile",
@@ -68,10 +70,10 @@ __all__ = [
     "WorkerConfigurationUpdate",
     "WorkerType",
     "all_configurations",
+    "check_smtp_server",
     "create_configuration",
     "delete_configuration",
     "email_template_problems",
-    "event_counters",
     "fetch_file",
     "fire_test_event",
     "get_configuration",
@@ -400,27 +402,16 @@ async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Deli
     return delivery
 
 
+async def check_smtp_server(smtp_url: str) -> str:
+    """The server's greeting once it took EHLO (and STARTTLS and the login, when asked for);
+    raises what the connection raised otherwise."""
+    return await check_smtp(smtp_url)
+
+
 async def latest_failed_deliveries(session: AsyncSession, limit: int) -> list[DeliveryRead]:
     """The latest failed or dead deliveries, newest first."""
     rows = await repository.latest_failures(session, limit)
     return [DeliveryRead.model_validate(row) for row in rows]
-
-
-async def event_counters(session: AsyncSession) -> EventCounters:
-    published, pending = await outbox.counts(session)
-    by_worker = await repository.deliveries_by_worker(session)
-
-    def total(status: str) -> int:
-        return sum(counts.get(status, 0) for counts in by_worker.values())
-
-    return EventCounters(
-        published=published,
-        pending=pending,
-        delivered=total("succeeded"),
-        retried=total("failed"),
-        dead_lettered=total("dead"),
-        by_worker=by_worker,
-    )
 
 
 async def list_sent_emails(

@@ -18,6 +18,7 @@ from oms.auth import service as auth
 from oms.core import audit
 from oms.core.errors import ProblemError
 from oms.core.etags import etag, if_match_passes
+from oms.core.metrics import on_commit
 from oms.core.pagination import InvalidCursor, Page, decode_cursor, page_of
 from oms.orders import export, pricing, repository
 from oms.orders.errors import (
@@ -27,6 +28,7 @@ from oms.orders.errors import (
     StaleOrder,
     UnknownCustomer,
 )
+from oms.orders.metrics import ORDERS_CREATED, STATUS_CHANGES
 from oms.orders.models import Order, OrderItem
 from oms.orders.repository import OrderFilter, PeriodFigures
 from oms.orders.schemas import (
@@ -120,6 +122,7 @@ async def create_order(
         ],
     )
     await repository.insert_order(session, order)
+    on_commit(session, ORDERS_CREATED.inc)
     entry = order.status_history[0]
     await outbox.record_event(
         session,
@@ -237,6 +240,7 @@ async def change_status(
     order.version += 1
     order.updated_at = now
     await session.flush()
+    on_commit(session, STATUS_CHANGES.labels(status=move.target.code).inc)
     await outbox.record_event(
         session,
         outbox.OrderStatusChangedData(

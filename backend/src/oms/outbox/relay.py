@@ -13,6 +13,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from oms.outbox import repository
+from oms.outbox.metrics import EVENTS_PUBLISHED
 from oms.outbox.notifications import Listener
 from oms.outbox.transport.base import Transport
 
@@ -31,6 +32,8 @@ async def relay_pending_events(
             return 0, locked
         await transport.publish(session, [item for _, item in batch])
         await repository.mark_published(session, [position for position, _ in batch])
+    for _, item in batch:
+        EVENTS_PUBLISHED.labels(type=item.envelope.type).inc()
     return len(batch), locked
 
 

@@ -4,11 +4,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import case, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.outbox.events import Envelope
-from oms.outbox.models import OutboxEvent
+from oms.outbox.models import OutboxEvent, QueueMessage
 from oms.outbox.transport.base import Outgoing
 
 # The first unpublished rows nobody else holds, minus any whose order has an earlier
@@ -88,18 +88,6 @@ async def find_event(session: AsyncSession, event_id: uuid.UUID) -> OutboxEvent 
     )
 
 
-async def published_and_pending(session: AsyncSession) -> tuple[int, int]:
-    published, pending = (
-        await session.execute(
-            select(
-                func.count().filter(OutboxEvent.published_at.is_not(None)),
-                func.count().filter(OutboxEvent.published_at.is_(None)),
-            )
-        )
-    ).one()
-    return int(published), int(pending)
-
-
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """How many events wait for the relay, and when the first in its order occurred."""
     pending = await session.scalar(
@@ -112,6 +100,36 @@ async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
         .limit(1)
     )
     return int(pending or 0), oldest
+
+
+async def backlog_by_type(session: AsyncSession) -> list[tuple[str, int, datetime]]:
+    """(type, unpublished events, when the oldest of them occurred) of each type waiting."""
+    rows = await session.execute(
+        select(OutboxEvent.type, func.count(), func.min(OutboxEvent.occurred_at))
+        .where(OutboxEvent.published_at.is_(None))
+        .group_by(OutboxEvent.type)
+        .order_by(OutboxEvent.type)
+    )
+    return [(kind, int(count), oldest) for kind, count, oldest in rows.all()]
+
+
+# A ready message not yet due is in a consumer's hands (hidden for the visibility timeout)
+# or waits for its retry.
+_QUEUE_STATE = case(
+    (QueueMessage.state == "dead", "dead"),
+    (QueueMessage.available_at > func.now(), "waiting"),
+    else_="ready",
+)
+
+
+async def embedded_queue_depths(session: AsyncSession) -> list[tuple[str, str, int]]:
+    """(worker, `ready` | `waiting` | `dead`, messages) of the embedded queue."""
+    rows = await session.execute(
+        select(QueueMessage.worker, _QUEUE_STATE, func.count()).group_by(
+            QueueMessage.worker, _QUEUE_STATE
+        )
+    )
+    return [(worker, state, int(count)) for worker, state, count in rows.all()]
 
 
 async def order_events_since(

@@ -2,11 +2,14 @@
 event again to one worker, and what other modules may know of the event contract."""
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.health import HealthCheck
+from oms.core.metrics import on_commit
 from oms.core.settings import Settings
 from oms.outbox import repository
 from oms.outbox.asyncapi import asyncapi_document
@@ -41,8 +44,10 @@ from oms.outbox.events import (
     workers_hearing,
 )
 from oms.outbox.live import OrderEventHub, OrderEventNotice
+from oms.outbox.metrics import EVENTS_RECORDED
 from oms.outbox.models import OutboxEvent
 from oms.outbox.transport.amqp import check_broker
+from oms.outbox.transport.amqp import queue_depths as broker_queue_depths
 from oms.outbox.transport.base import Incoming, Settlement
 
 __all__ = [
@@ -71,14 +76,17 @@ __all__ = [
     "OrderTotals",
     "PasswordResetRequestedData",
     "PasswordResetRequestedEvent",
+    "PendingEvents",
+    "QueueDepth",
     "Settlement",
     "StatusRef",
     "WorkerType",
     "asyncapi_document",
     "backlog",
-    "counts",
+    "backlog_by_type",
     "health_checks",
     "parse_event",
+    "queue_depths",
     "record_event",
     "record_test_event",
     "resend_event",
@@ -97,6 +105,7 @@ async def record_event(
     )
     event = _envelope(data, occurred_at=occurred_at, order_id=order_id, test=False)
     await repository.add_event(session, _row(event))
+    on_commit(session, EVENTS_RECORDED.labels(type=event.type).inc)
     return event.id
 
 
@@ -141,14 +150,54 @@ async def resend_event(
     return True
 
 
-async def counts(session: AsyncSession) -> tuple[int, int]:
-    """(published, pending) rows of the outbox."""
-    return await repository.published_and_pending(session)
-
-
 async def backlog(session: AsyncSession) -> tuple[int, datetime | None]:
     """(unpublished events, when the next the relay will publish occurred)."""
     return await repository.backlog(session)
+
+
+@dataclass(frozen=True)
+class PendingEvents:
+    """Events of one type the relay has not published yet."""
+
+    type: str
+    count: int
+    oldest_occurred_at: datetime
+
+
+async def backlog_by_type(session: AsyncSession) -> list[PendingEvents]:
+    return [
+        PendingEvents(type=kind, count=count, oldest_occurred_at=oldest)
+        for kind, count, oldest in await repository.backlog_by_type(session)
+    ]
+
+
+QueueState = Literal["ready", "waiting", "dead"]
+
+
+@dataclass(frozen=True)
+class QueueDepth:
+    """Messages of one worker's queues in one state: `ready` to be taken, `waiting` (for a
+    retry; with the embedded queue also those a consumer holds) or `dead`."""
+
+    worker: str
+    state: QueueState
+    messages: int
+
+
+async def queue_depths(session: AsyncSession, settings: Settings) -> list[QueueDepth]:
+    """Every worker's queues, each state present (0 when empty), from the transport in use:
+    the broker's queues with OMS_AMQP_URL, else the embedded queue's table."""
+    if settings.amqp_url:
+        found = await broker_queue_depths(settings)
+    else:
+        found = await repository.embedded_queue_depths(session)
+    counts = {(worker, state): count for worker, state, count in found}
+    states: tuple[QueueState, ...] = ("ready", "waiting", "dead")
+    return [
+        QueueDepth(worker=str(worker), state=state, messages=counts.get((str(worker), state), 0))
+        for worker in WorkerType
+        for state in states
+    ]
 
 
 def health_checks(settings: Settings) -> dict[str, HealthCheck]:

@@ -684,26 +684,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/v1/metrics/events": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get Event Counters
-         * @description Published, delivered, retried and dead-lettered counts (all processes, from the log).
-         */
-        get: operations["getEventCounters"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/v1/email-templates": {
         parameters: {
             query?: never;
@@ -2025,25 +2005,6 @@ export interface components {
              */
             worker_type: "email";
             settings: components["schemas"]["EmailSettings"];
-        };
-        /** EventCounters */
-        EventCounters: {
-            /** Published */
-            published: number;
-            /** Pending */
-            pending: number;
-            /** Delivered */
-            delivered: number;
-            /** Retried */
-            retried: number;
-            /** Dead Lettered */
-            dead_lettered: number;
-            /** By Worker */
-            by_worker: {
-                [key: string]: {
-                    [key: string]: number;
-                };
-            };
         };
         /**
          * EventType
@@ -8231,75 +8192,6 @@ export interface operations {
                 };
             };
             /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description No valid bearer token. */
-            401: {
-                headers: {
-                    /** @description How to authenticate: with a bearer token. */
-                    "WWW-Authenticate": string;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The token lacks the permission `config:read`. */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
-            503: {
-                headers: {
-                    /** @description Seconds to wait before trying again. */
-                    "Retry-After": number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    getEventCounters: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Successful Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["EventCounters"];
-                };
-            };
-            /** @description Text in the path, the query or the body holds a NUL character (U+0000). */
             400: {
                 headers: {
                     [name: string]: unknown;

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core.settings import Settings
 from oms.outbox.events import EXCHANGE, Envelope, WorkerType, events_heard_by
+from oms.outbox.metrics import DEAD_LETTERED
 from oms.outbox.transport.base import DELIVERY_LIMIT, Incoming, MessageHandler, Outgoing
 
 log = structlog.get_logger("oms.outbox")
@@ -245,6 +246,7 @@ class AmqpTransport:
         except ValueError as error:
             log.error("malformed message dead-lettered", worker=worker, error=str(error))
             await message.reject(requeue=False)
+            DEAD_LETTERED.labels(worker=worker).inc()
             return
         settlement = _AmqpSettlement(self.settings, channel, worker, message, incoming)
         try:
@@ -306,6 +308,39 @@ class _AmqpSettlement:
         await self._forward(
             dead_queue(self.worker), self.incoming.attempt, configuration_ids, error
         )
+        DEAD_LETTERED.labels(worker=self.worker).inc()
+
+
+async def queue_depths(settings: Settings) -> list[tuple[str, str, int]]:
+    """(worker, `ready` | `waiting` | `dead`, messages) of the broker's queues: those ready
+    in the worker queue (not those consumers hold), waiting in its retry queues, and dead.
+    Queues are looked at, never declared; one not there yet counts 0."""
+    assert settings.amqp_url
+    connection = await aio_pika.connect(settings.amqp_url, timeout=CONNECT_TIMEOUT)
+    depths: list[tuple[str, str, int]] = []
+    try:
+        channel = await connection.channel()
+        for worker in WorkerType:
+            names = {
+                "ready": [worker_queue(worker)],
+                "waiting": [retry_queue(worker, delay) for delay in settings.retry_delays],
+                "dead": [dead_queue(worker)],
+            }
+            for state, queues in names.items():
+                total = 0
+                for name in queues:
+                    try:
+                        queue = await channel.declare_queue(name, passive=True)
+                    except aio_pika.exceptions.ChannelClosed:
+                        channel = await connection.channel()  # a missing queue closes it
+                        continue
+                    total += queue.declaration_result.message_count or 0
+                depths.append((str(worker), state, total))
+    finally:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(2):
+                await connection.close()
+    return depths
 
 
 async def check_broker(url: str) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from oms.core.settings import Settings
 from oms.outbox.events import Envelope, workers_hearing
+from oms.outbox.metrics import DEAD_LETTERED
 from oms.outbox.models import QueueMessage
 from oms.outbox.notifications import Listener
 from oms.outbox.transport.base import (
@@ -187,3 +188,4 @@ class _EmbeddedSettlement:
                 .where(QueueMessage.id == self.row.id)
                 .values(state="dead", configuration_ids=list(configuration_ids), last_error=error)
             )
+        DEAD_LETTERED.labels(worker=self.row.worker).inc()

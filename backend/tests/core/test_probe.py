@@ -15,7 +15,7 @@ from oms.core.settings import Settings
 
 
 class _Health(BaseHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def do_GET(self) -> None:

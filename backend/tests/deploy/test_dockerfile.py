@@ -89,7 +89,9 @@ def test_the_runtime_holds_the_installed_wheel_and_no_build_tools() -> None:
     for run in runtime.values("RUN"):
         assert not BUILD_TOOLS.search(run), run
         assert "pip uninstall" in run or "useradd" in run
-    assert any("pip uninstall --yes --quiet pip setuptools wheel" in run for run in runtime.values("RUN"))
+    assert any(
+        "pip uninstall --yes --quiet pip setuptools wheel" in run for run in runtime.values("RUN")
+    )
     build = " ".join(stage("build").values("RUN"))
     # The locked runtime dependencies (hash-checked) and the wheel, nothing of the dev group.
     assert "uv export --frozen --no-dev --no-emit-project" in build
@@ -102,7 +104,8 @@ def test_the_runtime_runs_as_a_non_root_user() -> None:
     uid, _, gid = user.partition(":")
 
     # Numeric, so that Kubernetes can check runAsNonRoot.
-    assert int(uid) >= 1000 and int(gid) >= 1000
+    assert int(uid) >= 1000
+    assert int(gid) >= 1000
     assert any(f"--uid {uid}" in run for run in stage("runtime").values("RUN"))
 
 
@@ -127,7 +130,8 @@ def test_the_image_probes_its_liveness() -> None:
     options, _, command = healthcheck.partition("CMD")
 
     assert exec_form(command.strip()) == ["python", "-m", "oms.core.probe"]
-    assert "--interval=" in options and "--timeout=" in options
+    assert "--interval=" in options
+    assert "--timeout=" in options
 
 
 @pytest.mark.parametrize(

@@ -116,7 +116,8 @@ def test_every_workload_runs_as_the_images_non_root_user_on_a_read_only_root(
     (mount,) = container["volumeMounts"]
     assert mount["mountPath"] == "/tmp"
     (volume,) = pod["volumes"]
-    assert volume["name"] == mount["name"] and "emptyDir" in volume
+    assert volume["name"] == mount["name"]
+    assert "emptyDir" in volume
 
 
 @pytest.mark.parametrize("workload", workloads(), ids=lambda w: w["metadata"]["name"])
@@ -127,9 +128,7 @@ def test_every_workload_has_requests_and_limits(workload: dict[str, Any]) -> Non
         assert set(resources[kind]) == {"cpu", "memory"}, kind
 
 
-@pytest.mark.parametrize(
-    "workload", of_kind("Deployment"), ids=lambda w: w["metadata"]["name"]
-)
+@pytest.mark.parametrize("workload", of_kind("Deployment"), ids=lambda w: w["metadata"]["name"])
 def test_every_long_running_workload_is_probed_on_its_health_endpoints(
     workload: dict[str, Any],
 ) -> None:
@@ -191,7 +190,8 @@ def test_the_service_selects_the_api_pods_and_the_ingress_reaches_it_over_tls() 
     for ingress in ingresses:
         hosts = {rule["host"] for rule in ingress["spec"]["rules"]}
         (tls,) = ingress["spec"]["tls"]
-        assert hosts <= set(tls["hosts"]) and tls["secretName"]
+        assert hosts <= set(tls["hosts"])
+        assert tls["secretName"]
         for rule in ingress["spec"]["rules"]:
             for path in rule["http"]["paths"]:
                 backend = path["backend"]["service"]
@@ -233,4 +233,6 @@ def test_postgres_and_rabbitmq_are_external() -> None:
     assert images == {"oms"}
     assert secret["OMS_DATABASE_URL"].startswith("postgresql://")
     assert secret["OMS_AMQP_URL"].startswith(("amqp://", "amqps://"))
-    assert Settings(_env_file=None, database_url=secret["OMS_DATABASE_URL"], amqp_url=secret["OMS_AMQP_URL"])
+    assert Settings(
+        _env_file=None, database_url=secret["OMS_DATABASE_URL"], amqp_url=secret["OMS_AMQP_URL"]
+    )

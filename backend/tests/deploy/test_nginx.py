@@ -177,7 +177,7 @@ class StandInApi:
 
 def _stand_in_handler(api: StandInApi) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def _record(self) -> None:
@@ -185,7 +185,10 @@ def _stand_in_handler(api: StandInApi) -> type[BaseHTTPRequestHandler]:
             body = self.rfile.read(length) if length else b""
             api.seen.append(
                 SeenRequest(
-                    self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, len(body)
+                    self.command,
+                    self.path,
+                    {k.lower(): v for k, v in self.headers.items()},
+                    len(body),
                 )
             )
 
@@ -196,10 +199,10 @@ def _stand_in_handler(api: StandInApi) -> type[BaseHTTPRequestHandler]:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.end_headers()
-                self.wfile.write(b"event: order.created\ndata: {\"n\": 1}\n\n")
+                self.wfile.write(b'event: order.created\ndata: {"n": 1}\n\n')
                 self.wfile.flush()
                 time.sleep(SSE_PAUSE_SECONDS)
-                self.wfile.write(b"event: order.created\ndata: {\"n\": 2}\n\n")
+                self.wfile.write(b'event: order.created\ndata: {"n": 2}\n\n')
                 self.wfile.flush()
                 return
             self._answer(b'{"ok": true}')
@@ -265,6 +268,7 @@ def live_nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNginx]:
         [nginx, "-p", str(prefix), "-c", str(main), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         deadline = time.monotonic() + 15
@@ -272,7 +276,9 @@ def live_nginx(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveNginx]:
             if process.poll() is not None:
                 error_log = prefix / "error.log"
                 log = error_log.read_text() if error_log.exists() else ""
-                pytest.fail(f"nginx stopped: {process.stderr.read() if process.stderr else ''}{log}")
+                pytest.fail(
+                    f"nginx stopped: {process.stderr.read() if process.stderr else ''}{log}"
+                )
             try:
                 socket.create_connection(("127.0.0.1", https_port), timeout=1).close()
                 break

@@ -33,8 +33,8 @@ from oms.dashboard.router import router as dashboard_router
 from oms.integrations.router import router as integrations_router
 from oms.monitoring import Backlogs
 from oms.orders.addresses_router import router as addresses_router
-from oms.orders.notes_router import router as order_notes_router
 from oms.orders.customers_router import router as customers_router
+from oms.orders.notes_router import router as order_notes_router
 from oms.orders.router import router as orders_router
 from oms.outbox import router as outbox_router
 from oms.outbox import service as outbox

@@ -16,7 +16,6 @@ from oms.orders.schemas import CustomerRead, CustomerSummary
 router = APIRouter(prefix="/customers", tags=["customers"])
 
 
-
 @router.get(
     "",
     responses=links(

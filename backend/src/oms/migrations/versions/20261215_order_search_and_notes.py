@@ -8,7 +8,7 @@ sorted by total, and staff's internal notes on an order
 - `order_notes` holds the notes, newest first per order.
 
 Revision ID: 0e5a7c1d0001
-Revises: da5b0a7d0001
+Revises: c0570e7e0001
 Create Date: 2026-12-15 09:00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0e5a7c1d0001"
-down_revision: str | Sequence[str] | None = "da5b0a7d0001"
+down_revision: str | Sequence[str] | None = "c0570e7e0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -872,7 +872,7 @@ export interface paths {
         };
         /**
          * List Orders
-         * @description Newest first. Customers see their own orders only.
+         * @description Newest first unless `sort` says otherwise. Customers see their own orders only.
          */
         get: operations["listOrders"];
         put?: never;
@@ -900,6 +900,50 @@ export interface paths {
          *     `problems` says why placing it now would fail.
          */
         post: operations["quoteOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/export.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Orders
+         * @description Every order the same filters select, in the same order as the listing, as CSV,
+         *     streamed in batches.
+         */
+        get: operations["exportOrders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/bulk-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bulk Change Order Status
+         * @description Moves each order to `to_status` as `PATCH /orders/{id}/status` would (the workflow's
+         *     rules for the caller's roles, stock, history, audit, one event each), each on its own: a
+         *     refused or unknown order is reported in its result with the problem the single change
+         *     would answer, and the others are moved all the same.
+         */
+        post: operations["bulkChangeOrderStatus"];
         delete?: never;
         options?: never;
         head?: never;
@@ -973,6 +1017,51 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Order Notes
+         * @description Staff's internal notes on the order, newest first. Customers never see them.
+         */
+        get: operations["listOrderNotes"];
+        put?: never;
+        /**
+         * Add Order Note
+         * @description Adds an internal note to the order, by the caller; the text is audited.
+         */
+        post: operations["addOrderNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orders/{order_id}/notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Order Note */
+        get: operations["getOrderNote"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Order Note
+         * @description Deletes the note: its author may, and admins (`orders:notes-delete-any`).
+         */
+        delete: operations["deleteOrderNote"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1406,6 +1495,63 @@ export interface components {
             name: string;
             /** Errors */
             errors: components["schemas"]["AttributeProblem"][];
+        };
+        /**
+         * BulkStatusChange
+         * @description Move each of these orders to one status, each as `PATCH /orders/{id}/status` would.
+         * @example {
+         *       "note": "Paid by bank transfer.",
+         *       "order_ids": [
+         *         "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
+         *         "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+         *       ],
+         *       "to_status": "confirmed"
+         *     }
+         */
+        BulkStatusChange: {
+            /**
+             * Order Ids
+             * @description 1 to 200 orders, each named once.
+             */
+            order_ids: string[];
+            /** To Status */
+            to_status: string;
+            /** Note */
+            note?: string | null;
+        };
+        /**
+         * BulkStatusResult
+         * @description What became of one order: moved (`ok`, its new `status`) or refused (`problem`, as
+         *     the single change would have answered it).
+         */
+        BulkStatusResult: {
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /**
+             * Number
+             * @description Null when there is no such order.
+             */
+            number: string | null;
+            /** Ok */
+            ok: boolean;
+            /**
+             * Status
+             * @description The order's status now; null when refused.
+             */
+            status: string | null;
+            /** @description Why the order was not moved; null when it was. */
+            problem: components["schemas"]["Problem"] | null;
+        };
+        /**
+         * BulkStatusResults
+         * @description One result per order, in the order the request named them.
+         */
+        BulkStatusResults: {
+            /** Results */
+            results: components["schemas"]["BulkStatusResult"][];
         };
         /** CategoryCreate */
         CategoryCreate: {
@@ -2175,7 +2321,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings: components["schemas"]["InventorySettings-Input"];
+            settings: components["schemas"]["InventorySettings"];
         };
         /** InventoryConfigurationRead */
         InventoryConfigurationRead: {
@@ -2208,7 +2354,7 @@ export interface components {
              */
             worker_type: "inventory";
             /** @description The secret is masked. */
-            settings: components["schemas"]["oms__integrations__schemas__InventorySettings"];
+            settings: components["schemas"]["InventorySettings"];
         };
         /** InventoryConfigurationUpdate */
         InventoryConfigurationUpdate: {
@@ -2225,10 +2371,10 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings?: components["schemas"]["InventorySettings-Input"] | null;
+            settings?: components["schemas"]["InventorySettings"] | null;
         };
         /** InventorySettings */
-        "InventorySettings-Input": {
+        InventorySettings: {
             /**
              * Direction
              * @description `in`: stock comes back (release); `out`: stock leaves.
@@ -2287,7 +2433,33 @@ export interface components {
              * @enum {string}
              */
             worker_type: "inventory";
-            settings: components["schemas"]["oms__configuration__document__InventorySettings"];
+            settings: components["schemas"]["InventoryWorkerSettings"];
+        };
+        /**
+         * InventoryWorkerSettings
+         * @description An inventory worker's settings as the document writes them: the secret is a reference.
+         */
+        InventoryWorkerSettings: {
+            /**
+             * Direction
+             * @default in
+             * @enum {string}
+             */
+            direction: "in" | "out";
+            /**
+             * Apply Locally
+             * @default false
+             */
+            apply_locally: boolean;
+            /** Warehouse Url */
+            warehouse_url?: string | null;
+            /** Secret */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
         };
         /** LegalLink */
         LegalLink: {
@@ -2429,6 +2601,57 @@ export interface components {
             line_total: string;
         };
         /**
+         * OrderNoteCreate
+         * @example {
+         *       "text": "Customer called: leave the parcel with the neighbour."
+         *     }
+         */
+        OrderNoteCreate: {
+            /**
+             * Text
+             * @description 1 to 4000 characters, not only spaces.
+             */
+            text: string;
+        };
+        /**
+         * OrderNoteRead
+         * @description A staff member's internal note on an order; customers never see notes.
+         * @example {
+         *       "author_email": "manager@example.com",
+         *       "author_id": "a3d5e7f9-1b2c-4d6e-8f0a-9b8c7d6e5f4a",
+         *       "created_at": "2025-03-14T11:15:00Z",
+         *       "id": "1f0e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+         *       "order_id": "0b7e1c2a-5f7d-4c1e-9a51-3d2f6f0e8a11",
+         *       "text": "Customer called: leave the parcel with the neighbour."
+         *     }
+         */
+        OrderNoteRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Order Id
+             * Format: uuid
+             */
+            order_id: string;
+            /** Text */
+            text: string;
+            /**
+             * Author Id
+             * Format: uuid
+             */
+            author_id: string;
+            /** Author Email */
+            author_email: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
          * OrderRead
          * @example {
          *       "created_at": "2025-03-14T09:26:53Z",
@@ -2541,6 +2764,12 @@ export interface components {
             updated_at: string;
         };
         /**
+         * OrderSort
+         * @description How a listing of orders is ordered: a field, descending with a leading `-`.
+         * @enum {string}
+         */
+        OrderSort: "-created_at" | "created_at" | "-total" | "total" | "number" | "-number";
+        /**
          * OrderSummary
          * @description An order in a list: no items or history.
          * @example {
@@ -2645,6 +2874,13 @@ export interface components {
             /** Next Cursor */
             next_cursor: string | null;
         };
+        /** Page[OrderNoteRead] */
+        Page_OrderNoteRead_: {
+            /** Items */
+            items: components["schemas"]["OrderNoteRead"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** Page[OrderSummary] */
         Page_OrderSummary_: {
             /** Items */
@@ -2724,6 +2960,11 @@ export interface components {
              */
             revenue: string;
         };
+        /**
+         * Permission
+         * @enum {string}
+         */
+        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "orders:bulk-transition" | "orders:notes" | "orders:notes-delete-any" | "config:read" | "config:write" | "users:manage" | "customers:read" | "audit:read" | "profile";
         /**
          * Problem
          * @description An RFC 9457 problem, as `problem_response` renders it. Problem types may add members
@@ -3039,6 +3280,42 @@ export interface components {
             attributes?: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * ProfileRead
+         * @description One's own account, with what its roles allow (so an app can hide what it may not do).
+         */
+        ProfileRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /** Roles */
+            roles: components["schemas"]["Role"][];
+            /** Is Active */
+            is_active: boolean;
+            /** External Subject */
+            external_subject: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Permissions
+             * @description Every permission the roles grant, sorted.
+             */
+            permissions: components["schemas"]["Permission"][];
         };
         /**
          * ProfileUpdate
@@ -3835,7 +4112,7 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings: components["schemas"]["WebhookSettings-Input"];
+            settings: components["schemas"]["WebhookSettings"];
         };
         /** WebhookConfigurationRead */
         WebhookConfigurationRead: {
@@ -3868,7 +4145,7 @@ export interface components {
              */
             worker_type: "webhook";
             /** @description The secret is masked. */
-            settings: components["schemas"]["oms__integrations__schemas__WebhookSettings"];
+            settings: components["schemas"]["WebhookSettings"];
         };
         /** WebhookConfigurationUpdate */
         WebhookConfigurationUpdate: {
@@ -3885,10 +4162,10 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings?: components["schemas"]["WebhookSettings-Input"] | null;
+            settings?: components["schemas"]["WebhookSettings"] | null;
         };
         /** WebhookSettings */
-        "WebhookSettings-Input": {
+        WebhookSettings: {
             /**
              * Url
              * Format: uri
@@ -3931,7 +4208,28 @@ export interface components {
              * @enum {string}
              */
             worker_type: "webhook";
-            settings: components["schemas"]["oms__configuration__document__WebhookSettings"];
+            settings: components["schemas"]["WebhookWorkerSettings"];
+        };
+        /**
+         * WebhookWorkerSettings
+         * @description A webhook worker's settings as the document writes them: the secret is a reference.
+         */
+        WebhookWorkerSettings: {
+            /**
+             * Url
+             * Format: uri
+             */
+            url: string;
+            /**
+             * Secret
+             * @description Absent: the stored secret is kept, or one is generated.
+             */
+            secret?: string | null;
+            /**
+             * Timeout Seconds
+             * @default 10
+             */
+            timeout_seconds: number;
         };
         /**
          * WorkerConfigurationPage
@@ -3961,99 +4259,6 @@ export interface components {
             transitions: components["schemas"]["TransitionRead"][];
             /** Problems */
             problems: components["schemas"]["GraphProblemRead"][];
-        };
-        /** InventorySettings */
-        oms__configuration__document__InventorySettings: {
-            /**
-             * Direction
-             * @default in
-             * @enum {string}
-             */
-            direction: "in" | "out";
-            /**
-             * Apply Locally
-             * @default false
-             */
-            apply_locally: boolean;
-            /** Warehouse Url */
-            warehouse_url?: string | null;
-            /** Secret */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
-        };
-        /** WebhookSettings */
-        oms__configuration__document__WebhookSettings: {
-            /**
-             * Url
-             * Format: uri
-             */
-            url: string;
-            /**
-             * Secret
-             * @description Absent: the stored secret is kept, or one is generated.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
-        };
-        /** InventorySettings */
-        oms__integrations__schemas__InventorySettings: {
-            /**
-             * Direction
-             * @description `in`: stock comes back (release); `out`: stock leaves.
-             * @default in
-             * @enum {string}
-             */
-            direction: "in" | "out";
-            /**
-             * Apply Locally
-             * @description Release the stock in OMS's own catalogue too. Off by default: the orders module already gives stock back when an order is cancelled or returned.
-             * @default false
-             */
-            apply_locally: boolean;
-            /**
-             * Warehouse Url
-             * Format: uri
-             */
-            warehouse_url?: string;
-            /**
-             * Secret
-             * @description whsec_… signing warehouse calls; masked like a webhook's.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
-        } | unknown | {
-            /** @constant */
-            apply_locally: true;
-        };
-        /** WebhookSettings */
-        oms__integrations__schemas__WebhookSettings: {
-            /**
-             * Url
-             * Format: uri
-             */
-            url: string;
-            /**
-             * Secret
-             * @description whsec_…; generated when absent. Reads show it masked; sending the masked value back (or leaving it out) on an update keeps it.
-             */
-            secret?: string | null;
-            /**
-             * Timeout Seconds
-             * @default 10
-             */
-            timeout_seconds: number;
         };
     };
     responses: {
@@ -5466,7 +5671,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["ProfileRead"];
                 };
             };
             /** @description Text in the path, the query or the body holds a NUL character (U+0000). */
@@ -5539,7 +5744,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["ProfileRead"];
                 };
             };
             /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The current password is wrong. */
@@ -9682,6 +9887,12 @@ export interface operations {
     listOrders: {
         parameters: {
             query?: {
+                /** @description The order of the list: by `created_at`, `total` or `number`, descending with a leading `-`. A cursor belongs to the sort it was issued for. */
+                sort?: components["schemas"]["OrderSort"];
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
                 /** @description Any of these statuses. */
                 status?: string[];
                 /** @description Staff: one customer's. */
@@ -9690,12 +9901,8 @@ export interface operations {
                 created_from?: string;
                 /** @description Created before. */
                 created_to?: string;
-                /** @description Order number, or part of an email. */
+                /** @description An order number (`OMS-000123` or `123`), or part of the customer's email or name: at least 3 letters or digits in a row. */
                 q?: string;
-                /** @description Items per page, 1 to 100. */
-                limit?: number;
-                /** @description `next_cursor` of the previous page; omit it for the first page. */
-                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -9712,7 +9919,7 @@ export interface operations {
                     "application/json": components["schemas"]["Page_OrderSummary_"];
                 };
             };
-            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). `q` is neither an order number nor 3 letters or digits in a row (`search-too-short`). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9945,6 +10152,170 @@ export interface operations {
             };
             /** @description An item names an unknown or archived product, or `customer_id` no active user. */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    exportOrders: {
+        parameters: {
+            query?: {
+                /** @description The order of the list: by `created_at`, `total` or `number`, descending with a leading `-`. A cursor belongs to the sort it was issued for. */
+                sort?: components["schemas"]["OrderSort"];
+                /** @description Any of these statuses. */
+                status?: string[];
+                /** @description Staff: one customer's. */
+                customer_id?: string;
+                /** @description Created at or after. */
+                created_from?: string;
+                /** @description Created before. */
+                created_to?: string;
+                /** @description An order number (`OMS-000123` or `123`), or part of the customer's email or name: at least 3 letters or digits in a row. */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A header line, then one line per order: `number, created_at, status, status_name, customer_email, customer_name, item_count, total, currency` (`item_count`: the units ordered). A cell that a spreadsheet would run as a formula starts with `'`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). `q` is neither an order number nor 3 letters or digits in a row (`search-too-short`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:read-all`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulkChangeOrderStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkStatusChange"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkStatusResults"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). `order_ids` is empty, longer than 200 or names an order twice. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:bulk-transition`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10320,6 +10691,369 @@ export interface operations {
                 };
             };
             /** @description Nothing found for the `order_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listOrderNotes: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1 to 100. */
+                limit?: number;
+                /** @description `next_cursor` of the previous page; omit it for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OrderNoteRead_"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. The `cursor` is not one this listing issued. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    addOrderNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes retries safe: the same key and body answer the first response again (kept 24 h). */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                order_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OrderNoteCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    /** @description The URL of what was created. */
+                    Location: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNoteRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The Idempotency-Key is not 1 to 255 visible ASCII characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description A request with this Idempotency-Key is still in flight; retry after `Retry-After` seconds. */
+            409: {
+                headers: {
+                    /** @description When the Idempotency-Key is in flight: seconds to wait before sending the request again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This Idempotency-Key was used with another request; use a new key. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getOrderNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderNoteRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` and `note_id` given, or not yours to see. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deleteOrderNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                order_id: string;
+                note_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Only the note's author, or an admin, may delete it. The token lacks the permission `orders:notes`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `order_id` and `note_id` given, or not yours to see. */
             404: {
                 headers: {
                     [name: string]: unknown;

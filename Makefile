@@ -18,7 +18,7 @@ ifneq ($(wildcard $(FRONTEND)/package.json),)
 FRONTEND_SOURCES := $(shell find $(FRONTEND) \( -name node_modules -o -name dist -o -name coverage \
 	-o -name '*.tsbuildinfo' -o -name .vite \) -prune -o -type f -print)
 NODE_MODULES := $(FRONTEND)/node_modules/.package-lock.json
-WEB_APPS := $(FRONTEND)/customer/dist/index.html
+WEB_APPS := $(FRONTEND)/customer/dist/index.html $(FRONTEND)/admin/dist/index.html
 endif
 
 .PHONY: help run test lint typecheck pytest frontend node bench env clean
@@ -50,9 +50,9 @@ $(NODE_MODULES): $(FRONTEND)/package-lock.json $(FRONTEND)/package.json | node
 	mkdir -p $(@D) && touch $@
 
 # Both apps are built by one `npm run build`, when any of their sources changed.
-$(WEB_APPS): $(FRONTEND_SOURCES) $(NODE_MODULES) | node
+$(WEB_APPS) &: $(FRONTEND_SOURCES) $(NODE_MODULES) | node
 	cd $(FRONTEND) && npm run build
-	touch $@
+	touch $(WEB_APPS)
 
 # From the repository root, so ./.env and ./.oms are the root's.
 run: env $(WEB_APPS)

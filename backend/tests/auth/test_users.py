@@ -339,3 +339,22 @@ async def test_a_retried_user_creation_creates_one_user(client: AsyncClient, adm
     assert retry.headers["idempotent-replayed"] == "true"
     assert retry.json()["id"] == first.json()["id"]
     assert len(found.json()["items"]) == 1
+
+
+async def test_own_profile_lists_what_the_roles_allow(
+    admin: Actor, manager: Actor, customer: Actor, client: AsyncClient
+) -> None:
+    admins, managers, customers = [
+        (await client.get(ME, headers=actor.headers)).json()["permissions"]
+        for actor in (admin, manager, customer)
+    ]
+
+    assert "users:manage" in admins
+    assert "config:write" in admins
+    assert "orders:read-all" in managers
+    assert "config:write" not in managers
+    assert "users:manage" not in managers
+    assert "orders:read-all" not in customers
+    assert all(shown == sorted(shown) for shown in (admins, managers, customers))
+    changed = await client.patch(ME, headers=manager.headers, json={"full_name": "Max"})
+    assert changed.json()["permissions"] == managers

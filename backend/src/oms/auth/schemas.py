@@ -14,7 +14,7 @@ from pydantic import (
     StringConstraints,
 )
 
-from oms.auth.permissions import Role
+from oms.auth.permissions import Permission, Role
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 256
@@ -94,6 +94,12 @@ class UserRead(BaseModel):
     external_subject: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class ProfileRead(UserRead):
+    """One's own account, with what its roles allow (so an app can hide what it may not do)."""
+
+    permissions: list[Permission] = Field(description="Every permission the roles grant, sorted.")
 
 
 class UserCreate(BaseModel):

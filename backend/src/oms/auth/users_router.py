@@ -9,7 +9,7 @@ from oms.auth import service as auth
 from oms.auth.dependencies import Idempotent, Requires, limit_password_change
 from oms.auth.permissions import Permission, Role
 from oms.auth.principal import Principal
-from oms.auth.schemas import ProfileUpdate, UserCreate, UserRead, UserUpdate
+from oms.auth.schemas import ProfileRead, ProfileUpdate, UserCreate, UserRead, UserUpdate
 from oms.core.db import Session
 from oms.core.openapi import problems
 from oms.core.pagination import DEFAULT_LIMIT, Page, PageCursor, PageLimit
@@ -89,8 +89,12 @@ async def unlock_user_sign_in(user_id: uuid.UUID, admin: UserManager, session: S
 
 
 @router.get("/me")
-async def get_my_profile(me: ProfileOwner, session: Session) -> UserRead:
-    return UserRead.model_validate(await auth.require_user(session, me.user_id))
+async def get_my_profile(me: ProfileOwner, session: Session) -> ProfileRead:
+    return _profile(UserRead.model_validate(await auth.require_user(session, me.user_id)), me)
+
+
+def _profile(account: UserRead, me: Principal) -> ProfileRead:
+    return ProfileRead(**account.model_dump(), permissions=sorted(me.permissions))
 
 
 @router.patch(
@@ -105,7 +109,7 @@ async def get_my_profile(me: ProfileOwner, session: Session) -> UserRead:
 )
 async def update_my_profile(
     body: ProfileUpdate, me: ProfileOwner, session: Session, request: Request
-) -> UserRead:
+) -> ProfileRead:
     if body.new_password is not None:
         limit_password_change(request, me)
     user = await auth.update_profile(
@@ -115,4 +119,4 @@ async def update_my_profile(
         current_password=body.current_password,
         new_password=body.new_password,
     )
-    return UserRead.model_validate(user)
+    return _profile(UserRead.model_validate(user), me)

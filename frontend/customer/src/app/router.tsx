@@ -1,4 +1,4 @@
-import { ProtectedRoute } from "@oms/shared";
+import { CallbackPage, ProtectedRoute, SignInPage } from "@oms/shared";
 import { createBrowserRouter } from "react-router";
 import { Layout } from "./Layout";
 import { PageLoader } from "./PageLoader";
@@ -11,7 +11,7 @@ export const router = createBrowserRouter([
     errorElement: <RouteError />,
     hydrateFallbackElement: <PageLoader />,
     children: [
-      { path: "sign-in", lazy: async () => ({ Component: (await import("../features/auth/components/SignInPage")).SignInPage }) },
+      { path: "sign-in", element: <SignInPage links={{ forgotPassword: "/forgot-password", signUp: "/sign-up" }} /> },
       { path: "sign-up", lazy: async () => ({ Component: (await import("../features/auth/components/SignUpPage")).SignUpPage }) },
       {
         path: "forgot-password",
@@ -21,10 +21,7 @@ export const router = createBrowserRouter([
         path: "reset-password",
         lazy: async () => ({ Component: (await import("../features/auth/components/ResetPasswordPage")).ResetPasswordPage }),
       },
-      {
-        path: "auth/callback",
-        lazy: async () => ({ Component: (await import("../features/auth/components/CallbackPage")).CallbackPage }),
-      },
+      { path: "auth/callback", Component: CallbackPage },
       {
         element: <ProtectedRoute />,
         children: [

@@ -2460,6 +2460,11 @@ export interface components {
             revenue: string;
         };
         /**
+         * Permission
+         * @enum {string}
+         */
+        Permission: "catalogue:read" | "catalogue:write" | "orders:create" | "orders:read-own" | "orders:read-all" | "orders:create-for-customer" | "orders:transition" | "config:read" | "config:write" | "users:manage" | "audit:read" | "profile";
+        /**
          * Problem
          * @description An RFC 9457 problem, as `problem_response` renders it. Problem types may add members
          *     of their own (`allowed_targets`, `current_etag`, ...).
@@ -2730,6 +2735,42 @@ export interface components {
             attributes?: {
                 [key: string]: unknown;
             };
+        };
+        /**
+         * ProfileRead
+         * @description One's own account, with what its roles allow (so an app can hide what it may not do).
+         */
+        ProfileRead: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Email */
+            email: string;
+            /** Full Name */
+            full_name: string;
+            /** Roles */
+            roles: components["schemas"]["Role"][];
+            /** Is Active */
+            is_active: boolean;
+            /** External Subject */
+            external_subject: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /**
+             * Permissions
+             * @description Every permission the roles grant, sorted.
+             */
+            permissions: components["schemas"]["Permission"][];
         };
         /**
          * ProfileUpdate
@@ -5087,7 +5128,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["ProfileRead"];
                 };
             };
             /** @description Text in the path, the query or the body holds a NUL character (U+0000). */
@@ -5160,7 +5201,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserRead"];
+                    "application/json": components["schemas"]["ProfileRead"];
                 };
             };
             /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The current password is wrong. */

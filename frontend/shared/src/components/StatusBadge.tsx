@@ -1,14 +1,22 @@
-import { Badge, Tooltip } from "@mantine/core";
+import { Badge, type BadgeProps, Tooltip } from "@mantine/core";
+import type { ReactNode } from "react";
+import { readableTextOn } from "../branding/contrast";
 import { useCustomerStatuses } from "../workflow/customerStatuses";
+
+/** A badge filled with a deployment's colour (a status's), its text black or white,
+ * whichever reads. */
+export function ColourBadge({ colour, children, ...props }: { colour: string; children: ReactNode } & Omit<BadgeProps, "color">) {
+  return (
+    <Badge color={colour} c={readableTextOn(colour)} variant="filled" {...props}>
+      {children}
+    </Badge>
+  );
+}
 
 /** An order status in the deployment's colour, under the name customers know it by. */
 export function StatusBadge({ code }: { code: string }) {
   const { data } = useCustomerStatuses();
   const status = data?.find((candidate) => candidate.code === code);
-  const badge = (
-    <Badge color={status?.colour ?? "gray"} autoContrast variant="filled">
-      {status?.name ?? code}
-    </Badge>
-  );
+  const badge = <ColourBadge colour={status?.colour ?? "#868e96"}>{status?.name ?? code}</ColourBadge>;
   return status?.description ? <Tooltip label={status.description}>{badge}</Tooltip> : badge;
 }

@@ -7,7 +7,7 @@ afterEach(() => {
 });
 
 // jsdom lacks what Mantine measures with.
-if (!("matchMedia" in window)) {
+if (typeof window.matchMedia !== "function") {
   Object.defineProperty(window, "matchMedia", {
     value: (query: string) => ({
       matches: false,

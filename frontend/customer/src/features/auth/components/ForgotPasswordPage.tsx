@@ -1,10 +1,9 @@
 import { Alert, Anchor, Button, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { ProblemAlert, bodyOf, useApi, useServices } from "@oms/shared";
+import { AuthCard, ProblemAlert, bodyOf, useApi, useServices } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { AuthCard } from "./AuthCard";
 
 export function ForgotPasswordPage() {
   const { t } = useTranslation();

@@ -1,11 +1,10 @@
 import { Alert, Anchor, Button, PasswordInput, Stack } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { ProblemAlert, bodyOf, isProblem, useApi } from "@oms/shared";
+import { AuthCard, ProblemAlert, bodyOf, isProblem, useApi } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useSearchParams } from "react-router";
 import { MIN_PASSWORD_LENGTH } from "../../../lib/passwords";
-import { AuthCard } from "./AuthCard";
 
 export function ResetPasswordPage() {
   const { t } = useTranslation();

@@ -1,11 +1,10 @@
 import { Anchor, Button, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { ProblemAlert, bodyOf, isProblem, useApi, useServices } from "@oms/shared";
+import { AuthCard, ProblemAlert, bodyOf, isProblem, useApi, useServices } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Link, useNavigate } from "react-router";
 import { MIN_PASSWORD_LENGTH } from "../../../lib/passwords";
-import { AuthCard } from "./AuthCard";
 
 interface SignUpValues {
   full_name: string;

@@ -1,13 +1,14 @@
 import { Center, Loader } from "@mantine/core";
-import { ProblemAlert, useServices } from "@oms/shared";
 import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Navigate, useNavigate } from "react-router";
+import { ProblemAlert } from "../../components/ProblemAlert";
 import { safeReturnTo } from "../returnTo";
+import { useServices } from "../ServicesProvider";
 
 /** Where the OpenID provider sends the browser back with the authorization code. */
 export function CallbackPage() {
-  const { t } = useTranslation();
+  const { t } = useTranslation("common");
   const { auth } = useServices();
   const navigate = useNavigate();
   const [error, setError] = useState<unknown>(null);

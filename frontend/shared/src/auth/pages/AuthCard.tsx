@@ -1,6 +1,6 @@
 import { Card, Center, Stack, Title } from "@mantine/core";
-import { useDocumentTitle } from "@oms/shared";
 import type { ReactNode } from "react";
+import { useDocumentTitle } from "../../branding/BrandingProvider";
 
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   useDocumentTitle(title);

@@ -1,13 +1,24 @@
 import { Anchor, Button, Group, PasswordInput, Stack, Text, TextInput } from "@mantine/core";
 import { useForm } from "@mantine/form";
-import { type LocalSession, ProblemAlert, isProblem, useAuthStatus, useServices } from "@oms/shared";
 import { useMutation } from "@tanstack/react-query";
 import type { TFunction } from "i18next";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, Navigate, useNavigate, useSearchParams } from "react-router";
+import { isProblem } from "../../api/problem";
+import { ProblemAlert } from "../../components/ProblemAlert";
+import type { LocalSession } from "../localSession";
 import { safeReturnTo } from "../returnTo";
+import { useAuthStatus, useServices } from "../ServicesProvider";
 import { AuthCard } from "./AuthCard";
+
+/** Where the sign-in form links to, when the app offers it. */
+export interface SignInLinks {
+  /** The forgotten-password page (the customer app's, for staff too). */
+  forgotPassword?: string;
+  /** The sign-up page: only the customer app has one. */
+  signUp?: string;
+}
 
 function signInMessage(error: unknown, t: TFunction): string | null {
   if (!isProblem(error)) return null;
@@ -19,15 +30,15 @@ function signInMessage(error: unknown, t: TFunction): string | null {
   return null;
 }
 
-function LocalSignIn({ session, returnTo }: { session: LocalSession; returnTo: string }) {
-  const { t } = useTranslation();
+function LocalSignIn({ session, returnTo, links }: { session: LocalSession; returnTo: string; links: SignInLinks }) {
+  const { t } = useTranslation("common");
   const { config } = useServices();
   const navigate = useNavigate();
   const form = useForm({
     initialValues: { email: "", password: "" },
     validate: {
       email: (value) => (/^\S+@\S+$/.test(value.trim()) ? null : t("auth.emailInvalid")),
-      password: (value) => (value ? null : t("address.required")),
+      password: (value) => (value ? null : t("auth.required")),
     },
   });
   const signIn = useMutation({
@@ -51,13 +62,13 @@ function LocalSignIn({ session, returnTo }: { session: LocalSession; returnTo: s
           {t("auth.signIn")}
         </Button>
         <Group justify="space-between">
-          {config.password_reset_enabled && (
-            <Anchor component={Link} to="/forgot-password" size="sm">
+          {config.password_reset_enabled && links.forgotPassword && (
+            <Anchor href={links.forgotPassword} size="sm">
               {t("auth.forgotPassword")}
             </Anchor>
           )}
-          {config.registration_enabled && (
-            <Anchor component={Link} to="/sign-up" size="sm">
+          {config.registration_enabled && links.signUp && (
+            <Anchor component={Link} to={links.signUp} size="sm">
               {t("auth.noAccount")}
             </Anchor>
           )}
@@ -67,8 +78,8 @@ function LocalSignIn({ session, returnTo }: { session: LocalSession; returnTo: s
   );
 }
 
-export function SignInPage() {
-  const { t } = useTranslation();
+export function SignInPage({ links = {} }: { links?: SignInLinks }) {
+  const { t } = useTranslation("common");
   const { auth } = useServices();
   const status = useAuthStatus();
   const [params] = useSearchParams();
@@ -86,7 +97,7 @@ export function SignInPage() {
   return (
     <AuthCard title={t("auth.signInTitle")}>
       {auth.mode === "local" ? (
-        <LocalSignIn session={auth} returnTo={returnTo} />
+        <LocalSignIn session={auth} returnTo={returnTo} links={links} />
       ) : (
         <Button onClick={() => void auth.signIn(returnTo)}>{t("auth.continueWithProvider")}</Button>
       )}

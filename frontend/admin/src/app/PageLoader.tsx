@@ -1,0 +1,5 @@
+import { LoadingState } from "@oms/shared";
+
+export function PageLoader() {
+  return <LoadingState lines={4} />;
+}

@@ -1,0 +1,8 @@
+import type { RouteObject } from "react-router";
+
+// This section's pages, each its own chunk (`lazy`), paths relative to the section's (`index: true` first).
+export const integrationsRoutes: { configurations: RouteObject[]; deliveries: RouteObject[]; emailTemplates: RouteObject[] } = {
+  configurations: [],
+  deliveries: [],
+  emailTemplates: [],
+};

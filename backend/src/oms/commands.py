@@ -8,7 +8,6 @@ import structlog
 
 from oms.app import create_app
 from oms.core import migrations
-from oms.core.error_monitoring import start_error_monitoring
 from oms.core.logging import configure_logging
 from oms.core.runtime import check_database, database, load_settings
 from oms.core.server import serve
@@ -25,7 +24,11 @@ def _prepare(component: str | None = None) -> Settings:
     """Settings and logging; for a long-running `component`, error monitoring too."""
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    if component is not None and start_error_monitoring(settings, component):
+    if component is not None and settings.sentry_dsn is not None:
+        # Imported only when used: the SDK takes a while to import.
+        from oms.core.error_monitoring import start_error_monitoring
+
+        start_error_monitoring(settings, component)
         log.info("errors reported to Sentry", environment=settings.sentry_environment)
     return settings
 

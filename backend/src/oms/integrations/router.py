@@ -212,13 +212,7 @@ async def list_deliveries(
     ),
 )
 async def replay_delivery(session: Session, _: ConfigWriter, delivery_id: uuid.UUID) -> ReplayRead:
-    delivery = await service.replay_delivery(session, delivery_id)
-    assert delivery.configuration_id is not None
-    return ReplayRead(
-        event_id=delivery.event_id,
-        configuration_id=delivery.configuration_id,
-        worker=delivery.worker,
-    )
+    return await service.replay_delivery(session, delivery_id)
 
 
 @router.get("/sent-emails", response_model=Page[SentEmailRead])

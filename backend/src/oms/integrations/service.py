@@ -30,7 +30,7 @@ from oms.integrations.errors import (
 )
 from oms.integrations.http import FetchedFile
 from oms.integrations.mailer import check_smtp
-from oms.integrations.models import Delivery, EmailTemplate, WorkerConfiguration
+from oms.integrations.models import EmailTemplate, WorkerConfiguration
 from oms.integrations.samples import sample_event_data, sample_password_reset
 from oms.integrations.schemas import (
     WORKER_CONFIGURATION_READ,
@@ -42,6 +42,7 @@ from oms.integrations.schemas import (
     EmailTemplateWrite,
     InventoryConfigurationUpdate,
     RenderedEmailRead,
+    ReplayRead,
     SentEmailRead,
     TestFireRead,
     TestFireRequest,
@@ -374,7 +375,7 @@ async def list_deliveries(
     return page_of(rows, limit, lambda row: (row.started_at, row.id), DeliveryRead.model_validate)
 
 
-async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Delivery:
+async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> ReplayRead:
     """Queue the event again for the delivery's configuration (through the outbox)."""
     delivery = await repository.get_delivery(session, delivery_id)
     if delivery is None:
@@ -399,7 +400,11 @@ async def replay_delivery(session: AsyncSession, delivery_id: uuid.UUID) -> Deli
     )
     if not queued:
         raise NotReplayable("The event of this delivery is no longer in the outbox.")
-    return delivery
+    return ReplayRead(
+        event_id=delivery.event_id,
+        configuration_id=delivery.configuration_id,
+        worker=outbox.WorkerType(delivery.worker),
+    )
 
 
 async def check_smtp_server(smtp_url: str) -> str:

@@ -22,6 +22,8 @@ def free_port() -> int:
 def oms_env(**overrides: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("OMS_")}
     env["OMS_LOG_FORMAT"] = "json"
+    # Many relays and workers run side by side here; the default port 9000 fits one each.
+    env["OMS_HEALTH_PORT"] = "0"
     env.update(overrides)
     return env
 

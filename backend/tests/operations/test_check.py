@@ -7,6 +7,9 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from alembic.script import ScriptDirectory
+
+from oms.core import migrations
 from oms.core.db import create_engine, create_sessionmaker
 from oms.integrations.samples import sample_event_data
 from oms.outbox import service as outbox
@@ -88,12 +91,17 @@ def test_a_bad_setting_is_a_problem() -> None:
 
 
 def test_pending_migrations_are_a_problem(databases: Databases) -> None:
+    scripts = ScriptDirectory.from_config(migrations.alembic_config("postgresql://unused/x"))
+    current_head = scripts.get_current_head()
+    assert current_head is not None
+    head = scripts.get_revision(current_head)
+    assert head is not None and isinstance(head.down_revision, str)
     url = databases.create(migrated=False)
-    migrated = oms("migrate", "--revision", "5a0ed0e50003", OMS_DATABASE_URL=url)
+    migrated = oms("migrate", "--revision", head.down_revision, OMS_DATABASE_URL=url)
     assert migrated.returncode == 0, migrated.stderr
     result = oms("check", OMS_DATABASE_URL=url)
     assert result.returncode == 1
-    assert "problem  migrations   1 pending (da5b0a7d0001): run `oms migrate`" in result.stdout
+    assert f"problem  migrations   1 pending ({head.revision}): run `oms migrate`" in result.stdout
 
 
 async def test_an_outbox_backlog_older_than_allowed_is_a_problem(databases: Databases) -> None:

@@ -210,3 +210,86 @@ async def test_only_admins_edit_and_customers_see_nothing(
     preview = await client.post(f"{TEMPLATES}/shipped/preview", headers=customer.headers)
     assert preview.status_code == 403
     assert (await client.get(TEMPLATES)).status_code == 401
+
+
+DRAFT_BRAND = {
+    "shop_name": "Draft & Daughters",
+    "primary_colour": "#123456",
+    "accent_colour": "#654321",
+    "support_email": "help@draft.example",
+    "currency": "CHF",
+    "locale": "de-CH",
+    "footer_text": "Draft & Daughters AG, Zürich",
+    "legal_links": [{"label": "Impressum", "url": "https://draft.example/imp"}],
+}
+
+
+async def test_a_branding_preview_renders_the_template_with_a_draft_branding_not_saved(
+    client: AsyncClient, admin: Actor
+) -> None:
+    before = (await client.get("/api/v1/branding")).json()
+
+    preview = await client.post(
+        f"{TEMPLATES}/order_created/branding-preview", json=DRAFT_BRAND, headers=admin.headers
+    )
+
+    assert preview.status_code == 200, preview.text
+    html = preview.json()["html"]
+    for shown in ("Draft &amp; Daughters", "#123456", "help@draft.example", "Zürich", "Impressum"):
+        assert shown in html
+    assert "CHF" in preview.json()["text"] or "CHF" in html
+    assert (await client.get("/api/v1/branding")).json() == before
+
+
+async def test_a_branding_preview_uses_the_edited_template_and_refuses_what_put_refuses(
+    client: AsyncClient, admin: Actor, customer: Actor
+) -> None:
+    assert (await _put(client, admin, "shipped", SHIPPED)).status_code == 200
+    edited = await client.post(
+        f"{TEMPLATES}/shipped/branding-preview", json=DRAFT_BRAND, headers=admin.headers
+    )
+    assert edited.json()["subject"] == "Draft & Daughters: TEST-000001 is on its way"
+
+    unknown_locale = await client.post(
+        f"{TEMPLATES}/shipped/branding-preview",
+        json={**DRAFT_BRAND, "locale": "en-ZZ"},
+        headers=admin.headers,
+    )
+    assert unknown_locale.status_code == 400
+    assert unknown_locale.json()["errors"][0]["field"] == "locale"
+    bad_colour = await client.post(
+        f"{TEMPLATES}/shipped/branding-preview",
+        json={**DRAFT_BRAND, "primary_colour": "red"},
+        headers=admin.headers,
+    )
+    assert bad_colour.status_code == 400
+    missing = await client.post(
+        f"{TEMPLATES}/no_such_key/branding-preview", json=DRAFT_BRAND, headers=admin.headers
+    )
+    assert missing.status_code == 404
+    refused = await client.post(
+        f"{TEMPLATES}/shipped/branding-preview", json=DRAFT_BRAND, headers=customer.headers
+    )
+    assert refused.status_code == 403
+
+
+async def test_a_template_that_fails_with_the_draft_branding_names_its_part_and_line(
+    client: AsyncClient, admin: Actor
+) -> None:
+    current = await client.get("/api/v1/branding")
+    saved_brand = {**DRAFT_BRAND, "footer_text": "Saved footer"}
+    headers = {**admin.headers, "If-Match": current.headers["ETag"]}
+    saved = await client.put("/api/v1/branding", json=saved_brand, headers=headers)
+    assert saved.status_code == 200
+    needs_footer = {**SHIPPED, "text": "Hello\n{{ brand.footer_text.upper() }}"}
+    assert (await _put(client, admin, "shipped", needs_footer)).status_code == 200
+    without_footer = {key: value for key, value in DRAFT_BRAND.items() if key != "footer_text"}
+
+    refused = await client.post(
+        f"{TEMPLATES}/shipped/branding-preview", json=without_footer, headers=admin.headers
+    )
+
+    assert refused.status_code == 400
+    error = refused.json()["errors"][0]
+    assert error["field"] == "text"
+    assert error["message"].startswith("line 2:")

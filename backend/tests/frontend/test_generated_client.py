@@ -1,6 +1,8 @@
-"""The frontends' API types are generated from the OpenAPI document; the committed copy
-must be what generating it now gives, or a changed endpoint goes unnoticed by the apps."""
+"""The frontends' API types, and the worker settings schemas the admin app builds its forms
+from, are generated from the OpenAPI document; the committed copies must be what generating
+them now gives, or a changed endpoint or setting goes unnoticed by the apps."""
 
+import json
 import os
 import shutil
 import subprocess
@@ -9,9 +11,12 @@ from pathlib import Path
 import pytest
 
 from oms.commands import write_openapi
+from oms.integrations.schemas import EmailSettings, InventorySettings, WebhookSettings
+from oms.outbox.service import WorkerType
 
 FRONTEND = Path(__file__).resolve().parents[3] / "frontend"
 COMMITTED = FRONTEND / "shared" / "src" / "api" / "schema.d.ts"
+COMMITTED_SETTINGS = FRONTEND / "shared" / "src" / "api" / "workerSettings.json"
 GENERATOR = FRONTEND / "shared" / "scripts" / "generate.mjs"
 
 
@@ -28,10 +33,20 @@ def test_committed_api_types_match_the_openapi_document(tmp_path: Path) -> None:
     node = _node()
     document = tmp_path / "openapi.json"
     generated = tmp_path / "schema.d.ts"
+    settings = tmp_path / "workerSettings.json"
     write_openapi(str(document))
 
     subprocess.run(
-        [node, str(GENERATOR), "--document", str(document), "--out", str(generated)],
+        [
+            node,
+            str(GENERATOR),
+            "--document",
+            str(document),
+            "--out",
+            str(generated),
+            "--settings-out",
+            str(settings),
+        ],
         cwd=FRONTEND,
         check=True,
         capture_output=True,
@@ -42,3 +57,22 @@ def test_committed_api_types_match_the_openapi_document(tmp_path: Path) -> None:
         "frontend/shared/src/api/schema.d.ts is stale: run `npm run generate` in frontend/"
         " and commit the result."
     )
+    assert settings.read_text(encoding="utf-8") == COMMITTED_SETTINGS.read_text(encoding="utf-8"), (
+        "frontend/shared/src/api/workerSettings.json is stale: run `npm run generate` in"
+        " frontend/ and commit the result."
+    )
+
+
+def test_the_settings_schemas_are_those_a_configuration_of_each_worker_type_takes() -> None:
+    committed = json.loads(COMMITTED_SETTINGS.read_text(encoding="utf-8"))
+
+    assert set(committed) == {str(worker) for worker in WorkerType}
+    for worker, model in (
+        ("email", EmailSettings),
+        ("webhook", WebhookSettings),
+        ("inventory", InventorySettings),
+    ):
+        schema = committed[worker]
+        assert schema["title"] == model.__name__
+        assert set(schema["properties"]) == set(model.model_fields)
+        assert "$ref" not in json.dumps(schema), "the forms need every reference resolved"

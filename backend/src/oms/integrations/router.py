@@ -24,6 +24,7 @@ from oms.integrations import service
 from oms.integrations.schemas import (
     WORKER_CONFIGURATION_CREATE_EXAMPLES,
     WORKER_CONFIGURATION_READ_EXAMPLES,
+    BrandingDraft,
     DeliveryRead,
     DeliveryStatus,
     EmailTemplateRead,
@@ -302,5 +303,32 @@ async def preview_email_template(
 ) -> RenderedEmailRead:
     """Render the template, or a draft of it, against a sample order and the branding."""
     return await service.preview_email_template(
+        session, key, body, public_url=request.app.state.settings.public_url
+    )
+
+
+@router.post(
+    "/email-templates/{key}/branding-preview",
+    response_model=RenderedEmailRead,
+    responses=problems(
+        {
+            400: "The template does not render with this branding (`errors` names the part,"
+            " the line and the reason), or the locale is not one OMS knows.",
+            404: "No template has this key.",
+        }
+    ),
+)
+async def preview_email_with_branding(
+    key: TemplateKey,
+    body: Annotated[
+        BrandingDraft, Body(description="A branding to render with instead of the saved one.")
+    ],
+    session: Session,
+    request: Request,
+    _: ConfigReader,
+) -> RenderedEmailRead:
+    """Render the template as it is against a sample order, with a draft of the branding
+    (the saved logo and favicon): how its emails will look once the draft is saved."""
+    return await service.preview_email_with_branding(
         session, key, body, public_url=request.app.state.settings.public_url
     )

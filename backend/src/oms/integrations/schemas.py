@@ -22,6 +22,7 @@ from pydantic import (
 )
 from pydantic.json_schema import SkipJsonSchema
 
+from oms.branding import service as branding
 from oms.core.pagination import Page
 from oms.outbox import service as outbox
 from oms.workflow import service as workflow
@@ -398,6 +399,10 @@ class EmailTemplateRead(BaseModel):
     edited: bool = Field(description="Edited through the API; resetting restores the default.")
     version: int = Field(description="0 for a shipped default never edited.")
     updated_at: datetime | None
+
+
+# A branding not saved yet, to preview emails with: the same shape `PUT /branding` takes.
+BrandingDraft = branding.BrandingWrite
 
 
 class RenderedEmailRead(BaseModel):

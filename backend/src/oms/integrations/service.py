@@ -10,6 +10,7 @@ import httpx
 from pydantic import TypeAdapter
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from oms.branding import service as branding
 from oms.core import audit
 from oms.core.errors import InvalidFields, ProblemError, field_error
 from oms.core.etags import etag, if_match_passes
@@ -483,9 +484,15 @@ async def get_email_template(session: AsyncSession, key: str) -> EmailTemplateRe
     return _template_read(key, await repository.edited_template(session, key))
 
 
-async def _sample_variables(session: AsyncSession, key: str, public_url: str) -> dict[str, Any]:
-    """A sample event of the kind the template `key` is for, and the branding."""
-    brand = await email_branding(session, public_url)
+async def _sample_variables(
+    session: AsyncSession,
+    key: str,
+    public_url: str,
+    brand_draft: branding.BrandingWrite | None = None,
+) -> dict[str, Any]:
+    """A sample event of the kind the template `key` is for, and the branding (or a draft
+    of it)."""
+    brand = await email_branding(session, public_url, brand_draft)
     if key in ACCOUNT_TEMPLATES:
         return account_template_variables(sample_password_reset(public_url=public_url), brand)
     if key == "order_created":
@@ -518,9 +525,13 @@ def _refusal(error: email_templates.TemplateRefused) -> InvalidFields:
 
 
 async def _checked(
-    session: AsyncSession, key: str, parts: email_templates.TemplateParts, public_url: str
+    session: AsyncSession,
+    key: str,
+    parts: email_templates.TemplateParts,
+    public_url: str,
+    brand_draft: branding.BrandingWrite | None = None,
 ) -> email_templates.RenderedEmail:
-    variables = await _sample_variables(session, key, public_url)
+    variables = await _sample_variables(session, key, public_url, brand_draft)
     try:
         return email_templates.check(key, parts, variables)
     except email_templates.TemplateRefused as error:
@@ -596,4 +607,15 @@ async def preview_email_template(
         current = await get_email_template(session, key)
         parts = email_templates.TemplateParts(current.subject, current.html, current.text)
     rendered = await _checked(session, key, parts, public_url)
+    return RenderedEmailRead(subject=rendered.subject, html=rendered.html, text=rendered.text)
+
+
+async def preview_email_with_branding(
+    session: AsyncSession, key: str, brand: branding.BrandingWrite, *, public_url: str
+) -> RenderedEmailRead:
+    """Render the template `key` as it is against a sample order, with a branding not saved
+    yet: how its emails will look once it is."""
+    current = await get_email_template(session, key)
+    parts = email_templates.TemplateParts(current.subject, current.html, current.text)
+    rendered = await _checked(session, key, parts, public_url, brand)
     return RenderedEmailRead(subject=rendered.subject, html=rendered.html, text=rendered.text)

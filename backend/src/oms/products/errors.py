@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from oms.core.errors import Conflict, NotFound, ProblemError, Unprocessable
+from oms.core.errors import Conflict, NotFound, PreconditionFailed, ProblemError, Unprocessable
 
 
 class CategoryNotFound(NotFound):
@@ -12,6 +12,17 @@ class CategoryNotFound(NotFound):
 
     def __init__(self, category: uuid.UUID | str) -> None:
         super().__init__(f"There is no category {str(category)!r}.", category=str(category))
+
+
+class StaleCategory(PreconditionFailed):
+    slug = "stale-category"
+
+    def __init__(self, current_etag: str) -> None:
+        super().__init__(
+            "The category changed since you read it (If-Match does not match); read it again.",
+            headers={"ETag": current_etag},
+            current_etag=current_etag,
+        )
 
 
 class UnknownCategory(Unprocessable):
@@ -105,6 +116,17 @@ class ProductNotFound(NotFound):
 
     def __init__(self, product: uuid.UUID | str) -> None:
         super().__init__(f"There is no product {str(product)!r}.", product=str(product))
+
+
+class StaleProduct(PreconditionFailed):
+    slug = "stale-product"
+
+    def __init__(self, current_etag: str) -> None:
+        super().__init__(
+            "The product changed since you read it (If-Match does not match); read it again.",
+            headers={"ETag": current_etag},
+            current_etag=current_etag,
+        )
 
 
 class SkuTaken(Conflict):

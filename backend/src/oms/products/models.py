@@ -40,6 +40,8 @@ class Category(Timestamped, Base):
     attribute_schema: Mapped[dict[str, Any]] = mapped_column(
         JSONB, server_default=text("'{}'::jsonb")
     )
+    # One more with every change: the ETag that `If-Match` is checked against.
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class Product(Timestamped, Base):
@@ -86,6 +88,8 @@ class Product(Timestamped, Base):
     stock: Mapped[int | None] = mapped_column(Integer)
     active: Mapped[bool] = mapped_column(Boolean, server_default=text("true"))
     attributes: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
+    # One more with every change of what `ProductRead` shows (stock and images included).
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
     # Loaded on purpose (`selectinload`) where a product is shown; never the bytes.
     images: Mapped[list["ProductImage"]] = relationship(

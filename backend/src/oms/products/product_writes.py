@@ -10,9 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from oms.core import audit
 from oms.core.db_errors import violations_as
 from oms.core.errors import ProblemError
+from oms.core.etags import etag, if_match_passes
 from oms.products import repository
 from oms.products.attributes import DocumentLimits, check_size, validate_attributes
-from oms.products.errors import ProductNotFound, SkuTaken, UnknownCategory
+from oms.products.errors import ProductNotFound, SkuTaken, StaleProduct, UnknownCategory
 from oms.products.models import Category, Product
 from oms.products.schemas import ProductCreate, ProductUpdate
 
@@ -80,8 +81,10 @@ async def change_product(session: AsyncSession, product: Product, changes: dict[
     before = product_fields(product)
     for field, value in changes.items():
         setattr(product, field, value)
-    await repository.flush(session)
     after = product_fields(product)
+    if after != before:
+        product.version += 1
+    await repository.flush(session)
     # A stock correction is told apart from other edits, so it can be filtered for.
     stock_only = {key for key in after if after[key] != before[key]} == {"stock"}
     audit.record(
@@ -108,13 +111,21 @@ async def create_product(
 
 
 async def update_product(
-    session: AsyncSession, product_id: uuid.UUID, data: ProductUpdate, *, limits: DocumentLimits
+    session: AsyncSession,
+    product_id: uuid.UUID,
+    data: ProductUpdate,
+    *,
+    limits: DocumentLimits,
+    if_match: str | None = None,
 ) -> Product:
     """Change the fields sent; changed attributes or category are checked against the
-    (new) category's schema as a whole."""
+    (new) category's schema as a whole. With `if_match`, only the version it names is
+    changed (else `StaleProduct`)."""
     product = (await repository.lock_products(session, [product_id])).get(product_id)
     if product is None:
         raise ProductNotFound(product_id)
+    if not if_match_passes(if_match, product.version):
+        raise StaleProduct(etag(product.version))
     changes = data.changes()
     if "attributes" in changes:
         check_size(changes["attributes"], "attributes", limits.attributes_bytes)
@@ -138,6 +149,7 @@ async def archive_product(session: AsyncSession, product_id: uuid.UUID) -> None:
         raise ProductNotFound(product_id)
     if product.active:
         product.active = False
+        product.version += 1
         await repository.save(session, product)
         audit.record(
             session,

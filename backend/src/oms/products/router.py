@@ -9,6 +9,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from oms.auth.dependencies import CatalogueReader, CatalogueWriter, Idempotent
 from oms.auth.permissions import Permission
 from oms.branding.dependencies import ShopCurrency
+from oms.core.conditional import IfMatch, tagged_json
 from oms.core.db import Session
 from oms.core.images import IMAGE_HEADERS
 from oms.core.money import MoneyInput
@@ -141,6 +142,7 @@ async def create_category(
 
 @router.patch(
     "/categories/{category_id}",
+    response_model=CategoryRead,
     responses=problems(
         {
             400: _BAD_ATTRIBUTE_SCHEMA,
@@ -156,9 +158,12 @@ async def update_category(
     category_id: uuid.UUID,
     body: CategoryUpdate,
     limits: DocumentLimits,
-) -> CategoryRead:
-    category = await service.update_category(session, category_id, body, limits=limits)
-    return CategoryRead.model_validate(category)
+    if_match: IfMatch = None,
+) -> Response:
+    category = await service.update_category(
+        session, category_id, body, limits=limits, if_match=if_match
+    )
+    return tagged_json(CategoryRead.model_validate(category), category.version)
 
 
 @router.post(
@@ -387,7 +392,7 @@ async def create_product(
     )
 
 
-@router.patch(PRODUCT_PATH, responses=problems(_PRODUCT_PROBLEMS))
+@router.patch(PRODUCT_PATH, response_model=ProductRead, responses=problems(_PRODUCT_PROBLEMS))
 async def update_product(
     session: Session,
     _: CatalogueWriter,
@@ -395,9 +400,12 @@ async def update_product(
     product_id: uuid.UUID,
     body: ProductUpdate,
     limits: DocumentLimits,
-) -> ProductRead:
-    product = await service.update_product(session, product_id, body, limits=limits)
-    return ProductRead.of(product, currency)
+    if_match: IfMatch = None,
+) -> Response:
+    product = await service.update_product(
+        session, product_id, body, limits=limits, if_match=if_match
+    )
+    return tagged_json(ProductRead.of(product, currency), product.version)
 
 
 @router.delete(

@@ -56,6 +56,7 @@ _PRODUCT_EXAMPLE: dict[str, Any] = {
     "id": "3f2c8a5e-7b1d-4e9f-a6c3-5d8e2f1b9c07",
     **_PRODUCT_SENT_EXAMPLE,
     "currency": "EUR",
+    "version": 3,
     "images": [
         {
             "id": "7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f",
@@ -98,6 +99,7 @@ class CategoryRead(BaseModel):
     code: str
     name: str
     attribute_schema: dict[str, Any]
+    version: int = Field(description="One more with every change; `PATCH` takes it as `If-Match`.")
     created_at: datetime
     updated_at: datetime
 
@@ -277,6 +279,10 @@ class ProductRead(BaseModel):
     stock: int | None
     active: bool
     attributes: dict[str, Any]
+    version: int = Field(
+        description="One more with every change (stock and images too); `PATCH` takes it as"
+        " `If-Match`."
+    )
     images: list[ProductImageRead] = Field(description="In the order they are shown.")
     created_at: datetime
     updated_at: datetime

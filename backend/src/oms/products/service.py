@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from oms.core import audit, images
 from oms.core.db_errors import violations_as
+from oms.core.etags import etag, if_match_passes
 from oms.core.pagination import Page, decode_cursor, page_of
 from oms.products import repository
 from oms.products.attributes import (
@@ -41,6 +42,7 @@ from oms.products.errors import (
     ProductInactive,
     ProductNotFound,
     SchemaBreaksProducts,
+    StaleCategory,
     StockError,
     TooManyProductImages,
     UnknownProduct,
@@ -242,7 +244,12 @@ async def _offenders(
 
 
 async def update_category(
-    session: AsyncSession, category_id: uuid.UUID, data: CategoryUpdate, *, limits: DocumentLimits
+    session: AsyncSession,
+    category_id: uuid.UUID,
+    data: CategoryUpdate,
+    *,
+    limits: DocumentLimits,
+    if_match: str | None = None,
 ) -> Category:
     """Rename, re-code or change the schema of a category.
 
@@ -254,6 +261,8 @@ async def update_category(
     category = await repository.category_by_id(session, category_id, lock="update")
     if category is None:
         raise CategoryNotFound(category_id)
+    if not if_match_passes(if_match, category.version):
+        raise StaleCategory(etag(category.version))
     before = _category_fields(category)
     changes = data.changes()
     if "code" in changes and changes["code"] != category.code:
@@ -268,8 +277,10 @@ async def update_category(
         offending, total = await _offenders(session, category, changes["attribute_schema"])
         if total:
             raise SchemaBreaksProducts(category.code, offending, total)
-    for field, value in changes.items():
-        setattr(category, field, value)
+    if before != {**before, **changes}:
+        category.version += 1
+    for name, value in changes.items():
+        setattr(category, name, value)
     async with violations_as(session, {CATEGORY_CODE_UNIQUE: CategoryCodeTaken(category.code)}):
         await repository.save(session, category)
     audit.record(
@@ -518,6 +529,7 @@ async def add_image(
         width=size.width,
         height=size.height,
     )
+    product.version += 1
     await repository.add_image(session, image)
     audit.record(
         session,
@@ -526,7 +538,7 @@ async def add_image(
         entity_id=product_id,
         after=_image_fields(image),
     )
-    await repository.load_images(session, product)
+    await repository.reload_shown(session, product)
     return product
 
 
@@ -542,6 +554,7 @@ async def remove_image(
     if image is None:
         raise ProductImageNotFound()
     before = _image_fields(image)
+    product.version += 1
     await repository.delete_image(session, image)
     audit.record(
         session,
@@ -550,7 +563,7 @@ async def remove_image(
         entity_id=product_id,
         before=before,
     )
-    await repository.load_images(session, product)
+    await repository.reload_shown(session, product)
     return product
 
 

@@ -145,6 +145,7 @@ async def reserve_stock(session: AsyncSession, lines: Sequence[StockLine]) -> li
         product = resolved.products[product_id]
         if product.stock is not None:
             product.stock -= quantity
+            product.version += 1
     await repository.flush(session)
     return [_snapshot(resolved.products[product_id]) for product_id in resolved.product_ids]
 
@@ -195,4 +196,5 @@ async def release_stock(session: AsyncSession, lines: Sequence[tuple[uuid.UUID, 
             problem = f"would take the stock of {product.sku!r} too high"
             raise InvalidQuantity(first_line[product_id], quantity, problem)
         product.stock += quantity
+        product.version += 1
     await repository.flush(session)

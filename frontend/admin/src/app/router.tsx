@@ -6,6 +6,7 @@ import { catalogueRoutes } from "../features/catalogue/routes";
 import { configurationRoutes } from "../features/configuration/routes";
 import { customersRoutes } from "../features/customers/routes";
 import { dashboardRoutes } from "../features/dashboard/routes";
+import { emailTemplatesRoutes } from "../features/emailTemplates/routes";
 import { integrationsRoutes } from "../features/integrations/routes";
 import { ordersRoutes } from "../features/orders/routes";
 import { usersRoutes } from "../features/users/routes";
@@ -38,7 +39,7 @@ export const router = createBrowserRouter(
             guarded("workflow", workflowRoutes),
             guarded("integrations", integrationsRoutes.configurations),
             guarded("deliveries", integrationsRoutes.deliveries),
-            guarded("emailTemplates", integrationsRoutes.emailTemplates),
+            guarded("emailTemplates", emailTemplatesRoutes),
             guarded("branding", brandingRoutes),
             guarded("users", usersRoutes),
             guarded("audit", auditRoutes),

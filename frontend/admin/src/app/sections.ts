@@ -13,7 +13,7 @@ export const SECTIONS: readonly Section[] = [
   { key: "orders", path: "/orders", permission: "orders:read-all" },
   { key: "products", path: "/products", permission: "catalogue:write" },
   { key: "categories", path: "/categories", permission: "catalogue:write" },
-  { key: "customers", path: "/customers", permission: "orders:read-all" },
+  { key: "customers", path: "/customers", permission: "customers:read" },
   { key: "workflow", path: "/workflow", permission: "config:write" },
   { key: "integrations", path: "/integrations", permission: "config:write" },
   { key: "deliveries", path: "/deliveries", permission: "config:write" },

@@ -749,6 +749,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/email-templates/{key}/branding-preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Preview Email With Branding
+         * @description Render the template as it is against a sample order, with a draft of the branding
+         *     (the saved logo and favicon): how its emails will look once the draft is saved.
+         */
+        post: operations["previewEmailWithBranding"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workflow/customer-statuses": {
         parameters: {
             query?: never;
@@ -1604,6 +1625,11 @@ export interface components {
             attribute_schema: {
                 [key: string]: unknown;
             };
+            /**
+             * Version
+             * @description One more with every change; `PATCH` takes it as `If-Match`.
+             */
+            version: number;
             /**
              * Created At
              * Format: date-time
@@ -3193,7 +3219,8 @@ export interface components {
          *       "price": "149.00",
          *       "sku": "FUR-CHAIR-OAK",
          *       "stock": 40,
-         *       "updated_at": "2025-03-14T09:26:53Z"
+         *       "updated_at": "2025-03-14T09:26:53Z",
+         *       "version": 3
          *     }
          */
         ProductRead: {
@@ -3228,6 +3255,11 @@ export interface components {
             attributes: {
                 [key: string]: unknown;
             };
+            /**
+             * Version
+             * @description One more with every change (stock and images too); `PATCH` takes it as `If-Match`.
+             */
+            version: number;
             /**
              * Images
              * @description In the order they are shown.
@@ -6649,7 +6681,10 @@ export interface operations {
     updateCategory: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read: 412 if stale. */
+                "If-Match"?: string;
+            };
             path: {
                 category_id: string;
             };
@@ -6664,6 +6699,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of what is answered: send it back as `If-Match` to change it, or as `If-None-Match` to read it again only if it changed. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6711,6 +6748,17 @@ export interface operations {
             /** @description The new code is taken, or products use the category (so its code cannot change), or the new schema rejects some of its products (`products` lists them). */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` does not match the current `ETag`; read it again. */
+            412: {
+                headers: {
+                    /** @description The version of what is answered: send it back as `If-Match` to change it, or as `If-None-Match` to read it again only if it changed. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7303,7 +7351,10 @@ export interface operations {
     updateProduct: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag you read: 412 if stale. */
+                "If-Match"?: string;
+            };
             path: {
                 product_id: string;
             };
@@ -7318,6 +7369,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The version of what is answered: send it back as `If-Match` to change it, or as `If-None-Match` to read it again only if it changed. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7365,6 +7418,17 @@ export interface operations {
             /** @description A product with this SKU exists. */
             409: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description `If-Match` does not match the current `ETag`; read it again. */
+            412: {
+                headers: {
+                    /** @description The version of what is answered: send it back as `If-Match` to change it, or as `If-None-Match` to read it again only if it changed. */
+                    ETag: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -8823,6 +8887,100 @@ export interface operations {
                 };
             };
             /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). A part does not parse, or does not render against a sample order (`errors` names the part, the line and the reason), or it reaches for what the sandbox forbids. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No valid bearer token. */
+            401: {
+                headers: {
+                    /** @description How to authenticate: with a bearer token. */
+                    "WWW-Authenticate": string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The token lacks the permission `config:read`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Nothing found for the `key` given, or not yours to see. No template has this key. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The body is larger than this API takes (`max_bytes`; `OMS_MAX_BODY_BYTES`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description An unexpected error; the `X-Request-ID` header identifies it in the log. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unreachable or did not answer in time; retry after `Retry-After` seconds. The identity provider's keys cannot be fetched (OpenID Connect mode). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After": number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    previewEmailWithBranding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `order_created`, a status code (`shipped`), `status_changed`, or a key a configuration's `template` names. */
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BrandingWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RenderedEmailRead"];
+                };
+            };
+            /** @description The request is not valid; `errors` names each field at fault. Text in the path, the query or the body holds a NUL character (U+0000). The template does not render with this branding (`errors` names the part, the line and the reason), or the locale is not one OMS knows. */
             400: {
                 headers: {
                     [name: string]: unknown;

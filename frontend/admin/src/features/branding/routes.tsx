@@ -1,4 +1,5 @@
 import type { RouteObject } from "react-router";
 
-// This section's pages, each its own chunk (`lazy`), paths relative to the section's (`index: true` first).
-export const brandingRoutes: RouteObject[] = [];
+export const brandingRoutes: RouteObject[] = [
+  { index: true, lazy: async () => ({ Component: (await import("./components/BrandingPage")).BrandingPage }) },
+];

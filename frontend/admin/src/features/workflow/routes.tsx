@@ -1,4 +1,6 @@
 import type { RouteObject } from "react-router";
 
 // This section's pages, each its own chunk (`lazy`), paths relative to the section's (`index: true` first).
-export const workflowRoutes: RouteObject[] = [];
+export const workflowRoutes: RouteObject[] = [
+  { index: true, lazy: async () => ({ Component: (await import("./components/WorkflowPage")).WorkflowPage }) },
+];

@@ -1,0 +1,24 @@
+import { isProblem } from "@oms/shared";
+
+export const PARTS = ["subject", "html", "text"] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface PartProblem {
+  line: number | null;
+  reason: string;
+}
+
+/** What a refused draft's 400 says of each part: the backend names the part as the field and
+ * starts the message with "line N: " when it knows the line. */
+export function partProblems(error: unknown): Partial<Record<Part, PartProblem>> {
+  if (!isProblem(error)) return {};
+  const found: Partial<Record<Part, PartProblem>> = {};
+  const fields = error.fieldErrors;
+  for (const part of PARTS) {
+    const message = fields[part];
+    if (message === undefined) continue;
+    const match = /^line (\d+): ([\s\S]*)$/.exec(message);
+    found[part] = match ? { line: Number(match[1]), reason: match[2] ?? "" } : { line: null, reason: message };
+  }
+  return found;
+}

@@ -131,7 +131,7 @@ export function ImportPage() {
         }}
       >
         <Group align="flex-end" wrap="wrap">
-          <FileInput label={t("catalogue.import.file")} accept=".csv,text/csv" value={file} onChange={setFile} clearable w={320} />
+          <FileInput label={t("catalogue.import.file")} accept=".csv,text/csv" value={file} onChange={setFile} clearable clearButtonProps={{ "aria-label": t("catalogue.import.clearFile") }} w={320} />
           <Checkbox label={t("catalogue.import.dryRun")} checked={dryRun} onChange={(event) => setDryRun(event.currentTarget.checked)} mb={8} />
           <Button type="submit" disabled={!file} loading={busy}>
             {dryRun ? t("catalogue.import.check") : t("catalogue.import.start")}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createFormatters } from "./format";
-import { themeFromBranding } from "./theme";
+import { accessibleColours, themeFromBranding } from "./theme";
 
 describe("branding → theme", () => {
   it("builds a ten-shade primary palette around the brand colour", () => {
@@ -23,6 +23,15 @@ describe("branding → theme", () => {
   it("falls back to a default colour for a value that is not a hex colour", () => {
     const theme = themeFromBranding({ primary_colour: "not-a-colour", accent_colour: "#123" });
     expect(theme.colors?.brand).toHaveLength(10);
+  });
+});
+
+describe("accessible colours", () => {
+  it("darkens the pale greys text and placeholders would be drawn in on white", () => {
+    const { light } = accessibleColours()({} as never);
+    expect(light["--mantine-color-dimmed"]).toBe("var(--mantine-color-gray-7)");
+    // A file input's placeholder is the only text on its button.
+    expect(light["--mantine-color-placeholder"]).toBe("var(--mantine-color-gray-7)");
   });
 });
 

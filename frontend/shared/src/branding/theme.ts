@@ -44,11 +44,13 @@ export function themeFromBranding(
 
 const ACCESSIBLE_TEXT = ["brand", "red", "green", "yellow", "orange", "blue", "gray"];
 
-/** Mantine's dimmed text and light-variant colours are too pale on white for WCAG AA:
- * darker shades of the same colours. */
+/** Mantine's dimmed text, placeholders and light-variant colours are too pale on white for
+ * WCAG AA: darker shades of the same colours. (A file input's placeholder is the only text
+ * of its button.) */
 export function accessibleColours(): CSSVariablesResolver {
   const light: Record<string, string> = {
     "--mantine-color-dimmed": "var(--mantine-color-gray-7)",
+    "--mantine-color-placeholder": "var(--mantine-color-gray-7)",
     "--mantine-color-error": "var(--mantine-color-red-9)",
   };
   for (const colour of ACCESSIBLE_TEXT) {

@@ -2,7 +2,7 @@ import { Alert, Anchor, Button, Grid, Group, Loader, Modal, Stack, Text, TextInp
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { ProblemAlert, QueryState, isProblem, isStaleEdit, useDocumentTitle } from "@oms/shared";
+import { ProblemAlert, QueryState, isStaleEdit, useDocumentTitle } from "@oms/shared";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
@@ -34,11 +34,14 @@ function Editor({ template }: { template: EmailTemplate }) {
   const save = useSaveEmailTemplate(template.key);
   const reset = useResetEmailTemplate(template.key);
   const [confirming, confirm] = useDisclosure(false);
-  const form = useForm<EmailTemplateDraft>({ initialValues: draftOf(template) });
+  // A refused save speaks of the draft it was given: editing it on makes that answer old.
+  const form = useForm<EmailTemplateDraft>({ initialValues: draftOf(template), onValuesChange: () => save.reset() });
   const [draft] = useDebouncedValue(form.values, PREVIEW_DELAY_MS);
   const preview = useEmailPreview(template.key, draft);
   const problems = partProblems(preview.error);
   const stale = isStaleEdit(save.error);
+  // A draft that does not render is refused as the preview says, under the parts.
+  const refusedDraft = PARTS.some((part) => partProblems(save.error)[part]);
 
   // A fresh version (after saving, after a 412, after a reset) becomes what is edited.
   const { setValues, resetDirty } = form;
@@ -53,7 +56,6 @@ function Editor({ template }: { template: EmailTemplate }) {
       { draft: values, version: template.version },
       {
         onSuccess: () => notifications.show({ color: "green", message: t("emailTemplates.saved") }),
-        onError: (error) => isProblem(error) && !isStaleEdit(error) && form.setErrors(error.fieldErrors),
       },
     ),
   );
@@ -97,7 +99,13 @@ function Editor({ template }: { template: EmailTemplate }) {
               {...form.getInputProps("text")}
             />
             <PartProblemText part="text" problem={problems.text} />
-            {!stale && <ProblemAlert error={save.error} />}
+            {refusedDraft ? (
+              <Alert color="red" role="alert" title={t("emailTemplates.notSaved")}>
+                {t("emailTemplates.notSavedText")}
+              </Alert>
+            ) : (
+              !stale && <ProblemAlert error={save.error} />
+            )}
             <Text size="xs" c="dimmed">
               {t("emailTemplates.variables")}
             </Text>

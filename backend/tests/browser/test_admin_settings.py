@@ -1,0 +1,222 @@
+"""The admin app's settings in a real browser: the branding previewed in the shop's header
+and in an email before it is saved, then seen in the customer app; an email template edited
+with the backend's live preview, a broken one refused; and the configuration document
+downloaded, and imported through its dry run.
+
+The OMS is shared by the whole browser session: each test puts back what it changed."""
+
+import re
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+from playwright.async_api import Locator, Page, expect
+
+from tests.browser.admin import sign_in_to_admin
+from tests.browser.checks import check_accessibility, screenshot
+from tests.browser.conftest import ConsoleErrors
+from tests.browser.server import ADMIN_EMAIL
+
+BRANDING_FIELDS = (
+    "shop_name",
+    "primary_colour",
+    "accent_colour",
+    "support_email",
+    "currency",
+    "locale",
+    "footer_text",
+    "legal_links",
+)
+
+
+def tag() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def etag_of(version: int) -> dict[str, str]:
+    return {"If-Match": f'"{version}"'}
+
+
+async def branding_of(api: httpx.AsyncClient) -> dict[str, Any]:
+    response = await api.get("/api/v1/branding")
+    assert response.status_code == 200, response.text
+    branding: dict[str, Any] = response.json()
+    return branding
+
+
+@pytest.fixture
+async def saved_branding(admin_api: httpx.AsyncClient) -> AsyncIterator[dict[str, Any]]:
+    """The branding as the test found it, saved again once it is over."""
+    original = await branding_of(admin_api)
+    yield original
+    current = await branding_of(admin_api)
+    restored = await admin_api.put(
+        "/api/v1/branding",
+        json={field: original[field] for field in BRANDING_FIELDS},
+        headers=etag_of(current["version"]),
+    )
+    assert restored.status_code == 200, restored.text
+
+
+async def test_an_admin_previews_the_branding_before_saving_and_the_shop_shows_it(
+    page: Page,
+    admin_api: httpx.AsyncClient,
+    saved_branding: dict[str, Any],
+    console_errors: ConsoleErrors,
+) -> None:
+    shop_name = f"Atelier {tag()}"
+    colour = "#7c3aed"
+    await sign_in_to_admin(page, ADMIN_EMAIL, path="/admin/branding")
+    await expect(page.get_by_role("heading", name="Branding", level=2)).to_be_visible()
+    form = page.get_by_role("form", name="Branding")
+    header = page.get_by_test_id("header-preview")
+    email = page.get_by_role("region", name="Email")
+    shop_name_field = form.get_by_role("textbox", name="Shop name")
+    await expect(shop_name_field).to_have_value(saved_branding["shop_name"])
+    await expect(header).to_contain_text(saved_branding["shop_name"])
+    email_frame = email.locator("iframe[title='Email preview']")
+    await expect(email_frame).to_have_attribute("srcdoc", _containing(saved_branding["shop_name"]))
+    add_to_cart = page.get_by_text("Add to cart", exact=True)
+    colour_before = await _background_of(add_to_cart)
+    await check_accessibility(page)
+    await screenshot(page, "admin-branding")
+
+    previews: list[str] = []
+    page.on(
+        "request",
+        lambda request: request.url.endswith("/branding-preview") and previews.append(request.url),
+    )
+    await shop_name_field.fill(shop_name)
+    await form.get_by_role("textbox", name="Primary colour").fill(colour)
+    await form.get_by_role("textbox", name="Primary colour").press("Tab")
+
+    await expect(header).to_contain_text(shop_name)
+    await expect(form.get_by_text("Unsaved changes: the previews show them.")).to_be_visible()
+    await expect(email_frame).to_have_attribute("srcdoc", _containing(shop_name))
+    await expect(email_frame).to_have_attribute("srcdoc", _containing(colour))
+    # The email is the server's rendering of the draft.
+    assert previews
+    assert all("/email-templates/order_created/" in url for url in previews)
+    assert await _background_of(add_to_cart) != colour_before
+    assert await _background_of(add_to_cart) == "rgb(124, 58, 237)"
+    # Nothing is saved yet: the shop still has its name.
+    assert (await branding_of(admin_api))["shop_name"] == saved_branding["shop_name"]
+    await check_accessibility(page)
+    await screenshot(page, "admin-branding-preview")
+
+    await form.get_by_role("button", name="Save branding").click()
+
+    await expect(page.get_by_text("The branding is saved.")).to_be_visible()
+    await expect(form.get_by_text("Unsaved changes: the previews show them.")).to_have_count(0)
+    saved = await branding_of(admin_api)
+    assert (saved["shop_name"], saved["primary_colour"]) == (shop_name, colour)
+    assert saved["version"] == saved_branding["version"] + 1
+    await page.goto("/")
+    await expect(page.get_by_role("banner")).to_contain_text(shop_name)
+    await check_accessibility(page)
+    await screenshot(page, "customer-rebranded")
+    assert console_errors.messages == []
+
+
+def _containing(text: str) -> re.Pattern[str]:
+    return re.compile(re.escape(text), re.IGNORECASE)
+
+
+async def _background_of(locator: Locator) -> str:
+    colour: str = await locator.evaluate(
+        """element => {
+            for (let at = element; at; at = at.parentElement) {
+                const colour = getComputedStyle(at).backgroundColor;
+                if (colour !== "rgba(0, 0, 0, 0)") return colour;
+            }
+            return "";
+        }"""
+    )
+    return colour
+
+
+TEMPLATE = "delivered"
+
+
+@pytest.fixture
+async def saved_template(admin_api: httpx.AsyncClient) -> AsyncIterator[dict[str, Any]]:
+    """The template as the test found it, put back once it is over."""
+    response = await admin_api.get(f"/api/v1/email-templates/{TEMPLATE}")
+    assert response.status_code == 200, response.text
+    original: dict[str, Any] = response.json()
+    yield original
+    current = (await admin_api.get(f"/api/v1/email-templates/{TEMPLATE}")).json()
+    if current["version"] == original["version"]:
+        return
+    if original["edited"]:
+        restored = await admin_api.put(
+            f"/api/v1/email-templates/{TEMPLATE}",
+            json={part: original[part] for part in ("subject", "html", "text")},
+            headers=etag_of(current["version"]),
+        )
+    else:
+        restored = await admin_api.delete(f"/api/v1/email-templates/{TEMPLATE}")
+    assert restored.status_code in (200, 204), restored.text
+
+
+async def test_an_email_template_is_previewed_as_typed_and_a_broken_one_is_not_saved(
+    page: Page,
+    admin_api: httpx.AsyncClient,
+    saved_template: dict[str, Any],
+    console_errors: ConsoleErrors,
+) -> None:
+    marker = tag()
+    await sign_in_to_admin(page, ADMIN_EMAIL, path="/admin/email-templates")
+    await expect(page.get_by_role("heading", name="Email templates", level=2)).to_be_visible()
+    await expect(page.get_by_role("link", name="order_created", exact=True)).to_be_visible()
+    await check_accessibility(page)
+    await screenshot(page, "admin-email-templates")
+    await page.get_by_role("link", name=TEMPLATE, exact=True).click()
+
+    await expect(page.get_by_role("heading", name=f"Email template {TEMPLATE}")).to_be_visible()
+    editor = page.get_by_role("form", name="Template")
+    subject = editor.get_by_role("textbox", name="Subject")
+    # A subject is one line: the field cannot hold the shipped file's final newline.
+    await expect(subject).to_have_value(saved_template["subject"].strip())
+    shown_subject = page.get_by_test_id("preview-subject")
+    await expect(shown_subject).not_to_be_empty()
+    await subject.fill(f"Order {{{{ order.number }}}} has arrived ({marker})")
+    # The sample order's number, filled in by the server's rendering.
+    await expect(shown_subject).to_have_text(re.compile(rf"^Order \S+ has arrived \({marker}\)$"))
+    assert "{{" not in (await shown_subject.inner_text())
+    await check_accessibility(page)
+    await screenshot(page, "admin-email-template")
+
+    await subject.fill("Order {{ order.number ")
+    problem = page.get_by_test_id("problem-subject")
+    await expect(problem).to_contain_text("Subject")
+    await expect(page.get_by_text("The draft does not render")).to_be_visible()
+    await editor.get_by_role("button", name="Save template").click()
+    refused = editor.get_by_role("alert").filter(has_text="Not saved")
+    await expect(refused).to_contain_text("the problems are shown under the parts")
+    await expect(problem).to_have_count(1)
+    await check_accessibility(page)
+    await screenshot(page, "admin-email-template-broken")
+    kept = (await admin_api.get(f"/api/v1/email-templates/{TEMPLATE}")).json()
+    assert kept["subject"] == saved_template["subject"]
+    assert kept["version"] == saved_template["version"]
+
+    good = f"Delivered: order {{{{ order.number }}}} ({marker})"
+    await subject.fill(good)
+    await expect(problem).to_have_count(0)
+    await expect(refused).to_have_count(0)
+    await expect(shown_subject).to_have_text(re.compile(rf"^Delivered: order \S+ \({marker}\)$"))
+    await editor.get_by_role("button", name="Save template").click()
+
+    await expect(page.get_by_text("The template is saved.")).to_be_visible()
+    saved = (await admin_api.get(f"/api/v1/email-templates/{TEMPLATE}")).json()
+    assert saved["subject"] == good
+    assert saved["edited"] is True
+    await page.get_by_role("link", name="← All email templates").click()
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=TEMPLATE, exact=True))
+    await expect(row).to_contain_text(marker)
+    await expect(row).to_contain_text("Edited")
+    # The browser reports the refused previews and the refused save (400), nothing else.
+    assert [m for m in console_errors.messages if "400" not in m] == []

@@ -8,10 +8,12 @@ The OMS is shared by the whole browser session: each test puts back what it chan
 import re
 import uuid
 from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import yaml
 from playwright.async_api import Locator, Page, expect
 
 from tests.browser.admin import sign_in_to_admin
@@ -220,3 +222,146 @@ async def test_an_email_template_is_previewed_as_typed_and_a_broken_one_is_not_s
     await expect(row).to_contain_text("Edited")
     # The browser reports the refused previews and the refused save (400), nothing else.
     assert [m for m in console_errors.messages if "400" not in m] == []
+
+
+async def exported(api: httpx.AsyncClient) -> str:
+    response = await api.get("/api/v1/config/export", headers={"Accept": "application/yaml"})
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+async def imported(api: httpx.AsyncClient, document: str, *, dry_run: bool) -> dict[str, Any]:
+    response = await api.post(
+        "/api/v1/config/import",
+        params={"dry_run": str(dry_run).lower()},
+        content=document,
+        headers={"Content-Type": "application/yaml"},
+    )
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def status_codes(api: httpx.AsyncClient) -> list[str]:
+    response = await api.get("/api/v1/workflow/statuses")
+    assert response.status_code == 200, response.text
+    return [status["code"] for status in response.json()]
+
+
+def importable(exported_document: str) -> dict[str, Any]:
+    """The exported document as this same OMS takes it back: its secrets are `${ENV_VAR}`
+    references this OMS's environment does not set, and a secret left out is kept."""
+    document: dict[str, Any] = yaml.safe_load(exported_document)
+    for worker in document["worker_configurations"]:
+        worker["settings"].pop("secret", None)
+    return document
+
+
+@pytest.fixture
+async def original_configuration(admin_api: httpx.AsyncClient) -> AsyncIterator[str]:
+    """The configuration as the test found it, imported again once it is over (what the
+    test's document added is removed)."""
+    document = await exported(admin_api)
+    yield document
+    await imported(admin_api, written_text(importable(document)), dry_run=False)
+    assert await exported(admin_api) == document
+
+
+def written(folder: Path, name: str, document: dict[str, Any]) -> Path:
+    path = folder / name
+    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True))
+    return path
+
+
+async def test_the_configuration_downloads_as_yaml_and_imports_through_its_dry_run(
+    page: Page,
+    admin_api: httpx.AsyncClient,
+    original_configuration: str,
+    tmp_path: Path,
+    console_errors: ConsoleErrors,
+) -> None:
+    marker = tag()
+    await sign_in_to_admin(page, ADMIN_EMAIL, path="/admin/configuration")
+    await expect(page.get_by_role("heading", name="Configuration", level=2)).to_be_visible()
+    await check_accessibility(page)
+    await screenshot(page, "admin-configuration")
+
+    async with page.expect_download() as download_info:
+        await page.get_by_role("button", name="Download oms.yaml").click()
+    download = await download_info.value
+    assert download.suggested_filename == "oms.yaml"
+    document = yaml.safe_load((await download.path()).read_text(encoding="utf-8"))
+    assert document == yaml.safe_load(original_configuration)
+    assert document["version"] == 1
+    assert document["branding"]["shop_name"] == (await branding_of(admin_api))["shop_name"]
+    codes = [status["code"] for status in document["statuses"]]
+    assert {"new", "confirmed", "cancelled"} <= set(codes)
+    assert codes == await status_codes(admin_api)
+
+    bad = importable(original_configuration)
+    bad["statuses"].append({"code": "Not A Code", "name": "", "colour": "red"})
+    bad["transitions"].append({"from_status": "new", "to_status": f"nowhere_{marker}"})
+    importer = page.get_by_role("region", name="Import")
+    await importer.locator("input[type=file]").set_input_files(
+        written(tmp_path, "broken.yaml", bad)
+    )
+    problems = page.get_by_test_id("config-problems").get_by_role("listitem")
+    await expect(
+        page.get_by_role("alert").filter(has_text="The document is refused")
+    ).to_be_visible()
+    await expect(problems).not_to_have_count(0)
+    shown = await problems.all_inner_texts()
+    assert len(shown) >= 4, shown
+    new_status = len(bad["statuses"]) - 1
+    assert any(f"statuses[{new_status}].code" in problem for problem in shown), shown
+    assert any(f"statuses[{new_status}].colour" in problem for problem in shown), shown
+    assert any(f"transitions[{len(bad['transitions']) - 1}].roles" in p for p in shown), shown
+    await expect(page.get_by_test_id("dry-run")).to_have_count(0)
+    await check_accessibility(page)
+    await screenshot(page, "admin-configuration-refused")
+
+    good = importable(original_configuration)
+    code = f"review_{marker}"
+    # A status orders can reach and leave: the document's workflow must stay whole. (Each
+    # list its own: OMS refuses YAML aliases.)
+    roles = good["transitions"][0]["roles"]
+    good["statuses"].append({"code": code, "name": f"Review {marker}", "colour": "#0f766e"})
+    good["transitions"].append({"from_status": "new", "to_status": code, "roles": [*roles]})
+    good["transitions"].append({"from_status": code, "to_status": "cancelled", "roles": [*roles]})
+    await importer.locator("input[type=file]").set_input_files(written(tmp_path, "good.yaml", good))
+    dry_run = page.get_by_test_id("dry-run")
+    await expect(dry_run).to_contain_text("What good.yaml would change")
+    await expect(page.get_by_test_id("config-problems")).to_have_count(0)
+    changes = dry_run.get_by_test_id("config-change")
+    await expect(changes).to_have_count(3)
+    for change in await changes.all():
+        await expect(change).to_contain_text("add")
+        await expect(change).to_contain_text(code)
+    await expect(dry_run).to_contain_text("3 additions")
+    await expect(dry_run).to_contain_text("0 changes")
+    await expect(dry_run).to_contain_text("0 removals")
+    # The dry run changed nothing.
+    assert code not in await status_codes(admin_api)
+    await check_accessibility(page)
+    await screenshot(page, "admin-configuration-dry-run")
+
+    await dry_run.get_by_role("button", name="Apply").click()
+    confirm = page.get_by_role("dialog", name="Apply the document?")
+    await expect(confirm).to_contain_text("3 changes are made at once")
+    await confirm.get_by_role("button", name="Apply now").click()
+
+    applied = page.get_by_role("status").filter(has_text="Applied")
+    await expect(applied).to_contain_text("3 changes were made")
+    await expect(applied).to_contain_text(code)
+    assert (await status_codes(admin_api))[-1] == code
+    transitions = (await admin_api.get("/api/v1/workflow/transitions")).json()
+    assert {("new", code), (code, "cancelled")} <= {
+        (transition["from_status"], transition["to_status"]) for transition in transitions
+    }
+    assert (await imported(admin_api, written_text(good), dry_run=True))["changes"] == []
+    # The browser reports the refused document (400), nothing else.
+    assert [m for m in console_errors.messages if "400" not in m] == []
+
+
+def written_text(document: dict[str, Any]) -> str:
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True)

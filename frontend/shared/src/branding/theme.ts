@@ -43,6 +43,10 @@ export function themeFromBranding(
 }
 
 const ACCESSIBLE_TEXT = ["brand", "red", "green", "yellow", "orange", "blue", "gray"];
+const DARKER_TEXT = [
+  ["green", "#1f6b2e"],
+  ["orange", "#a33a0c"],
+] as const;
 
 /** Mantine's dimmed text, placeholders and light-variant colours are too pale on white for
  * WCAG AA: darker shades of the same colours. (A file input's placeholder is the only text
@@ -57,7 +61,12 @@ export function accessibleColours(): CSSVariablesResolver {
     light[`--mantine-color-${colour}-light-color`] = `var(--mantine-color-${colour}-9)`;
     light[`--mantine-color-${colour}-text`] = `var(--mantine-color-${colour}-9)`;
   }
-  // Even yellow's darkest shade is too pale on its own light background.
+  // Even yellow's darkest shade is too pale on its own light background, and green's and
+  // orange's on theirs (3.7:1): darker still, 5.5:1 on it and on a striped row.
   light["--mantine-color-yellow-light-color"] = "var(--mantine-color-dark-7)";
+  for (const [colour, darker] of DARKER_TEXT) {
+    light[`--mantine-color-${colour}-light-color`] = darker;
+    light[`--mantine-color-${colour}-text`] = darker;
+  }
   return () => ({ variables: {}, light, dark: {} });
 }

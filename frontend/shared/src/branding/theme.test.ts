@@ -32,7 +32,8 @@ describe("accessible colours", () => {
     expect(light["--mantine-color-dimmed"]).toBe("var(--mantine-color-gray-7)");
     // A file input's placeholder is the only text on its button.
     expect(light["--mantine-color-placeholder"]).toBe("var(--mantine-color-gray-7)");
-    // Green's and orange's darkest shades are still too pale on their light backgrounds.
+    // Red's, green's and orange's darkest shades are still too pale on their light backgrounds.
+    expect(light["--mantine-color-red-light-color"]).toBe("#a61e1e");
     expect(light["--mantine-color-green-light-color"]).toBe("#1f6b2e");
     expect(light["--mantine-color-orange-text"]).toBe("#a33a0c");
   });

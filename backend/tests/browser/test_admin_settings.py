@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from playwright.async_api import Locator, Page, expect
+from playwright.async_api import Locator, Page, Request, expect
 
 from tests.browser.admin import sign_in_to_admin
 from tests.browser.checks import check_accessibility, screenshot
@@ -86,10 +86,12 @@ async def test_an_admin_previews_the_branding_before_saving_and_the_shop_shows_i
     await screenshot(page, "admin-branding")
 
     previews: list[str] = []
-    page.on(
-        "request",
-        lambda request: request.url.endswith("/branding-preview") and previews.append(request.url),
-    )
+
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/branding-preview"):
+            previews.append(request.url)
+
+    page.on("request", on_request)
     await shop_name_field.fill(shop_name)
     await form.get_by_role("textbox", name="Primary colour").fill(colour)
     await form.get_by_role("textbox", name="Primary colour").press("Tab")

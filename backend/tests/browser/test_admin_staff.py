@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from playwright.async_api import Browser, Page, expect
+from playwright.async_api import Browser, Locator, Page, expect
 
 from tests.browser.admin import sign_in_to_admin
 from tests.browser.checks import check_accessibility, screenshot
@@ -36,13 +36,14 @@ def tag() -> str:
     return uuid.uuid4().hex[:8]
 
 
-def user_row(page: Page, email: str) -> Any:
+def user_row(page: Page, email: str) -> Locator:
     return page.get_by_test_id(f"user-{email}")
 
 
 async def user_action(page: Page, email: str, action: str) -> None:
     await user_row(page, email).get_by_role("button", name=f"Actions for {email}").click()
     await page.get_by_role("menuitem", name=action).click()
+    await expect(page.get_by_role("menu")).to_have_count(0)
 
 
 async def user_named(api: httpx.AsyncClient, email: str) -> dict[str, Any]:

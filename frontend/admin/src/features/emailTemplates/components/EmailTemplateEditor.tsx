@@ -8,7 +8,7 @@ import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { EmailPreview } from "../../../lib/EmailPreview";
 import { type EmailTemplate, type EmailTemplateDraft, useEmailPreview, useEmailTemplate, useResetEmailTemplate, useSaveEmailTemplate } from "../api";
-import { PARTS, type Part, partProblems } from "../problems";
+import { PARTS, type Part, partProblems, refusedAsIs } from "../problems";
 import { TemplateBadges } from "./EmailTemplatesPage";
 
 const PREVIEW_DELAY_MS = 400;
@@ -34,14 +34,15 @@ function Editor({ template }: { template: EmailTemplate }) {
   const save = useSaveEmailTemplate(template.key);
   const reset = useResetEmailTemplate(template.key);
   const [confirming, confirm] = useDisclosure(false);
-  // A refused save speaks of the draft it was given: editing it on makes that answer old.
-  const form = useForm<EmailTemplateDraft>({ initialValues: draftOf(template), onValuesChange: () => save.reset() });
+  const form = useForm<EmailTemplateDraft>({ initialValues: draftOf(template) });
   const [draft] = useDebouncedValue(form.values, PREVIEW_DELAY_MS);
   const preview = useEmailPreview(template.key, draft);
   const problems = partProblems(preview.error);
   const stale = isStaleEdit(save.error);
-  // A draft that does not render is refused as the preview says, under the parts.
-  const refusedDraft = PARTS.some((part) => partProblems(save.error)[part]);
+  // A draft that does not render is refused as the preview says, under the parts; the
+  // refusal speaks of that draft only, until it is edited on.
+  const refusedDraft = refusedAsIs(save.variables?.draft, form.values, save.error);
+  const refusedParts = PARTS.some((part) => partProblems(save.error)[part] !== undefined);
 
   // A fresh version (after saving, after a 412, after a reset) becomes what is edited.
   const { setValues, resetDirty } = form;
@@ -99,13 +100,12 @@ function Editor({ template }: { template: EmailTemplate }) {
               {...form.getInputProps("text")}
             />
             <PartProblemText part="text" problem={problems.text} />
-            {refusedDraft ? (
+            {refusedDraft && (
               <Alert color="red" role="alert" title={t("emailTemplates.notSaved")}>
                 {t("emailTemplates.notSavedText")}
               </Alert>
-            ) : (
-              !stale && <ProblemAlert error={save.error} />
             )}
+            {!stale && !refusedParts && <ProblemAlert error={save.error} />}
             <Text size="xs" c="dimmed">
               {t("emailTemplates.variables")}
             </Text>

@@ -17,7 +17,7 @@ from sqlalchemy.engine import make_url
 from oms.core.database_url import async_url
 from oms.integrations.actions.email import template_name, template_variables
 from oms.integrations.dispatcher import triggered_by
-from oms.integrations.email_templates import TemplateParts, render
+from oms.integrations.email_templates import TemplateParts, render, shipped
 from oms.integrations.http import (
     TargetRefused,
     address_allowed,
@@ -174,6 +174,12 @@ def test_templates_follow_the_status_and_fall_back_to_a_generic_one() -> None:
     assert template_name(odd, "cancelled", {}) == "cancelled"
     edited = {"on_hold": TemplateParts("Held", "<p>Held</p>", "Held")}
     assert template_name(odd, None, edited) == "on_hold"
+
+
+def test_a_shipped_subject_is_one_line() -> None:
+    subjects = {key: parts.subject for key, parts in shipped().items()}
+    assert subjects["delivered"] == "Your order {{ order.number }} was delivered"
+    assert [key for key, subject in subjects.items() if "\n" in subject] == []
 
 
 def test_html_is_escaped_and_branded_while_subject_and_text_are_not() -> None:

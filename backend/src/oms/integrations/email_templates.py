@@ -123,11 +123,16 @@ def _shipped_files() -> dict[str, str]:
 
 @cache
 def shipped() -> dict[str, TemplateParts]:
-    """The templates that come with OMS, by key."""
+    """The templates that come with OMS, by key. A subject is one line: its file's final
+    newline is not part of it (an editor's one-line field could not hold it)."""
     files = _shipped_files()
     keys = {name.split(".", 1)[0] for name in files} - LAYOUTS
     return {
-        key: TemplateParts(*(files[f"{key}.{SUFFIX[part]}"] for part in PARTS))
+        key: TemplateParts(
+            files[f"{key}.{SUFFIX['subject']}"].rstrip("\n"),
+            files[f"{key}.{SUFFIX['html']}"],
+            files[f"{key}.{SUFFIX['text']}"],
+        )
         for key in sorted(keys)
     }
 

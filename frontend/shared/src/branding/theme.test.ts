@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createFormatters } from "./format";
-import { themeFromBranding } from "./theme";
+import { accessibleColours, themeFromBranding } from "./theme";
 
 describe("branding → theme", () => {
   it("builds a ten-shade primary palette around the brand colour", () => {
@@ -23,6 +23,19 @@ describe("branding → theme", () => {
   it("falls back to a default colour for a value that is not a hex colour", () => {
     const theme = themeFromBranding({ primary_colour: "not-a-colour", accent_colour: "#123" });
     expect(theme.colors?.brand).toHaveLength(10);
+  });
+});
+
+describe("accessible colours", () => {
+  it("darkens the pale greys text and placeholders would be drawn in on white", () => {
+    const { light } = accessibleColours()({} as never);
+    expect(light["--mantine-color-dimmed"]).toBe("var(--mantine-color-gray-7)");
+    // A file input's placeholder is the only text on its button.
+    expect(light["--mantine-color-placeholder"]).toBe("var(--mantine-color-gray-7)");
+    // Red's, green's and orange's darkest shades are still too pale on their light backgrounds.
+    expect(light["--mantine-color-red-light-color"]).toBe("#a61e1e");
+    expect(light["--mantine-color-green-light-color"]).toBe("#1f6b2e");
+    expect(light["--mantine-color-orange-text"]).toBe("#a33a0c");
   });
 });
 

@@ -1,6 +1,6 @@
 import { ApiProblem } from "@oms/shared";
 import { describe, expect, it } from "vitest";
-import { partProblems } from "./problems";
+import { partProblems, refusedAsIs } from "./problems";
 
 const refused = (errors: { field: string; message: string }[]) =>
   new ApiProblem({ status: 400, type: "urn:oms:problem:validation", title: "Invalid", errors: errors.map((e) => ({ ...e, type: "template" })) });
@@ -26,5 +26,20 @@ describe("partProblems", () => {
   it("finds nothing in what is not a problem", () => {
     expect(partProblems(new Error("x"))).toEqual({});
     expect(partProblems(undefined)).toEqual({});
+  });
+});
+
+describe("refusedAsIs", () => {
+  const draft = { subject: "{{ order.number ", html: "<p>x</p>", text: "x" };
+  const error = refused([{ field: "subject", message: "line 1: unexpected end of template" }]);
+
+  it("holds while the refused draft is the one edited", () => {
+    expect(refusedAsIs(draft, { ...draft }, error)).toBe(true);
+  });
+
+  it("ends once the draft is edited on, or when no part was refused", () => {
+    expect(refusedAsIs(draft, { ...draft, subject: "{{ order.number }}" }, error)).toBe(false);
+    expect(refusedAsIs(undefined, draft, error)).toBe(false);
+    expect(refusedAsIs(draft, draft, new Error("offline"))).toBe(false);
   });
 });

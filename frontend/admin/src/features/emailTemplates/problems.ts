@@ -22,3 +22,10 @@ export function partProblems(error: unknown): Partial<Record<Part, PartProblem>>
   }
   return found;
 }
+
+/** Whether `draft` is still the one a save was refused for because a part does not render. */
+export function refusedAsIs(refused: Record<Part, string> | undefined, draft: Record<Part, string>, error: unknown): boolean {
+  if (refused === undefined || PARTS.some((part) => refused[part] !== draft[part])) return false;
+  const problems = partProblems(error);
+  return PARTS.some((part) => problems[part] !== undefined);
+}

@@ -81,7 +81,8 @@ function EntryRow({ entry, onFilter }: { entry: AuditEntry; onFilter: (change: P
       </Table.Td>
       <Table.Td>
         <UnstyledButton onClick={() => onFilter({ action: entry.action })} title={t("audit.thisAction")}>
-          <Badge variant="light" tt="none">
+          {/* The whole action, never cut short: it is what the entry is. */}
+          <Badge variant="light" tt="none" styles={{ label: { overflow: "visible" } }}>
             {entry.action}
           </Badge>
         </UnstyledButton>

@@ -15,13 +15,13 @@ function Line({ line }: { line: DiffLine }) {
       <Text size="xs" style={{ wordBreak: "break-word" }}>
         <Code>{line.path}</Code>{" "}
         {line.kind !== "added" && (
-          <Text span size="xs" td={line.kind === "removed" ? undefined : "line-through"} c="red.9">
+          <Text span size="xs" td={line.kind === "removed" ? undefined : "line-through"} c="red">
             {shownValue(line.before)}
           </Text>
         )}
         {line.kind === "changed" && " → "}
         {line.kind !== "removed" && (
-          <Text span size="xs" c="green.9">
+          <Text span size="xs" c="green">
             {shownValue(line.after)}
           </Text>
         )}

@@ -111,8 +111,22 @@ function BrandingForm({ saved }: { saved: Branding }) {
             )}
             <TextInput label={t("branding.shopName")} required maxLength={100} {...form.getInputProps("shop_name")} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>
-              <ColorInput label={t("branding.primaryColour")} format="hex" swatches={SWATCHES} required {...form.getInputProps("primary_colour")} />
-              <ColorInput label={t("branding.accentColour")} format="hex" swatches={SWATCHES} required {...form.getInputProps("accent_colour")} />
+              <ColorInput
+                label={t("branding.primaryColour")}
+                eyeDropperButtonProps={{ "aria-label": t("branding.pickColour", { colour: t("branding.primaryColour") }) }}
+                format="hex"
+                swatches={SWATCHES}
+                required
+                {...form.getInputProps("primary_colour")}
+              />
+              <ColorInput
+                label={t("branding.accentColour")}
+                eyeDropperButtonProps={{ "aria-label": t("branding.pickColour", { colour: t("branding.accentColour") }) }}
+                format="hex"
+                swatches={SWATCHES}
+                required
+                {...form.getInputProps("accent_colour")}
+              />
             </SimpleGrid>
             <TextInput label={t("branding.supportEmail")} type="email" autoComplete="off" {...form.getInputProps("support_email")} />
             <SimpleGrid cols={{ base: 1, sm: 2 }}>

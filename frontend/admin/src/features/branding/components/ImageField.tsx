@@ -75,6 +75,7 @@ export function ImageField({
               value={file}
               onChange={choose}
               clearable
+              clearButtonProps={{ "aria-label": t("branding.clearFile", { image: label }) }}
               description={t("branding.imageHint")}
             />
             <Group gap="xs">

@@ -52,12 +52,12 @@ function ChangesTable({ changes }: { changes: Change[] }) {
                   <Code>{change.path}</Code>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" c="red.9" style={{ wordBreak: "break-word" }}>
+                  <Text size="sm" c="red" style={{ wordBreak: "break-word" }}>
                     {shown(change.before)}
                   </Text>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="sm" c="green.9" style={{ wordBreak: "break-word" }}>
+                  <Text size="sm" c="green" style={{ wordBreak: "break-word" }}>
                     {shown(change.after)}
                   </Text>
                 </Table.Td>
@@ -78,7 +78,7 @@ function Problems({ error }: { error: unknown }) {
   return (
     <Alert color="red" role="alert" title={t("configuration.refused", { count: problems.length })}>
       <Stack gap="xs">
-        {error.problem.detail && <Text size="sm">{error.problem.detail}</Text>}
+        <Text size="sm">{t("configuration.refusedText")}</Text>
         <List size="sm" spacing={4} data-testid="config-problems">
           {problems.map((problem, index) => (
             <List.Item key={index}>
@@ -150,6 +150,7 @@ function Importer() {
           value={file}
           onChange={(chosen) => void choose(chosen)}
           clearable
+          clearButtonProps={{ "aria-label": t("configuration.clearFile") }}
           w={420}
         />
         {dryRun.isPending && <Text size="sm">{t("configuration.checking")}</Text>}

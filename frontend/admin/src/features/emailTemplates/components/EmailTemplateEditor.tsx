@@ -2,13 +2,13 @@ import { Alert, Anchor, Button, Grid, Group, Loader, Modal, Stack, Text, TextInp
 import { useForm } from "@mantine/form";
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { notifications } from "@mantine/notifications";
-import { ProblemAlert, QueryState, isProblem, isStaleEdit, useDocumentTitle } from "@oms/shared";
+import { ProblemAlert, QueryState, isStaleEdit, useDocumentTitle } from "@oms/shared";
 import { useEffect } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { EmailPreview } from "../../../lib/EmailPreview";
 import { type EmailTemplate, type EmailTemplateDraft, useEmailPreview, useEmailTemplate, useResetEmailTemplate, useSaveEmailTemplate } from "../api";
-import { PARTS, type Part, partProblems } from "../problems";
+import { PARTS, type Part, partProblems, refusedAsIs } from "../problems";
 import { TemplateBadges } from "./EmailTemplatesPage";
 
 const PREVIEW_DELAY_MS = 400;
@@ -39,6 +39,10 @@ function Editor({ template }: { template: EmailTemplate }) {
   const preview = useEmailPreview(template.key, draft);
   const problems = partProblems(preview.error);
   const stale = isStaleEdit(save.error);
+  // A draft that does not render is refused as the preview says, under the parts; the
+  // refusal speaks of that draft only, until it is edited on.
+  const refusedDraft = refusedAsIs(save.variables?.draft, form.values, save.error);
+  const refusedParts = PARTS.some((part) => partProblems(save.error)[part] !== undefined);
 
   // A fresh version (after saving, after a 412, after a reset) becomes what is edited.
   const { setValues, resetDirty } = form;
@@ -53,7 +57,6 @@ function Editor({ template }: { template: EmailTemplate }) {
       { draft: values, version: template.version },
       {
         onSuccess: () => notifications.show({ color: "green", message: t("emailTemplates.saved") }),
-        onError: (error) => isProblem(error) && !isStaleEdit(error) && form.setErrors(error.fieldErrors),
       },
     ),
   );
@@ -97,7 +100,12 @@ function Editor({ template }: { template: EmailTemplate }) {
               {...form.getInputProps("text")}
             />
             <PartProblemText part="text" problem={problems.text} />
-            {!stale && <ProblemAlert error={save.error} />}
+            {refusedDraft && (
+              <Alert color="red" role="alert" title={t("emailTemplates.notSaved")}>
+                {t("emailTemplates.notSavedText")}
+              </Alert>
+            )}
+            {!stale && !refusedParts && <ProblemAlert error={save.error} />}
             <Text size="xs" c="dimmed">
               {t("emailTemplates.variables")}
             </Text>

@@ -105,15 +105,15 @@ class WorkflowChanges:
 
 
 async def eventually(
-    probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], *, timeout: float = 20
+    probe: Callable[[], Awaitable[T]], until: Callable[[T], bool], *, within: float = 20
 ) -> T:
     """Calls the async `probe` until its answer satisfies `until`, and returns that answer;
-    fails with the last answer after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
+    fails with the last answer after `within` seconds."""
+    deadline = time.monotonic() + within
     while True:
         answer = await probe()
         if until(answer):
             return answer
         if time.monotonic() > deadline:
-            raise AssertionError(f"still not there after {timeout} s: {answer!r}")
+            raise AssertionError(f"still not there after {within} s: {answer!r}")
         await asyncio.sleep(0.25)

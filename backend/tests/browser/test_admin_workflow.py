@@ -106,7 +106,8 @@ async def test_an_admin_adds_a_status_and_a_webhook_and_sees_its_delivery_in_the
     await transition_editor.get_by_role("checkbox", name="Manager").check()
     await transition_editor.get_by_role("button", name="Create transition").click()
     await expect(transition_editor).to_have_count(0)
-    edge = page.get_by_role("group", name=f"Transition from Processing to {name}, for Admin, Manager")
+    edge_name = f"Transition from Processing to {name}, for Admin, Manager"
+    edge = page.get_by_role("group", name=edge_name)
     await expect(edge).to_have_count(1)
     await check_accessibility(page)
     await screenshot(page, "admin-workflow-new-status")
@@ -210,8 +211,9 @@ async def test_the_graph_flags_the_problems_the_api_finds(
     await expect(row).not_to_contain_text("Dead end")
     graph = await eventually(
         lambda: _graph(admin_api),
-        lambda graph: [p["kind"] for p in graph["problems"] if p["status"] == code]
-        == ["unreachable"],
+        lambda graph: (
+            [p["kind"] for p in graph["problems"] if p["status"] == code] == ["unreachable"]
+        ),
     )
     assert console_errors.messages == []
 

@@ -95,7 +95,8 @@ def test_pending_migrations_are_a_problem(databases: Databases) -> None:
     current_head = scripts.get_current_head()
     assert current_head is not None
     head = scripts.get_revision(current_head)
-    assert head is not None and isinstance(head.down_revision, str)
+    assert head is not None
+    assert isinstance(head.down_revision, str)
     url = databases.create(migrated=False)
     migrated = oms("migrate", "--revision", head.down_revision, OMS_DATABASE_URL=url)
     assert migrated.returncode == 0, migrated.stderr

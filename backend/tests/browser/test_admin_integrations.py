@@ -111,6 +111,8 @@ async def test_dead_deliveries_are_replayed_from_the_log_one_and_in_bulk(
     await expect(placed.get_by_role("listitem").filter(has_text=webhook["name"])).to_contain_text(
         "delivered"
     )
+    await check_accessibility(page)
+    await screenshot(page, "admin-order-replayed-webhook")
     assert console_errors.messages == []
 
 
@@ -153,4 +155,6 @@ async def test_send_test_reaches_the_receiver_and_shows_the_result(
     await dialog.get_by_role("link", name="See it in the delivery log").click()
     await expect(log_rows(page)).to_have_count(2)
     await expect(log_rows(page).first).to_contain_text("Dead")
+    await check_accessibility(page)
+    await screenshot(page, "admin-deliveries-test-event")
     assert console_errors.messages == []

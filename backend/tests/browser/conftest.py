@@ -16,8 +16,10 @@ from playwright.async_api import Browser, BrowserContext, ConsoleMessage, Page, 
 
 from tests.browser.chromium import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_or_skip
 from tests.browser.server import ADMIN_EMAIL, CUSTOMER_EMAIL, Account, OmsServer, running_oms
+from tests.browser.shared_workflow import WorkflowChanges
 from tests.browser.web_apps import gather_web_apps
 from tests.database import checkout_tag
+from tests.events.services import HttpReceiver
 
 BROWSER_DIR = Path(__file__).parent
 
@@ -59,6 +61,23 @@ async def customer_api(oms_server: OmsServer) -> AsyncIterator[httpx.AsyncClient
     nobody else touches takes `new_customer`."""
     async with await oms_server.signed_in(CUSTOMER_EMAIL) as http:
         yield http
+
+
+@pytest.fixture
+async def workflow_changes(admin_api: httpx.AsyncClient) -> AsyncIterator[WorkflowChanges]:
+    """The test's own statuses and worker configurations, removed after it, passed or not."""
+    changes = WorkflowChanges(admin_api)
+    yield changes
+    await changes.undo()
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[HttpReceiver]:
+    """A real HTTP server on 127.0.0.1 that webhooks reach (`OMS_WEBHOOK_ALLOWED_NETWORKS`)."""
+    server = HttpReceiver()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,12 @@ NO_RATE_LIMITS = {
     "OMS_LOGIN_MAX_FAILURES": "1000",
     "OMS_LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
 }
+# Webhook tests post to receivers on 127.0.0.1, and a failing one gives up after one quick
+# retry, so that a dead delivery is seen within seconds.
+WEBHOOKS_TO_THIS_HOST = {
+    "OMS_WEBHOOK_ALLOWED_NETWORKS": "127.0.0.1/32",
+    "OMS_RETRY_DELAYS": "0.5",
+}
 
 
 @dataclass(frozen=True)
@@ -96,6 +102,7 @@ def running_oms(
         "OMS_WEB_DIR": str(web_dir),
         "OMS_PUBLIC_URL": f"http://127.0.0.1:{port}",
         **NO_RATE_LIMITS,
+        **WEBHOOKS_TO_THIS_HOST,
         **(env or {}),
     }
     try:

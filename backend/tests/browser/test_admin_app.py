@@ -1,5 +1,8 @@
 """The admin app's frame in a real browser: staff sign in at `/admin/` and see the
-dashboard; each role sees only the sections it may open, and the API refuses the rest."""
+dashboard; each role sees only the sections it may open (neither linked nor opened by its
+address), and the API refuses the rest."""
+
+import uuid
 
 import httpx
 from playwright.async_api import Page, expect
@@ -42,22 +45,53 @@ async def test_a_manager_sees_no_configuration_and_the_api_refuses_it(
     await sign_in_to_admin(page, MANAGER_EMAIL)
 
     await expect_sections(page, ["Dashboard", "Orders", "Products", "Customers"], ADMIN_ONLY)
-    for path in ("/admin/workflow", "/admin/integrations", "/admin/users"):
+    for path in ("/admin/workflow", "/admin/integrations", "/admin/deliveries", "/admin/users"):
         await page.goto(path)
         await expect(page.get_by_role("heading", name="Not for your role")).to_be_visible()
+        await expect(page.get_by_role("heading", level=2)).to_have_text(["Not for your role"])
     await check_accessibility(page)
     await screenshot(page, "admin-manager-refused")
 
+    # Managers read the configuration (an order's timeline shows its deliveries)...
     async with await oms_server.signed_in(MANAGER_EMAIL) as manager:
-        refused = [
-            await manager.post("/api/v1/workflow/statuses", json={"code": "x", "name": "X"}),
-            await manager.post(
+        for readable in ("/api/v1/workflow/graph", "/api/v1/worker-configurations"):
+            assert (await manager.get(readable)).status_code == 200, readable
+        # ... and change none of it; ids that exist or not, refused before being looked up.
+        anything = uuid.uuid4()
+        refused = {
+            "add a status": await manager.post(
+                "/api/v1/workflow/statuses", json={"code": "x", "name": "X"}
+            ),
+            "rename a status": await manager.patch(
+                "/api/v1/workflow/statuses/new", json={"name": "New"}
+            ),
+            "add a transition": await manager.post(
+                "/api/v1/workflow/transitions",
+                json={"from_status": "shipped", "to_status": "returned", "roles": ["manager"]},
+            ),
+            "remove a transition": await manager.delete(f"/api/v1/workflow/transitions/{anything}"),
+            "add a configuration": await manager.post(
                 "/api/v1/worker-configurations",
                 json={"name": "x", "worker_type": "webhook", "trigger_statuses": []},
             ),
-            await manager.get("/api/v1/users"),
-        ]
-    assert [response.status_code for response in refused] == [403, 403, 403]
+            "switch a configuration off": await manager.patch(
+                f"/api/v1/worker-configurations/{anything}",
+                json={"worker_type": "webhook", "enabled": False},
+            ),
+            "send a test": await manager.post(f"/api/v1/worker-configurations/{anything}/test"),
+            "replay a delivery": await manager.post(f"/api/v1/deliveries/{anything}/replay"),
+            "list users": await manager.get("/api/v1/users"),
+            "add a user": await manager.post(
+                "/api/v1/users",
+                json={"email": "x@example.com", "password": "Pw-long-enough-1", "roles": ["admin"]},
+            ),
+            "change a user": await manager.patch(
+                f"/api/v1/users/{anything}", json={"roles": ["admin"]}
+            ),
+        }
+    assert {call: response.status_code for call, response in refused.items()} == dict.fromkeys(
+        refused, 403
+    )
     assert console_errors.messages == []
 
 

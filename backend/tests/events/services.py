@@ -76,10 +76,13 @@ class HttpReceiver:
                 self.arrived.set()
                 if self.hold is not None:
                     await self.hold.wait()
-                writer.write(
-                    f"HTTP/1.1 {status} X\r\nContent-Length: 2\r\nContent-Type: text/plain"
-                    "\r\n\r\nok".encode()
+                # A 204 has no body, nor a length (RFC 9110, 8.6): the connection goes on.
+                content = (
+                    "\r\n"
+                    if status == 204
+                    else "Content-Length: 2\r\nContent-Type: text/plain\r\n\r\nok"
                 )
+                writer.write(f"HTTP/1.1 {status} X\r\n{content}".encode())
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError, ValueError):
             return

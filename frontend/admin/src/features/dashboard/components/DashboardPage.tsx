@@ -1,8 +1,9 @@
-import { Anchor, Badge, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
+import { Anchor, Card, Group, SimpleGrid, Stack, Table, Text, Title } from "@mantine/core";
 import { ColourBadge, DateTime, Money, QueryState, useBranding, useDocumentTitle } from "@oms/shared";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { type Dashboard, useDashboard } from "../api";
+import { TONES } from "../../../lib/tones";
 import { DailyChart } from "./DailyChart";
 
 function Figure({ label, orders, revenue, currency }: { label: string; orders: number; revenue: string; currency: string }) {
@@ -101,9 +102,9 @@ function FailedDeliveries({ deliveries }: { deliveries: Dashboard["failed_delive
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <Badge color={delivery.status === "dead" ? "red" : "orange"} variant="light">
+                    <ColourBadge colour={delivery.status === "dead" ? TONES.bad : TONES.warning} miw="fit-content">
                       {t(`dashboard.deliveryStatus.${delivery.status === "dead" ? "dead" : "failed"}`)} · {delivery.attempts}
-                    </Badge>
+                    </ColourBadge>
                   </Table.Td>
                   <Table.Td>
                     <Text size="sm" lineClamp={2}>

@@ -7,6 +7,7 @@ import { useCan } from "../../../app/access";
 import { DELIVERY_STATUSES, type Delivery, WORKER_TYPES, useConfigurations, useDeliveries, useReplayDelivery } from "../api";
 import { type DeliveryFilters, filtersFromSearch, isUuid, searchFromFilters } from "../filters";
 import { type ReplayOutcome, replayEach } from "../replay";
+import { TONES } from "../../../lib/tones";
 import { DeliveryStatusBadge } from "./DeliveryStatusBadge";
 
 // After a replay the log is asked again this often for a while, so the new attempt shows.
@@ -118,9 +119,9 @@ function Outcome({ outcome }: { outcome: ReplayOutcome | undefined }) {
   const { t } = useTranslation();
   if (!outcome) return null;
   if (outcome.state === "pending") return <Text size="sm">{t("integrations.log.replayPending")}</Text>;
-  if (outcome.state === "queued") return <Text size="sm" c="green.8">{t("integrations.log.replayQueued")}</Text>;
+  if (outcome.state === "queued") return <Text size="sm" c={TONES.good}>{t("integrations.log.replayQueued")}</Text>;
   return (
-    <Text size="sm" c="red.8">
+    <Text size="sm" c={TONES.bad}>
       {t("integrations.log.replayRefused", { reason: outcome.message })}
     </Text>
   );
@@ -281,7 +282,7 @@ export function DeliveriesPage() {
                         <Table.Td>{delivery.attempt}</Table.Td>
                         <Table.Td>{t("integrations.durationMs", { ms: delivery.duration_ms })}</Table.Td>
                         <Table.Td maw={280}>
-                          <Text size="sm" lineClamp={2} c={delivery.error ? "red.8" : undefined} style={{ wordBreak: "break-all" }}>
+                          <Text size="sm" lineClamp={2} c={delivery.error ? TONES.bad : undefined} style={{ wordBreak: "break-all" }}>
                             {delivery.error ?? delivery.response ?? "–"}
                           </Text>
                           <Outcome outcome={outcomes[delivery.id]} />

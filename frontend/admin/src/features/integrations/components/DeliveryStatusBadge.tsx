@@ -1,14 +1,16 @@
-import { Badge } from "@mantine/core";
+import { ColourBadge } from "@oms/shared";
 import { useTranslation } from "react-i18next";
+import { TONES } from "../../../lib/tones";
 import type { DeliveryStatus } from "../api";
 
-const COLOURS: Record<DeliveryStatus, string> = { succeeded: "green", failed: "orange", dead: "red" };
+const COLOURS: Record<DeliveryStatus, string> = { succeeded: TONES.good, failed: TONES.warning, dead: TONES.bad };
 
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   const { t } = useTranslation();
+  // Never cut short to "SUCCE…" by a narrow table column.
   return (
-    <Badge color={COLOURS[status]} variant="light">
+    <ColourBadge colour={COLOURS[status]} miw="fit-content">
       {t(`integrations.deliveryStatus.${status}`)}
-    </Badge>
+    </ColourBadge>
   );
 }

@@ -1,4 +1,5 @@
 import "@xyflow/react/dist/style.css";
+import "./WorkflowGraph.css";
 import { Badge, Box, Group, Text } from "@mantine/core";
 import { ColourBadge } from "@oms/shared";
 import {
@@ -16,8 +17,9 @@ import {
   ReactFlow,
   applyNodeChanges,
   type NodeChange,
+  useReactFlow,
 } from "@xyflow/react";
-import { type KeyboardEvent, useMemo, useState } from "react";
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import type { GraphProblem, WorkflowGraph as Graph } from "../api";
 import { type Point, type ProblemIndex, layout } from "../graph";
@@ -86,6 +88,21 @@ function StatusNodeView({ data, selected }: NodeProps<StatusNode>) {
 }
 
 const NODE_TYPES = { status: StatusNodeView };
+const FIT_VIEW = { padding: 0.2 };
+
+/** Fits the graph to the view again when statuses come or go (`codes` changes), so that a
+ * status just added is in sight, not drawn past the edge; other changes keep the user's
+ * pan and zoom. */
+function FitViewOnNewStatuses({ codes }: { codes: string }) {
+  const { fitView } = useReactFlow();
+  const shown = useRef(codes);
+  useEffect(() => {
+    if (shown.current === codes) return;
+    shown.current = codes;
+    void fitView(FIT_VIEW);
+  }, [codes, fitView]);
+  return null;
+}
 
 /** The workflow drawn as a graph, laid out by distance from the initial status: drag from
  * one status's right handle to another to add a transition, click (or focus and press Enter
@@ -202,7 +219,7 @@ export function WorkflowGraph({
         edgesReconnectable={false}
         deleteKeyCode={null}
         fitView
-        fitViewOptions={{ padding: 0.2 }}
+        fitViewOptions={FIT_VIEW}
         minZoom={0.3}
         ariaLabelConfig={{
           "node.a11yDescription.default": t("workflow.graph.nodeHelp"),
@@ -218,6 +235,7 @@ export function WorkflowGraph({
       >
         <Background />
         <Controls showInteractive={false} />
+        <FitViewOnNewStatuses codes={graph.statuses.map((status) => status.code).join(" ")} />
       </ReactFlow>
     </Box>
   );

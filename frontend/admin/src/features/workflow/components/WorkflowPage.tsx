@@ -1,9 +1,10 @@
-import { Alert, Anchor, Badge, Button, Card, Group, List, Modal, Stack, Table, Text, Title } from "@mantine/core";
+import { Alert, Anchor, Button, Card, Group, List, Modal, Stack, Table, Text, Title } from "@mantine/core";
 import { ColourBadge, QueryState, useDocumentTitle } from "@oms/shared";
 import { useMemo, useState } from "react";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
 import { useCan } from "../../../app/access";
+import { TONES } from "../../../lib/tones";
 import { type GraphProblem, type WorkflowGraph as Graph, useWorkflowGraph } from "../api";
 import { type ProblemIndex, indexProblems } from "../graph";
 import { StatusEditor } from "./StatusEditor";
@@ -60,9 +61,9 @@ function ProblemBadges({ problems }: { problems: GraphProblem[] | undefined }) {
   return (
     <Group gap={4}>
       {problems.map((problem) => (
-        <Badge key={problem.kind} color="red" variant="light" size="sm">
+        <ColourBadge key={problem.kind} colour={TONES.bad} size="sm" miw="fit-content">
           {problemText(problem, t)}
-        </Badge>
+        </ColourBadge>
       ))}
     </Group>
   );

@@ -10,10 +10,14 @@ import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from httpx import ASGITransport, AsyncClient
+from prometheus_client import REGISTRY
 from pydantic import SecretStr
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from oms.app import create_app
+from oms.core.db import create_engine
+from oms.core.metrics import watch_pool
 from oms.core.settings import Settings
 from oms.outbox.relay import relay_pending_events
 from oms.outbox.transport.amqp import dead_queue, retry_queue, worker_queue
@@ -21,6 +25,7 @@ from oms.outbox.transport.embedded import EmbeddedTransport
 from tests.actors import Actor
 from tests.events.conftest import purge_broker
 from tests.events.services import eventually
+from tests.fault_proxy import FaultProxy, Mode
 from tests.monitoring.scrape import value
 from tests.orders.conftest import Product, place
 from tests.processes import free_port
@@ -145,6 +150,39 @@ async def test_the_pool_of_the_api_is_shown(client: AsyncClient, settings: Setti
     assert value(scraped, "oms_db_pool_limit", pool="api") == limit
     assert 0 <= value(scraped, "oms_db_pool_connections_in_use", pool="api") <= limit
     assert value(scraped, "oms_build_info") == 1
+
+
+async def test_a_checkout_that_cannot_reconnect_leaves_the_pool_gauge_at_zero(
+    database_url: str,
+) -> None:
+    """A pooled connection whose pre-ping fails while the database is away is checked in
+    without having been checked out."""
+    proxy = FaultProxy.to_url(database_url, 5432).start()
+    engine = create_engine(proxy.url(database_url), pool_size=1, max_overflow=0, connect_timeout=1)
+    pool = f"outage-{uuid.uuid4().hex[:8]}"
+    watch_pool(engine, pool, limit=1)
+
+    def in_use() -> float | None:
+        return REGISTRY.get_sample_value("oms_db_pool_connections_in_use", {"pool": pool})
+
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+            assert in_use() == 1
+        assert in_use() == 0
+        proxy.set(Mode.RESET)
+        for _ in range(3):
+            with pytest.raises((DBAPIError, OSError)):
+                async with engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+            assert in_use() == 0
+        proxy.pass_through()
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+        assert in_use() == 0
+    finally:
+        await engine.dispose()
+        proxy.stop()
 
 
 @pytest.fixture

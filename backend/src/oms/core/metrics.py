@@ -108,17 +108,18 @@ def _forget_rolled_back(session: SyncSession, previous_transaction: Any) -> None
 def watch_pool(engine: AsyncEngine, name: str, *, limit: int) -> None:
     """Keep `oms_db_pool_*{pool=name}` current as connections are checked out and in.
 
-    Counted from the pool's events: the pool itself still counts a connection as out while
-    its check-in event runs."""
+    Read from the pool at each event rather than counted, since a checkout that fails its
+    pre-ping and cannot reconnect sends a check-in without a checkout. While a check-in
+    event runs, the pool still counts that connection as out."""
     pool = engine.sync_engine.pool
     DB_POOL_LIMIT.labels(pool=name).set(limit)
     in_use = DB_POOL_IN_USE.labels(pool=name)
 
     def checked_out(*_: Any) -> None:
-        in_use.inc()
+        in_use.set(pool.checkedout())  # type: ignore[attr-defined]
 
     def checked_in(*_: Any) -> None:
-        in_use.dec()
+        in_use.set(pool.checkedout() - 1)  # type: ignore[attr-defined]
 
     event.listen(pool, "checkout", checked_out)
     event.listen(pool, "checkin", checked_in)

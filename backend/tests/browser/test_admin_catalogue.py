@@ -7,9 +7,11 @@ import io
 import json
 import re
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 from PIL import Image
 from playwright.async_api import Browser, FilePayload, Page, Route, expect
 
@@ -19,6 +21,8 @@ from tests.browser.conftest import ConsoleErrors, NewCustomer
 from tests.browser.server import ADMIN_EMAIL, OmsServer
 
 SLOW = 60_000  # ms: a few hundred rows imported on a busy machine
+# The categories these tests make: their products are archived after each test.
+CATEGORY_PREFIX = "lamps-"
 LAMP_SCHEMA: dict[str, Any] = {
     "type": "object",
     "properties": {
@@ -34,11 +38,44 @@ def _tag() -> str:
     return uuid.uuid4().hex[:8]
 
 
+async def _every(api: httpx.AsyncClient, path: str, **params: str) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        response = await api.get(
+            path, params={**params, "limit": "100", **({"cursor": cursor} if cursor else {})}
+        )
+        assert response.status_code == 200, response.text
+        page = response.json()
+        items += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            return items
+
+
+@pytest.fixture(autouse=True)
+async def _products_leave_the_shop(admin_api: httpx.AsyncClient) -> AsyncIterator[None]:
+    """The browser tests share one shop, whose first page the customer app's tests read:
+    what these tests made is archived after each of them."""
+    yield
+    for category in await _every(admin_api, "/api/v1/categories"):
+        if not category["code"].startswith(CATEGORY_PREFIX):
+            continue
+        for product in await _every(admin_api, "/api/v1/products", category=category["id"]):
+            if product["active"]:
+                archived = await admin_api.delete(f"/api/v1/products/{product['id']}")
+                assert archived.status_code == 204, archived.text
+
+
 async def _category(api: httpx.AsyncClient, schema: dict[str, Any]) -> dict[str, Any]:
     tag = _tag()
     response = await api.post(
         "/api/v1/categories",
-        json={"code": f"lamps-{tag}", "name": f"Lamps {tag}", "attribute_schema": schema},
+        json={
+            "code": f"{CATEGORY_PREFIX}{tag}",
+            "name": f"Lamps {tag}",
+            "attribute_schema": schema,
+        },
     )
     assert response.status_code == 201, response.text
     category: dict[str, Any] = response.json()

@@ -1,10 +1,10 @@
-import { Button, Checkbox, ColorInput, Group, NumberInput, SimpleGrid, Stack, TextInput, Textarea } from "@mantine/core";
+import { Checkbox, ColorInput, Group, NumberInput, SimpleGrid, Stack, TextInput, Textarea } from "@mantine/core";
 import { useForm } from "@mantine/form";
 import { ProblemAlert, isProblem, isStaleEdit } from "@oms/shared";
-import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { type StatusRead, useCreateStatus, useDeleteStatus, useUpdateStatus } from "../api";
 import { NEW_STATUS, type StatusValues, statusChanges, statusCreate, statusValues } from "../statusForm";
+import { EditorActions } from "./EditorActions";
 
 const CODE = /^[a-z][a-z0-9_]*$/;
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
@@ -17,7 +17,6 @@ export function StatusEditor({ status, onDone, onStale }: { status: StatusRead |
   const create = useCreateStatus();
   const update = useUpdateStatus();
   const remove = useDeleteStatus();
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const form = useForm<StatusValues>({
     initialValues: status ? statusValues(status) : NEW_STATUS,
     validate: {
@@ -81,34 +80,15 @@ export function StatusEditor({ status, onDone, onStale }: { status: StatusRead |
         </Group>
         {!isStaleEdit(mutation.error) && <ProblemAlert error={mutation.error} />}
         <ProblemAlert error={remove.error} />
-        <Group justify="space-between">
-          {status ? (
-            confirmDelete ? (
-              <Group gap="xs">
-                <Button color="red" loading={remove.isPending} onClick={() => remove.mutate(status.code, { onSuccess: onDone })}>
-                  {t("workflow.confirmDelete")}
-                </Button>
-                <Button variant="default" onClick={() => setConfirmDelete(false)}>
-                  {t("workflow.keep")}
-                </Button>
-              </Group>
-            ) : (
-              <Button variant="light" color="red" onClick={() => setConfirmDelete(true)}>
-                {t("workflow.status.delete")}
-              </Button>
-            )
-          ) : (
-            <span />
-          )}
-          <Group gap="xs">
-            <Button variant="default" onClick={onDone}>
-              {t("workflow.cancel")}
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {status ? t("workflow.save") : t("workflow.status.create")}
-            </Button>
-          </Group>
-        </Group>
+        <EditorActions
+          exists={status !== null}
+          deleteLabel={t("workflow.status.delete")}
+          createLabel={t("workflow.status.create")}
+          deleting={remove.isPending}
+          saving={mutation.isPending}
+          onDelete={() => status && remove.mutate(status.code, { onSuccess: onDone })}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

@@ -1,8 +1,9 @@
-import { Button, Checkbox, Group, Select, SimpleGrid, Stack, Text } from "@mantine/core";
+import { Checkbox, Group, Select, SimpleGrid, Stack, Text } from "@mantine/core";
 import { ProblemAlert, isProblem, isStaleEdit } from "@oms/shared";
 import { type SyntheticEvent, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { ROLES, type Role, type StatusRead, type TransitionRead, useCreateTransition, useDeleteTransition, useUpdateTransition } from "../api";
+import { EditorActions } from "./EditorActions";
 
 export interface TransitionDraft {
   from_status: string;
@@ -32,7 +33,6 @@ export function TransitionEditor({
   const [to, setTo] = useState<string | null>(transition?.to_status ?? draft?.to_status ?? null);
   const [roles, setRoles] = useState<Role[]>((transition?.roles as Role[] | undefined) ?? ["admin"]);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [confirmDelete, setConfirmDelete] = useState(false);
   const mutation = transition ? update : create;
   const name = (code: string | null) => statuses.find((status) => status.code === code)?.name ?? code ?? "";
   const options = statuses.map((status) => ({ value: status.code, label: `${status.name} (${status.code})` }));
@@ -82,34 +82,15 @@ export function TransitionEditor({
         </Checkbox.Group>
         {!isStaleEdit(mutation.error) && <ProblemAlert error={mutation.error} />}
         <ProblemAlert error={remove.error} />
-        <Group justify="space-between">
-          {transition ? (
-            confirmDelete ? (
-              <Group gap="xs">
-                <Button color="red" loading={remove.isPending} onClick={() => remove.mutate(transition.id, { onSuccess: onDone })}>
-                  {t("workflow.confirmDelete")}
-                </Button>
-                <Button variant="default" onClick={() => setConfirmDelete(false)}>
-                  {t("workflow.keep")}
-                </Button>
-              </Group>
-            ) : (
-              <Button variant="light" color="red" onClick={() => setConfirmDelete(true)}>
-                {t("workflow.transition.delete")}
-              </Button>
-            )
-          ) : (
-            <span />
-          )}
-          <Group gap="xs">
-            <Button variant="default" onClick={onDone}>
-              {t("workflow.cancel")}
-            </Button>
-            <Button type="submit" loading={mutation.isPending}>
-              {transition ? t("workflow.save") : t("workflow.transition.create")}
-            </Button>
-          </Group>
-        </Group>
+        <EditorActions
+          exists={transition !== null}
+          deleteLabel={t("workflow.transition.delete")}
+          createLabel={t("workflow.transition.create")}
+          deleting={remove.isPending}
+          saving={mutation.isPending}
+          onDelete={() => transition && remove.mutate(transition.id, { onSuccess: onDone })}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

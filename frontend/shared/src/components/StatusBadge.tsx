@@ -3,11 +3,14 @@ import type { ReactNode } from "react";
 import { readableTextOn } from "../branding/contrast";
 import { useCustomerStatuses } from "../workflow/customerStatuses";
 
+// Mantine clips a badge's label with an ellipsis, which lets a table squeeze it to "SUCCE…".
+const WHOLE_LABEL = { root: { flexShrink: 0 }, label: { overflow: "visible" } } as const;
+
 /** A badge filled with a deployment's colour (a status's), its text black or white,
- * whichever reads. */
+ * whichever reads, and always shown whole. */
 export function ColourBadge({ colour, children, ...props }: { colour: string; children: ReactNode } & Omit<BadgeProps, "color">) {
   return (
-    <Badge color={colour} c={readableTextOn(colour)} variant="filled" {...props}>
+    <Badge color={colour} c={readableTextOn(colour)} variant="filled" styles={WHOLE_LABEL} {...props}>
       {children}
     </Badge>
   );

@@ -102,7 +102,7 @@ function FailedDeliveries({ deliveries }: { deliveries: Dashboard["failed_delive
                     )}
                   </Table.Td>
                   <Table.Td>
-                    <ColourBadge colour={delivery.status === "dead" ? TONES.bad : TONES.warning} miw="fit-content">
+                    <ColourBadge colour={delivery.status === "dead" ? TONES.bad : TONES.warning}>
                       {t(`dashboard.deliveryStatus.${delivery.status === "dead" ? "dead" : "failed"}`)} · {delivery.attempts}
                     </ColourBadge>
                   </Table.Td>

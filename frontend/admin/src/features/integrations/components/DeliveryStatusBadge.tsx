@@ -7,9 +7,8 @@ const COLOURS: Record<DeliveryStatus, string> = { succeeded: TONES.good, failed:
 
 export function DeliveryStatusBadge({ status }: { status: DeliveryStatus }) {
   const { t } = useTranslation();
-  // Never cut short to "SUCCE…" by a narrow table column.
   return (
-    <ColourBadge colour={COLOURS[status]} miw="fit-content">
+    <ColourBadge colour={COLOURS[status]}>
       {t(`integrations.deliveryStatus.${status}`)}
     </ColourBadge>
   );

@@ -61,7 +61,7 @@ function ProblemBadges({ problems }: { problems: GraphProblem[] | undefined }) {
   return (
     <Group gap={4}>
       {problems.map((problem) => (
-        <ColourBadge key={problem.kind} colour={TONES.bad} size="sm" miw="fit-content">
+        <ColourBadge key={problem.kind} colour={TONES.bad} size="sm">
           {problemText(problem, t)}
         </ColourBadge>
       ))}
